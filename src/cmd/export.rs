@@ -1,0 +1,124 @@
+//! `ici export sessions|finances`: one row per session or per transaction line, for a
+//! funder. Nothing personal leaves: no trainer names, no participant data.
+
+use crate::cmd::{Ctx, finance, session};
+use crate::db::finances;
+use crate::db::sessions;
+use crate::domain::account::label;
+use crate::render::{Cell, CsvOut};
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Exemples :\n  ici export sessions --annee 2017 --projet NET94 --excel -o net94-2017.csv\n  ici export finances --annee 2017 --tiers \"Département du Val-de-Marne\" --excel -o cd94.csv")]
+pub struct Args {
+    /// Ce qu'on exporte
+    #[arg(value_enum)]
+    pub quoi: Kind,
+    /// Année (2017)
+    #[arg(long)]
+    pub annee: Option<String>,
+    /// Projet
+    #[arg(long)]
+    pub projet: Option<String>,
+    /// Partenaire (sessions) ou tiers (finances)
+    #[arg(long)]
+    pub tiers: Option<String>,
+    /// Fichier à écrire (sinon la sortie standard)
+    #[arg(short = 'o', long = "output", value_name = "FICHIER")]
+    pub output: Option<PathBuf>,
+    /// Pour Excel en français : « ; », BOM UTF-8, virgule décimale
+    #[arg(long)]
+    pub excel: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// Une ligne par session
+    Sessions,
+    /// Une ligne par ligne d'écriture
+    Finances,
+}
+
+const SESSION_HEADERS: [&str; 14] = [
+    "numero", "date", "projet", "theme", "commune", "duree_heures", "participants", "femmes",
+    "qpv", "jeunes_ml", "demandeurs_emploi", "rsa", "partenaire", "intitule",
+];
+
+const FINANCE_HEADERS: [&str; 10] = [
+    "ecriture", "date", "compte", "libelle_compte", "libelle", "tiers", "projet", "piece", "debit",
+    "credit",
+];
+
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
+    let ledger = ctx.open()?;
+    let conn = ledger.conn();
+    // Filters are checked before any file is created.
+    let session_filter = session::filter(conn, a.annee.as_deref(), a.projet.as_deref(), a.tiers.as_deref());
+    let finance_filter = finance::filter(conn, a.annee.as_deref(), a.projet.as_deref(), a.tiers.as_deref());
+    let mut file;
+    let sink: &mut dyn Write = match &a.output {
+        Some(path) => {
+            file = std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("création de {}", path.display()))?,
+            );
+            &mut file
+        }
+        None => out,
+    };
+    let rows = match a.quoi {
+        Kind::Sessions => {
+            let f = session_filter?;
+            let mut csv = CsvOut::new(&mut *sink, a.excel, &SESSION_HEADERS)?;
+            let mut n = 0;
+            sessions::list(conn, &f, |s| {
+                n += 1;
+                let mut cells = vec![
+                    Cell::Int(s.numero),
+                    Cell::text(s.date),
+                    Cell::text(s.projet),
+                    Cell::text(s.theme),
+                    Cell::text(s.commune),
+                    Cell::Hours(s.duree.0.into()),
+                    Cell::Int(s.participants.into()),
+                ];
+                cells.extend(s.publics.values().map(Cell::opt_int));
+                cells.push(Cell::opt(s.partenaire));
+                cells.push(Cell::opt(s.intitule));
+                csv.row(&cells)
+            })?;
+            csv.finish()?;
+            n
+        }
+        Kind::Finances => {
+            let f = finance_filter?;
+            let mut csv = CsvOut::new(&mut *sink, a.excel, &FINANCE_HEADERS)?;
+            let mut n = 0;
+            finances::lines(conn, &f, |l| {
+                n += 1;
+                let compte_label = label(&l.compte);
+                csv.row(&[
+                    Cell::Int(l.numero),
+                    Cell::text(l.date),
+                    Cell::text(l.compte),
+                    Cell::text(compte_label),
+                    Cell::text(l.libelle),
+                    Cell::opt(l.tiers),
+                    Cell::opt(l.projet),
+                    Cell::opt(l.piece),
+                    Cell::Money(l.debit),
+                    Cell::Money(l.credit),
+                ])
+            })?;
+            csv.finish()?;
+            n
+        }
+    };
+    sink.flush()?;
+    if let Some(path) = &a.output {
+        eprintln!("{rows} ligne(s) exportée(s) vers {}.", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! `ici import sessions|finances|projets|partenaires FICHIER.csv`: all or nothing.
+//! One bad row rejects the file, naming its line, column and value; the ledger is
+//! then exactly as it was.
+
+use crate::bail_user;
+use crate::cmd::Ctx;
+use crate::db::{finances, refs, sessions};
+use crate::domain::account::Operation;
+use crate::domain::duration::hours_fr;
+use crate::domain::finance::{FinanceDraft, NewEcriture};
+use crate::domain::money::Money;
+use crate::domain::session::{NewSession, SessionDraft};
+use crate::domain::suggest;
+use crate::error::{field_of, user};
+use anyhow::Result;
+use rusqlite::Connection;
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Colonnes (première ligne du fichier, séparateur « ; » ou « , », UTF-8 avec ou sans BOM) :
+  sessions     date, projet, commune, duree, participants [, femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire, intitule, formateur]
+  finances     date, type (produit, charge, emprunt, remboursement), montant, compte, libelle [, tiers, projet, piece, via]
+  projets      nom, theme [, intitule]
+  partenaires  nom")]
+pub struct Args {
+    /// Ce que contient le fichier
+    #[arg(value_enum)]
+    pub quoi: Kind,
+    /// Le fichier CSV
+    pub fichier: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// Sessions (ateliers, formations)
+    Sessions,
+    /// Produits, charges et emprunts
+    Finances,
+    /// Projets
+    Projets,
+    /// Partenaires et financeurs
+    Partenaires,
+}
+
+impl Kind {
+    /// (column, required) in documented order.
+    fn columns(self) -> &'static [(&'static str, bool)] {
+        match self {
+            Kind::Sessions => &[
+                ("date", true),
+                ("projet", true),
+                ("commune", true),
+                ("duree", true),
+                ("participants", true),
+                ("femmes", false),
+                ("qpv", false),
+                ("jeunes_ml", false),
+                ("demandeurs_emploi", false),
+                ("rsa", false),
+                ("partenaire", false),
+                ("intitule", false),
+                ("formateur", false),
+            ],
+            Kind::Finances => &[
+                ("date", true),
+                ("type", true),
+                ("montant", true),
+                ("compte", true),
+                ("libelle", true),
+                ("tiers", false),
+                ("projet", false),
+                ("piece", false),
+                ("via", false),
+            ],
+            Kind::Projets => &[("nom", true), ("theme", true), ("intitule", false)],
+            Kind::Partenaires => &[("nom", true)],
+        }
+    }
+}
+
+/// What an import wrote, for the closing message.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub rows: usize,
+    pub participants: i64,
+    pub minutes: i64,
+    pub produits: i64,
+    pub charges: i64,
+    pub note: Option<&'static str>,
+}
+
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
+    let bytes = std::fs::read(&a.fichier).map_err(|e| {
+        user(format!(
+            "lecture de {} impossible : {e}",
+            a.fichier.display()
+        ))
+    })?;
+    let name = a.fichier.display().to_string();
+    let mut ledger = ctx.open()?;
+    let summary = ledger.write(|tx| import_bytes(tx, a.quoi, &name, &bytes))?;
+    report(out, a.quoi, &name, &summary)
+}
+
+pub fn report(out: &mut dyn Write, kind: Kind, name: &str, s: &Summary) -> Result<()> {
+    if let Some(note) = s.note {
+        writeln!(out, "{note}")?;
+    }
+    match kind {
+        Kind::Sessions => writeln!(
+            out,
+            "{} session(s) importée(s) depuis {name} : {} participant(s), {} h de formation.",
+            s.rows,
+            s.participants,
+            hours_fr(s.minutes)
+        )?,
+        Kind::Finances => writeln!(
+            out,
+            "{} écriture(s) importée(s) depuis {name} : produits {}, charges {}.",
+            s.rows,
+            Money(s.produits),
+            Money(s.charges)
+        )?,
+        Kind::Projets => writeln!(out, "{} projet(s) importé(s) depuis {name}.", s.rows)?,
+        Kind::Partenaires => writeln!(out, "{} partenaire(s) importé(s) depuis {name}.", s.rows)?,
+    }
+    Ok(())
+}
+
+/// Decodes a CSV file as spreadsheets save it: UTF-8 with or without BOM; a file
+/// that is not UTF-8 is read as Windows-1252, what French Excel writes by default.
+fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<&'static str>) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (Cow::Borrowed(s), None),
+        Err(_) => {
+            let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            (
+                s,
+                Some("Fichier lu en Windows-1252 (il n'est pas en UTF-8)."),
+            )
+        }
+    }
+}
+
+/// `;` when the header line has more of them than commas, else `,`.
+fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// Header as written (`Durée`, `Jeunes ML`) to its column key (`duree`, `jeunes_ml`).
+fn column_key(header: &str) -> String {
+    suggest::fold(header).replace(' ', "_")
+}
+
+/// Parses, checks and writes a whole file inside the caller's transaction.
+pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> Result<Summary> {
+    let (text, note) = decode(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(&text))
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| user(format!("{name} : en-tête illisible : {e}")))?
+        .clone();
+    let expected = kind.columns();
+    let known: Vec<String> = expected.iter().map(|(c, _)| c.to_string()).collect();
+    let mut index = vec![None; expected.len()];
+    for (pos, h) in headers.iter().enumerate() {
+        let key = column_key(h);
+        match expected.iter().position(|(c, _)| *c == key) {
+            Some(i) if index[i].is_some() => {
+                bail_user!("{name} : la colonne « {h} » apparaît deux fois")
+            }
+            Some(i) => index[i] = Some(pos),
+            None => bail_user!(
+                "{name} : colonne « {h} » inconnue.{} Colonnes attendues : {}.",
+                suggest::hint(&key, &known),
+                known.join(", ")
+            ),
+        }
+    }
+    for ((col, required), idx) in expected.iter().zip(&index) {
+        if *required && idx.is_none() {
+            bail_user!("{name} : colonne obligatoire « {col} » absente de la première ligne");
+        }
+    }
+    let mut summary = Summary {
+        note,
+        ..Summary::default()
+    };
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            user(format!("{name}, ligne {line} : ligne CSV illisible ({e})"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let get = |col: &str| -> Option<&str> {
+            let i = expected.iter().position(|(c, _)| *c == col)?;
+            index[i].and_then(|pos| record.get(pos))
+        };
+        let at_line = |e: anyhow::Error| -> anyhow::Error {
+            let where_ = match field_of(&e) {
+                Some(field) => {
+                    let value = get(field).unwrap_or("");
+                    format!("{name}, ligne {line}, colonne « {field} » (valeur « {value} »)")
+                }
+                None => format!("{name}, ligne {line}"),
+            };
+            if crate::error::exit_code(&e) == 2 {
+                user(format!("{where_} : {e:#}\nRien n'a été importé : corrigez la ligne et relancez l'import."))
+            } else {
+                e.context(where_)
+            }
+        };
+        import_row(conn, kind, &get, &mut summary).map_err(at_line)?;
+        summary.rows += 1;
+    }
+    if summary.rows == 0 {
+        bail_user!("{name} : aucune ligne de données après l'en-tête");
+    }
+    Ok(summary)
+}
+
+fn import_row<'a>(
+    conn: &Connection,
+    kind: Kind,
+    get: &dyn Fn(&str) -> Option<&'a str>,
+    summary: &mut Summary,
+) -> Result<()> {
+    let req = |c| get(c).unwrap_or("");
+    match kind {
+        Kind::Sessions => {
+            let s: NewSession = SessionDraft {
+                date: req("date"),
+                projet: req("projet"),
+                commune: req("commune"),
+                duree: req("duree"),
+                participants: req("participants"),
+                publics: [
+                    get("femmes"),
+                    get("qpv"),
+                    get("jeunes_ml"),
+                    get("demandeurs_emploi"),
+                    get("rsa"),
+                ],
+                partenaire: get("partenaire"),
+                intitule: get("intitule"),
+                formateur: get("formateur"),
+            }
+            .check()?;
+            sessions::insert(conn, &s)?;
+            summary.participants += i64::from(s.participants);
+            summary.minutes += i64::from(s.duree.0);
+        }
+        Kind::Finances => {
+            let op = Operation::parse(req("type")).map_err(|e| crate::error::in_field("type", e))?;
+            let e: NewEcriture = FinanceDraft {
+                date: req("date"),
+                montant: req("montant"),
+                compte: req("compte"),
+                libelle: req("libelle"),
+                tiers: get("tiers"),
+                projet: get("projet"),
+                piece: get("piece"),
+                via: get("via"),
+            }
+            .check(op)?;
+            finances::insert(conn, &e)?;
+            let amount = e.lignes[0].debit.cents() + e.lignes[0].credit.cents();
+            match op {
+                Operation::Produit => summary.produits += amount,
+                Operation::Charge => summary.charges += amount,
+                _ => {}
+            }
+        }
+        Kind::Projets => {
+            let theme = refs::parse_theme(req("theme")).map_err(|e| crate::error::in_field("theme", e))?;
+            refs::add_projet(conn, req("nom"), theme, get("intitule"))
+                .map_err(|e| crate::error::in_field("nom", e))?;
+        }
+        Kind::Partenaires => {
+            refs::add_partenaire(conn, req("nom")).map_err(|e| crate::error::in_field("nom", e))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_keys_and_delimiters() {
+        assert_eq!(column_key("Durée"), "duree");
+        assert_eq!(column_key("Jeunes ML"), "jeunes_ml");
+        assert_eq!(column_key("libellé"), "libelle");
+        assert_eq!(sniff_delimiter("date;projet;commune"), b';');
+        assert_eq!(sniff_delimiter("date,projet,commune"), b',');
+    }
+
+    #[test]
+    fn decodes_bom_and_windows_1252() {
+        assert_eq!(decode(b"\xEF\xBB\xBFnom").0, "nom");
+        let (s, note) = decode(b"Cr\xe9teil");
+        assert_eq!(s, "Créteil");
+        assert!(note.is_some());
+    }
+}

@@ -1,0 +1,110 @@
+//! The subcommands, one file each, and the dispatch between them.
+
+pub mod bilan;
+pub mod completions;
+pub mod demo;
+pub mod export;
+pub mod finance;
+pub mod import;
+pub mod init;
+pub mod partenaire;
+pub mod projet;
+pub mod session;
+pub mod stats;
+
+use crate::db::Ledger;
+use anyhow::{Result, anyhow};
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Registre des ateliers numériques et des comptes de l'association : sessions,
+/// personnes formées, heures, produits et charges, exports pour les financeurs.
+#[derive(Debug, Parser)]
+#[command(name = "ici", version, max_term_width = 100)]
+pub struct Cli {
+    /// Fichier du registre (par défaut : variable ICI_LEDGER, sinon
+    /// ~/.local/share/ici/ledger.sqlite)
+    #[arg(long, global = true, value_name = "FICHIER", env = "ICI_LEDGER", hide_env = true)]
+    pub ledger: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub commande: Commande,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Commande {
+    /// Crée le registre (fichier lisible par vous seul)
+    Init(init::Args),
+    /// Projets (actions) : ajouter, lister
+    #[command(subcommand)]
+    Projet(projet::Commande),
+    /// Partenaires et financeurs : ajouter, lister
+    #[command(subcommand)]
+    Partenaire(partenaire::Commande),
+    /// Sessions (ateliers, formations) : enregistrer, lister, annuler
+    #[command(subcommand)]
+    Session(session::Commande),
+    /// Produits (recettes : subventions, prestations, cotisations…)
+    #[command(subcommand)]
+    Produit(finance::Commande),
+    /// Charges (dépenses : salaires, loyers, honoraires…)
+    #[command(subcommand)]
+    Charge(finance::Commande),
+    /// Emprunts reçus et remboursés (hors résultat)
+    #[command(subcommand)]
+    Emprunt(finance::EmpruntCommande),
+    /// Compte de résultat de l'année : produits, charges, excédent ou déficit
+    Bilan(bilan::Args),
+    /// Chiffres d'activité de l'année : sessions, personnes, heures, villes, publics
+    Stats(stats::Args),
+    /// Importe un fichier CSV (tout ou rien)
+    Import(import::Args),
+    /// Exporte sessions ou écritures en CSV pour un financeur
+    Export(export::Args),
+    /// Démonstration sur les données 2017 intégrées, sans toucher à votre registre
+    Demo(demo::Args),
+    /// Script de complétion pour votre shell
+    Completions(completions::Args),
+}
+
+/// What every command may need: where the ledger is.
+pub struct Ctx {
+    ledger: Option<PathBuf>,
+}
+
+impl Ctx {
+    /// `--ledger`, else `ICI_LEDGER`, else the platform data directory.
+    pub fn ledger_path(&self) -> Result<PathBuf> {
+        if let Some(p) = &self.ledger {
+            return Ok(p.clone());
+        }
+        let dirs = directories::ProjectDirs::from("", "", "ici").ok_or_else(|| {
+            anyhow!("dossier personnel introuvable : indiquez le registre avec --ledger FICHIER")
+        })?;
+        Ok(dirs.data_dir().join("ledger.sqlite"))
+    }
+
+    pub fn open(&self) -> Result<Ledger> {
+        Ledger::open(&self.ledger_path()?)
+    }
+}
+
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    let ctx = Ctx { ledger: cli.ledger };
+    match cli.commande {
+        Commande::Init(a) => init::run(&ctx, a, out),
+        Commande::Projet(c) => projet::run(&ctx, c, out),
+        Commande::Partenaire(c) => partenaire::run(&ctx, c, out),
+        Commande::Session(c) => session::run(&ctx, c, out),
+        Commande::Produit(c) => finance::run(&ctx, crate::domain::account::Operation::Produit, c, out),
+        Commande::Charge(c) => finance::run(&ctx, crate::domain::account::Operation::Charge, c, out),
+        Commande::Emprunt(c) => finance::run_emprunt(&ctx, c, out),
+        Commande::Bilan(a) => bilan::run(&ctx, a, out),
+        Commande::Stats(a) => stats::run(&ctx, a, out),
+        Commande::Import(a) => import::run(&ctx, a, out),
+        Commande::Export(a) => export::run(&ctx, a, out),
+        Commande::Demo(a) => demo::run(a, out),
+        Commande::Completions(a) => completions::run(a, out),
+    }
+}

@@ -1,0 +1,259 @@
+//! `ici session add|list|annule`: what a trainer records right after a workshop.
+
+use crate::cmd::Ctx;
+use crate::db::sessions::{self, Filter, Session};
+use crate::db::refs;
+use crate::domain::date::{parse_year, year_bounds};
+use crate::domain::duration::hours_plain;
+use crate::domain::session::{PUBLICS, SessionDraft};
+use crate::error::with_flag;
+use crate::render::{self, Cell, Format};
+use anyhow::Result;
+use std::io::Write;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Commande {
+    /// Enregistre une session qui vient d'avoir lieu
+    #[command(after_help = "Exemple :\n  ici session add --date 2017-06-12 --projet NET94 --commune Villejuif --duree 3h --participants 12 --femmes 7 --demandeurs-emploi 12")]
+    Add(AddArgs),
+    /// Liste les sessions
+    List(ListArgs),
+    /// Annule une session : elle reste au registre mais sort de tous les chiffres
+    Annule {
+        /// Numéro de la session (voir `ici session list`)
+        numero: i64,
+        /// Pourquoi elle est annulée
+        #[arg(long)]
+        motif: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// Date : 2017-06-12 ou 12/06/2017
+    #[arg(long)]
+    pub date: String,
+    /// Projet (voir `ici projet list`)
+    #[arg(long)]
+    pub projet: String,
+    /// Commune où la session a eu lieu
+    #[arg(long)]
+    pub commune: String,
+    /// Durée : 3h, 2h30, 90min, 1,5
+    #[arg(long)]
+    pub duree: String,
+    /// Nombre de participants
+    #[arg(long)]
+    pub participants: String,
+    /// Dont femmes
+    #[arg(long)]
+    pub femmes: Option<String>,
+    /// Dont habitants d'un quartier prioritaire (QPV)
+    #[arg(long)]
+    pub qpv: Option<String>,
+    /// Dont jeunes suivis par une mission locale
+    #[arg(long)]
+    pub jeunes_ml: Option<String>,
+    /// Dont demandeurs d'emploi
+    #[arg(long)]
+    pub demandeurs_emploi: Option<String>,
+    /// Dont bénéficiaires du RSA
+    #[arg(long)]
+    pub rsa: Option<String>,
+    /// Partenaire de la session (voir `ici partenaire list`)
+    #[arg(long)]
+    pub partenaire: Option<String>,
+    /// Intitulé de l'atelier
+    #[arg(long)]
+    pub intitule: Option<String>,
+    /// Formateur ou formatrice
+    #[arg(long)]
+    pub formateur: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Année (2017)
+    #[arg(long)]
+    pub annee: Option<String>,
+    /// Projet
+    #[arg(long)]
+    pub projet: Option<String>,
+    /// Inclure les sessions annulées
+    #[arg(long)]
+    pub annulees: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
+    match cmd {
+        Commande::Add(a) => add(ctx, a, out),
+        Commande::List(a) => list(ctx, a, out),
+        Commande::Annule { numero, motif } => {
+            let mut ledger = ctx.open()?;
+            let s = ledger.write(|tx| sessions::cancel(tx, numero, &motif))?;
+            writeln!(
+                out,
+                "Session n° {numero} du {} ({}, {}) annulée : elle ne compte plus dans les chiffres.",
+                s.date, s.projet, s.commune
+            )?;
+            Ok(())
+        }
+    }
+}
+
+fn add(ctx: &Ctx, a: AddArgs, out: &mut dyn Write) -> Result<()> {
+    let draft = SessionDraft {
+        date: &a.date,
+        projet: &a.projet,
+        commune: &a.commune,
+        duree: &a.duree,
+        participants: &a.participants,
+        publics: [
+            a.femmes.as_deref(),
+            a.qpv.as_deref(),
+            a.jeunes_ml.as_deref(),
+            a.demandeurs_emploi.as_deref(),
+            a.rsa.as_deref(),
+        ],
+        partenaire: a.partenaire.as_deref(),
+        intitule: a.intitule.as_deref(),
+        formateur: a.formateur.as_deref(),
+    };
+    let new = draft.check().map_err(with_flag)?;
+    let mut ledger = ctx.open()?;
+    let numero = ledger
+        .write(|tx| sessions::insert(tx, &new))
+        .map_err(with_flag)?;
+    let s = sessions::get(ledger.conn(), numero)?.expect("session just written");
+    writeln!(out, "Session n° {numero} enregistrée.")?;
+    writeln!(out, "{}", render::table(&[], &detail(&s)))?;
+    Ok(())
+}
+
+/// The fields of one session, one per row.
+fn detail(s: &Session) -> Vec<Vec<Cell>> {
+    let mut rows = vec![
+        vec![Cell::text("date"), Cell::text(&s.date)],
+        vec![Cell::text("projet"), Cell::text(&s.projet)],
+        vec![Cell::text("commune"), Cell::text(&s.commune)],
+        vec![Cell::text("durée"), Cell::text(s.duree.to_string())],
+        vec![Cell::text("participants"), Cell::Int(s.participants.into())],
+    ];
+    for ((_, label, _), v) in PUBLICS.iter().zip(s.publics.values()) {
+        if let Some(v) = v {
+            rows.push(vec![Cell::text(format!("dont {}", label.to_lowercase())), Cell::Int(v.into())]);
+        }
+    }
+    for (k, v) in [
+        ("partenaire", &s.partenaire),
+        ("intitulé", &s.intitule),
+        ("formateur", &s.formateur),
+    ] {
+        if let Some(v) = v {
+            rows.push(vec![Cell::text(k), Cell::text(v)]);
+        }
+    }
+    rows
+}
+
+/// Filters shared by `session list` and `export sessions`.
+pub fn filter(
+    conn: &rusqlite::Connection,
+    annee: Option<&str>,
+    projet: Option<&str>,
+    partenaire: Option<&str>,
+) -> Result<Filter> {
+    Ok(Filter {
+        period: annee.map(parse_year).transpose()?.map(year_bounds),
+        projet_id: projet.map(|p| refs::projet_id(conn, p)).transpose()?,
+        partenaire_id: partenaire.map(|p| refs::partenaire_id(conn, p)).transpose()?,
+        with_cancelled: false,
+    })
+}
+
+#[derive(serde::Serialize)]
+struct SessionJson<'a> {
+    numero: i64,
+    date: &'a str,
+    projet: &'a str,
+    commune: &'a str,
+    duree_minutes: u32,
+    participants: u32,
+    femmes: Option<u32>,
+    qpv: Option<u32>,
+    jeunes_ml: Option<u32>,
+    demandeurs_emploi: Option<u32>,
+    rsa: Option<u32>,
+    partenaire: Option<&'a str>,
+    intitule: Option<&'a str>,
+    annulee_le: Option<&'a str>,
+    motif_annulation: Option<&'a str>,
+}
+
+fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
+    let ledger = ctx.open()?;
+    let mut f = filter(ledger.conn(), a.annee.as_deref(), a.projet.as_deref(), None)?;
+    f.with_cancelled = a.annulees;
+    let mut all = Vec::new();
+    sessions::list(ledger.conn(), &f, |s| {
+        all.push(s);
+        Ok(())
+    })?;
+    if a.format == Format::Json {
+        let items: Vec<SessionJson> = all
+            .iter()
+            .map(|s| SessionJson {
+                numero: s.numero,
+                date: &s.date,
+                projet: &s.projet,
+                commune: &s.commune,
+                duree_minutes: s.duree.0,
+                participants: s.participants,
+                femmes: s.publics.femmes,
+                qpv: s.publics.qpv,
+                jeunes_ml: s.publics.jeunes_ml,
+                demandeurs_emploi: s.publics.demandeurs_emploi,
+                rsa: s.publics.rsa,
+                partenaire: s.partenaire.as_deref(),
+                intitule: s.intitule.as_deref(),
+                annulee_le: s.annulee_le.as_deref(),
+                motif_annulation: s.motif_annulation.as_deref(),
+            })
+            .collect();
+        return render::json(out, &items);
+    }
+    let rows: Vec<Vec<Cell>> = all
+        .iter()
+        .map(|s| {
+            vec![
+                Cell::Int(s.numero),
+                Cell::text(&s.date),
+                Cell::text(&s.projet),
+                Cell::text(&s.commune),
+                match a.format {
+                    Format::Table => Cell::text(s.duree.to_string()),
+                    _ => Cell::text(hours_plain(s.duree.0.into())),
+                },
+                Cell::Int(s.participants.into()),
+                Cell::opt(s.partenaire.as_deref()),
+                Cell::opt(s.intitule.as_deref()),
+                Cell::opt(
+                    s.motif_annulation
+                        .as_ref()
+                        .map(|m| format!("annulée : {m}")),
+                ),
+            ]
+        })
+        .collect();
+    let headers = [
+        "n°", "date", "projet", "commune", "durée", "participants", "partenaire", "intitulé", "état",
+    ];
+    render::rows(out, a.format, &headers, &rows)?;
+    if a.format == Format::Table {
+        let n: u32 = all.iter().filter(|s| s.annulee_le.is_none()).map(|s| s.participants).sum();
+        writeln!(out, "{} session(s), {n} participant(s).", all.len())?;
+    }
+    Ok(())
+}

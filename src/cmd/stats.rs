@@ -1,0 +1,199 @@
+//! `ici stats ANNEE`: the activity figures of the year — sessions, people trained,
+//! hours, cities, partners, publics — by theme, project and month.
+
+use crate::cmd::Ctx;
+use crate::db::{refs, reports};
+use crate::domain::date::parse_year;
+use crate::domain::session::PUBLICS;
+use crate::domain::stats::{Counts, Stats};
+use crate::render::{self, Cell, Format, hours_json};
+use anyhow::Result;
+use rusqlite::Connection;
+use serde_json::{Map, Value, json};
+use std::io::Write;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Année (2017)
+    pub annee: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Says how "personnes formées" is counted until participants are identified.
+pub const NOTE_PERSONNES: &str = "« Personnes formées » est la somme des participants des sessions de l'année : une personne venue à plusieurs sessions y est comptée à chaque fois.";
+
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
+    let annee = parse_year(&a.annee)?;
+    let ledger = ctx.open()?;
+    let stats = compute(ledger.conn(), annee)?;
+    print(out, &stats, a.format)
+}
+
+pub fn compute(conn: &Connection, annee: i32) -> Result<Stats> {
+    Ok(Stats::build(
+        annee,
+        &reports::session_groups(conn, annee)?,
+        reports::partenaires_actifs(conn, annee)?,
+        reports::sessions_annulees(conn, annee)?,
+    ))
+}
+
+fn counts_json(c: &Counts) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("sessions".into(), c.sessions.into());
+    m.insert("participants".into(), c.participants.into());
+    m.insert("heures_formation".into(), hours_json(c.minutes));
+    m.insert("heures_stagiaires".into(), hours_json(c.minutes_stagiaires));
+    m
+}
+
+fn with(mut m: Map<String, Value>, key: &str, v: impl Into<Value>) -> Value {
+    m.insert(key.into(), v.into());
+    Value::Object(m)
+}
+
+fn to_json(s: &Stats) -> Value {
+    let publics: Map<String, Value> = PUBLICS
+        .iter()
+        .zip(&s.publics)
+        .map(|((k, _, _), p)| (k.to_string(), p.personnes.into()))
+        .collect();
+    let renseignes: Map<String, Value> = PUBLICS
+        .iter()
+        .zip(&s.publics)
+        .map(|((k, _, _), p)| (k.to_string(), p.renseigne.into()))
+        .collect();
+    json!({
+        "annee": s.annee,
+        "sessions": s.total.sessions,
+        "personnes_formees": s.personnes_formees(),
+        "heures_formation": hours_json(s.total.minutes),
+        "heures_stagiaires": hours_json(s.total.minutes_stagiaires),
+        "villes": s.villes.iter().map(|v| v.0.clone()).collect::<Vec<_>>(),
+        "partenaires": s.partenaires,
+        "publics": publics,
+        "publics_renseignes": renseignes,
+        "par_ville": s.villes.iter().map(|(n, c)| with(counts_json(c), "commune", n.as_str())).collect::<Vec<_>>(),
+        "par_theme": s.par_theme.iter().map(|(t, c)| with(counts_json(c), "theme", t.as_str())).collect::<Vec<_>>(),
+        "par_projet": s.par_projet.iter().map(|(p, t, c)| {
+            let mut m = counts_json(c);
+            m.insert("theme".into(), t.as_str().into());
+            with(m, "projet", p.as_str())
+        }).collect::<Vec<_>>(),
+        "par_mois": s.par_mois.iter().map(|(mo, c)| with(counts_json(c), "mois", format!("{}-{mo:02}", s.annee))).collect::<Vec<_>>(),
+        "sessions_annulees": s.annulees,
+        "note": NOTE_PERSONNES,
+    })
+}
+
+fn count_cells(c: &Counts) -> [Cell; 4] {
+    [
+        Cell::Int(c.sessions),
+        Cell::Int(c.participants),
+        Cell::Hours(c.minutes),
+        Cell::Hours(c.minutes_stagiaires),
+    ]
+}
+
+const MONTHS: [&str; 12] = [
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+];
+
+pub fn print(out: &mut dyn Write, s: &Stats, format: Format) -> Result<()> {
+    match format {
+        Format::Json => render::json(out, &to_json(s)),
+        Format::Csv => {
+            let mut rows = vec![row("total", "", &s.total)];
+            rows.extend(s.villes.iter().map(|(n, c)| row("ville", n, c)));
+            rows.extend(s.par_theme.iter().map(|(t, c)| row("thème", t, c)));
+            rows.extend(s.par_projet.iter().map(|(p, _, c)| row("projet", p, c)));
+            rows.extend(
+                s.par_mois
+                    .iter()
+                    .map(|(m, c)| row("mois", &format!("{}-{m:02}", s.annee), c)),
+            );
+            for ((k, _, _), p) in PUBLICS.iter().zip(&s.publics) {
+                rows.push(vec![
+                    Cell::text("public"),
+                    Cell::text(*k),
+                    Cell::Empty,
+                    Cell::Int(p.personnes),
+                    Cell::Empty,
+                    Cell::Empty,
+                ]);
+            }
+            for p in &s.partenaires {
+                rows.push(vec![Cell::text("partenaire"), Cell::text(p), Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]);
+            }
+            let headers = ["rubrique", "nom", "sessions", "participants", "heures_formation", "heures_stagiaires"];
+            render::rows(out, Format::Csv, &headers, &rows)
+        }
+        Format::Table => print_table(out, s),
+    }
+}
+
+fn row(rubrique: &str, nom: &str, c: &Counts) -> Vec<Cell> {
+    let mut r = vec![Cell::text(rubrique), Cell::text(nom)];
+    r.extend(count_cells(c));
+    r
+}
+
+fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
+    writeln!(out, "Activité {}", s.annee)?;
+    let villes: Vec<&str> = s.villes.iter().map(|v| v.0.as_str()).collect();
+    let summary = vec![
+        vec![Cell::text("Sessions"), Cell::Int(s.total.sessions)],
+        vec![Cell::text("Personnes formées (1)"), Cell::Int(s.personnes_formees())],
+        vec![Cell::text("Heures de formation"), Cell::Hours(s.total.minutes)],
+        vec![Cell::text("Heures-stagiaires"), Cell::Hours(s.total.minutes_stagiaires)],
+        vec![Cell::text("Villes"), Cell::Int(villes.len() as i64)],
+        vec![Cell::text("Partenaires actifs"), Cell::Int(s.partenaires.len() as i64)],
+    ];
+    writeln!(out, "{}", render::table(&["indicateur", "valeur"], &summary))?;
+    writeln!(out, "Villes : {}", villes.join(", "))?;
+    writeln!(out, "Partenaires : {}", s.partenaires.join(", "))?;
+
+    let publics: Vec<Vec<Cell>> = PUBLICS
+        .iter()
+        .zip(&s.publics)
+        .map(|((_, label, _), p)| {
+            vec![
+                Cell::text(*label),
+                Cell::Int(p.personnes),
+                Cell::text(format!("{} sur {}", p.renseigne, s.total.participants)),
+            ]
+        })
+        .collect();
+    writeln!(out, "\nPublics")?;
+    writeln!(out, "{}", render::table(&["public", "personnes", "renseigné pour"], &publics))?;
+
+    let headers = |first: &'static str| [first, "sessions", "participants", "heures", "heures-stagiaires"];
+    let lines = |label: String, c: &Counts| {
+        let mut r = vec![Cell::text(label)];
+        r.extend(count_cells(c));
+        r
+    };
+    let themes: Vec<Vec<Cell>> = s
+        .par_theme
+        .iter()
+        .map(|(t, c)| lines(refs::theme_label(t).to_string(), c))
+        .collect();
+    writeln!(out, "\nPar thème\n{}", render::table(&headers("thème"), &themes))?;
+    let projets: Vec<Vec<Cell>> = s.par_projet.iter().map(|(p, _, c)| lines(p.clone(), c)).collect();
+    writeln!(out, "\nPar projet\n{}", render::table(&headers("projet"), &projets))?;
+    let villes: Vec<Vec<Cell>> = s.villes.iter().map(|(v, c)| lines(v.clone(), c)).collect();
+    writeln!(out, "\nPar ville\n{}", render::table(&headers("ville"), &villes))?;
+    let mois: Vec<Vec<Cell>> = s
+        .par_mois
+        .iter()
+        .map(|(m, c)| lines(MONTHS[(*m as usize).clamp(1, 12) - 1].to_string(), c))
+        .collect();
+    writeln!(out, "\nPar mois\n{}", render::table(&headers("mois"), &mois))?;
+    if s.annulees > 0 {
+        writeln!(out, "{} session(s) annulée(s), hors chiffres.", s.annulees)?;
+    }
+    writeln!(out, "\n(1) {NOTE_PERSONNES}")?;
+    Ok(())
+}

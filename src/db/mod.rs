@@ -1,0 +1,230 @@
+//! The ledger file: opening, creating, migrating, and write transactions.
+//! All SQL lives in this module and its children; they speak in domain types.
+
+pub mod finances;
+pub mod refs;
+pub mod reports;
+pub mod sessions;
+
+use crate::bail_user;
+use anyhow::{Context, Result, bail};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Numbered migrations, applied in order; `PRAGMA user_version` is the number applied.
+/// Each file only adds, and says why in its first lines. `schema.sql` is their sum.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a writer waits for another process to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct Ledger {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+/// What `ici init` found.
+pub enum InitOutcome {
+    Created,
+    AlreadyThere { version: i64 },
+}
+
+impl Ledger {
+    /// Creates the ledger file with owner-only permissions (it holds personal data),
+    /// or leaves an existing one untouched.
+    pub fn init(path: &Path) -> Result<InitOutcome> {
+        if path.exists() {
+            let ledger = Ledger::open(path)?;
+            return Ok(InitOutcome::AlreadyThere {
+                version: ledger.version()?,
+            });
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        create_private_file(path)?;
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .with_context(|| format!("ouverture du registre {}", path.display()))?;
+        let mut ledger = Ledger {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        ledger.configure()?;
+        ledger.migrate()?;
+        Ok(InitOutcome::Created)
+    }
+
+    /// Opens an existing ledger, bringing its schema up to date.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        if !path.exists() {
+            bail_user!(
+                "registre introuvable : {}\nCréez-le avec `ici init` (ou indiquez le bon fichier avec --ledger ou la variable ICI_LEDGER).",
+                path.display()
+            );
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("ouverture du registre {}", path.display()))?;
+        let mut ledger = Ledger {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        ledger.configure()?;
+        ledger.migrate()?;
+        Ok(ledger)
+    }
+
+    /// A throw-away ledger in memory, for `ici demo` and tests.
+    pub fn in_memory() -> Result<Ledger> {
+        let mut ledger = Ledger {
+            conn: Connection::open_in_memory()?,
+            path: None,
+        };
+        ledger.configure()?;
+        ledger.migrate()?;
+        Ok(ledger)
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        if self.path.is_some() {
+            // WAL lets readers work while a trainer writes; the mode is stored in the file.
+            let mode: String = self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                bail!("le registre n'a pas pu passer en journal WAL (mode {mode})");
+            }
+        }
+        // Deleted personal data is overwritten, not left in free pages.
+        self.conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = NORMAL;",
+        )?;
+        Ok(())
+    }
+
+    pub fn version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current = self.version()?;
+        if current > SCHEMA_VERSION {
+            bail!(
+                "ce registre a été écrit par une version plus récente d'ici (schéma {current}, cette version connaît le schéma {SCHEMA_VERSION}) : il n'est pas modifié. Mettez ici à jour pour l'utiliser."
+            );
+        }
+        if current == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tx.execute_batch(sql)
+                .with_context(|| format!("migration {} du registre", i + 1))?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs `f` in one write transaction, taken at once so that concurrent writers queue
+    /// behind the busy timeout instead of failing; nothing is kept if `f` fails.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// The current time, as stored in `cree_le` columns.
+pub fn now() -> String {
+    chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+#[cfg(unix)]
+fn create_private_file(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("création du registre {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn create_private_file(path: &Path) -> Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("création du registre {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .with_context(|| format!("création du dossier {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("création du dossier {}", dir.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `schema.sql` must describe exactly what the migrations build.
+    #[test]
+    fn schema_sql_is_the_sum_of_the_migrations() {
+        let migrated = Ledger::in_memory().unwrap();
+        let fresh = Connection::open_in_memory().unwrap();
+        fresh
+            .execute_batch(include_str!("../../schema.sql"))
+            .unwrap();
+        let dump = |c: &Connection| -> Vec<(String, String)> {
+            let mut st = c
+                .prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+                .unwrap();
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        assert_eq!(dump(migrated.conn()), dump(&fresh));
+    }
+}

@@ -1,0 +1,170 @@
+//! Reference lists: projects, partners, communes. A name must exist before it is used,
+//! so a typo cannot split the figures.
+
+use crate::bail_user;
+use crate::db::now;
+use crate::domain::suggest;
+use anyhow::Result;
+use rusqlite::{Connection, OptionalExtension, params};
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Projet {
+    pub nom: String,
+    pub theme: String,
+    pub intitule: Option<String>,
+    pub sessions: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Partenaire {
+    pub nom: String,
+    pub sessions: i64,
+    pub ecritures: i64,
+}
+
+pub const THEMES: [(&str, &str); 3] = [
+    ("citoyennete", "Démocratie et citoyenneté"),
+    ("education-populaire", "Éducation populaire"),
+    ("emploi", "Emploi"),
+];
+
+pub fn theme_label(code: &str) -> &str {
+    THEMES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, l)| l)
+}
+
+/// Checks a theme as typed; accents and case are forgiven.
+pub fn parse_theme(input: &str) -> Result<&'static str> {
+    let folded = suggest::fold(input).replace(' ', "-");
+    match THEMES.iter().find(|(c, _)| *c == folded) {
+        Some((code, _)) => Ok(code),
+        None => bail_user!(
+            "thème « {input} » inconnu : citoyennete, education-populaire ou emploi"
+        ),
+    }
+}
+
+fn check_name(kind: &str, nom: &str) -> Result<String> {
+    let nom = nom.trim();
+    if nom.is_empty() {
+        bail_user!("nom de {kind} vide");
+    }
+    if nom.chars().count() > 120 {
+        bail_user!("nom de {kind} trop long (120 caractères au plus) : « {nom} »");
+    }
+    Ok(nom.to_string())
+}
+
+pub fn add_projet(
+    conn: &Connection,
+    nom: &str,
+    theme: &str,
+    intitule: Option<&str>,
+) -> Result<String> {
+    let nom = check_name("projet", nom)?;
+    if let Some(existing) = find(conn, "projet", &nom)? {
+        bail_user!("le projet « {existing} » existe déjà (voir `ici projet list`)");
+    }
+    conn.execute(
+        "INSERT INTO projet (nom, theme, intitule, cree_le) VALUES (?1, ?2, ?3, ?4)",
+        params![nom, theme, intitule.map(str::trim).filter(|s| !s.is_empty()), now()],
+    )?;
+    Ok(nom)
+}
+
+pub fn add_partenaire(conn: &Connection, nom: &str) -> Result<String> {
+    let nom = check_name("partenaire", nom)?;
+    if let Some(existing) = find(conn, "partenaire", &nom)? {
+        bail_user!("le partenaire « {existing} » existe déjà (voir `ici partenaire list`)");
+    }
+    conn.execute(
+        "INSERT INTO partenaire (nom, cree_le) VALUES (?1, ?2)",
+        params![nom, now()],
+    )?;
+    Ok(nom)
+}
+
+/// The stored spelling of a name, matched without regard to ASCII case.
+fn find(conn: &Connection, table: &str, nom: &str) -> Result<Option<String>> {
+    let sql = format!("SELECT nom FROM {table} WHERE nom = ?1");
+    Ok(conn.query_row(&sql, [nom], |r| r.get(0)).optional()?)
+}
+
+fn names(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let sql = format!("SELECT nom FROM {table} ORDER BY nom");
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Id of a known project, or an error proposing the nearest names.
+pub fn projet_id(conn: &Connection, nom: &str) -> Result<i64> {
+    lookup(conn, "projet", nom, "ici projet add NOM --theme …", "ici projet list")
+}
+
+/// Id of a known partner, or an error proposing the nearest names.
+pub fn partenaire_id(conn: &Connection, nom: &str) -> Result<i64> {
+    lookup(conn, "partenaire", nom, "ici partenaire add NOM", "ici partenaire list")
+}
+
+fn lookup(conn: &Connection, table: &str, nom: &str, add: &str, list: &str) -> Result<i64> {
+    let sql = format!("SELECT id FROM {table} WHERE nom = ?1");
+    if let Some(id) = conn.query_row(&sql, [nom.trim()], |r| r.get(0)).optional()? {
+        return Ok(id);
+    }
+    let known = names(conn, table)?;
+    let hint = suggest::hint(nom, &known);
+    bail_user!(
+        "{table} « {nom} » inconnu.{hint}\nLa liste : `{list}` ; pour en ajouter un : `{add}`."
+    )
+}
+
+/// Id of a commune as typed (trimmed, case ignored), created on first use.
+pub fn commune_id(conn: &Connection, nom: &str) -> Result<i64> {
+    let nom = nom.trim();
+    if let Some(id) = conn
+        .query_row("SELECT id FROM commune WHERE nom = ?1", [nom], |r| r.get(0))
+        .optional()?
+    {
+        return Ok(id);
+    }
+    conn.execute("INSERT INTO commune (nom) VALUES (?1)", [nom])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn projets(conn: &Connection) -> Result<Vec<Projet>> {
+    let mut st = conn.prepare(
+        "SELECT p.nom, p.theme, p.intitule,
+                (SELECT count(*) FROM session s WHERE s.projet_id = p.id AND s.annulee_le IS NULL)
+         FROM projet p ORDER BY p.nom",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(Projet {
+            nom: r.get(0)?,
+            theme: r.get(1)?,
+            intitule: r.get(2)?,
+            sessions: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn partenaires(conn: &Connection) -> Result<Vec<Partenaire>> {
+    let mut st = conn.prepare(
+        "SELECT p.nom,
+                (SELECT count(*) FROM session s WHERE s.partenaire_id = p.id AND s.annulee_le IS NULL),
+                (SELECT count(*) FROM ecriture e WHERE e.tiers_id = p.id)
+         FROM partenaire p ORDER BY p.nom",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(Partenaire {
+            nom: r.get(0)?,
+            sessions: r.get(1)?,
+            ecritures: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+

@@ -1,0 +1,161 @@
+//! Money movements as balanced double-entry transactions (écritures) in cents.
+
+use crate::domain::account::{BANQUE, CAISSE, Compte, Operation};
+use crate::domain::date::parse_past_date;
+use crate::domain::money::Money;
+use crate::error::{field, in_field, user};
+use anyhow::Result;
+use chrono::NaiveDate;
+
+/// One line of a transaction: an account debited or credited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ligne {
+    pub compte: Compte,
+    pub debit: Money,
+    pub credit: Money,
+}
+
+/// A transaction ready to be written: lines balanced, names not yet resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEcriture {
+    pub date: NaiveDate,
+    pub libelle: String,
+    pub piece: Option<String>,
+    pub tiers: Option<String>,
+    pub projet: Option<String>,
+    pub lignes: Vec<Ligne>,
+}
+
+impl NewEcriture {
+    /// Sum of debits equals sum of credits, and there is something to record.
+    pub fn is_balanced(&self) -> bool {
+        let debit: i64 = self.lignes.iter().map(|l| l.debit.cents()).sum();
+        let credit: i64 = self.lignes.iter().map(|l| l.credit.cents()).sum();
+        debit == credit && debit > 0
+    }
+}
+
+/// A simple entry as typed: `ici produit add …` or a row of a finances CSV.
+#[derive(Debug, Default)]
+pub struct FinanceDraft<'a> {
+    pub date: &'a str,
+    pub montant: &'a str,
+    pub compte: &'a str,
+    pub libelle: &'a str,
+    pub tiers: Option<&'a str>,
+    pub projet: Option<&'a str>,
+    pub piece: Option<&'a str>,
+    pub via: Option<&'a str>,
+}
+
+impl FinanceDraft<'_> {
+    /// Checks the values and builds the two lines: the account on its side, the bank
+    /// (or the cash box) on the other.
+    pub fn check(&self, operation: Operation) -> Result<NewEcriture> {
+        let date = field("date", parse_past_date(self.date))?;
+        let montant = field("montant", Money::parse_positive(self.montant))?;
+        let compte = field("compte", operation.compte(self.compte))?;
+        let libelle = self.libelle.trim();
+        if libelle.is_empty() {
+            return Err(in_field(
+                "libelle",
+                user("valeur manquante : décrivez l'écriture (« Subvention NET94 », « Loyer juin »…)"),
+            ));
+        }
+        let tresorerie = match self.via.map(str::trim).filter(|s| !s.is_empty()) {
+            None | Some(BANQUE) => Compte::parse(BANQUE)?,
+            Some(CAISSE) => Compte::parse(CAISSE)?,
+            Some(other) => {
+                return Err(in_field(
+                    "via",
+                    user(format!(
+                        "« {other} » : la contrepartie est la banque (512, par défaut) ou la caisse (530)"
+                    )),
+                ));
+            }
+        };
+        let zero = Money::default();
+        let (account_side, treasury_side) = if operation.credits_account() {
+            ((zero, montant), (montant, zero))
+        } else {
+            ((montant, zero), (zero, montant))
+        };
+        let entry = NewEcriture {
+            date,
+            libelle: libelle.to_string(),
+            piece: optional(self.piece),
+            tiers: optional(self.tiers),
+            projet: optional(self.projet),
+            lignes: vec![
+                Ligne {
+                    compte,
+                    debit: account_side.0,
+                    credit: account_side.1,
+                },
+                Ligne {
+                    compte: tresorerie,
+                    debit: treasury_side.0,
+                    credit: treasury_side.1,
+                },
+            ],
+        };
+        debug_assert!(entry.is_balanced());
+        Ok(entry)
+    }
+}
+
+fn optional(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(compte: &'static str) -> FinanceDraft<'static> {
+        FinanceDraft {
+            date: "2017-03-01",
+            montant: "1 234,56 €",
+            compte,
+            libelle: "Subvention",
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_produit_credits_its_account_and_debits_the_bank() {
+        let e = draft("7412").check(Operation::Produit).unwrap();
+        assert!(e.is_balanced());
+        assert_eq!(e.lignes[0].compte.as_str(), "7412");
+        assert_eq!(e.lignes[0].credit, Money(123_456));
+        assert_eq!(e.lignes[1].compte.as_str(), "512");
+        assert_eq!(e.lignes[1].debit, Money(123_456));
+    }
+
+    #[test]
+    fn a_charge_paid_in_cash() {
+        let mut d = draft("6064");
+        d.via = Some("530");
+        let e = d.check(Operation::Charge).unwrap();
+        assert_eq!(e.lignes[0].debit, Money(123_456));
+        assert_eq!(e.lignes[1].compte.as_str(), "530");
+        assert_eq!(e.lignes[1].credit, Money(123_456));
+    }
+
+    #[test]
+    fn refusals() {
+        assert!(draft("6411").check(Operation::Produit).is_err());
+        let mut d = draft("706");
+        d.via = Some("411");
+        assert!(d.check(Operation::Produit).is_err());
+        let mut d = draft("706");
+        d.libelle = "  ";
+        assert!(d.check(Operation::Produit).is_err());
+        let mut d = draft("706");
+        d.montant = "0";
+        assert!(d.check(Operation::Produit).is_err());
+    }
+}

@@ -1,0 +1,12 @@
+//! Plain types and rules of the field, with no I/O: money, durations, dates,
+//! accounts, sessions, the bilan and the activity figures.
+
+pub mod account;
+pub mod bilan;
+pub mod date;
+pub mod duration;
+pub mod finance;
+pub mod money;
+pub mod session;
+pub mod stats;
+pub mod suggest;

@@ -1,0 +1,202 @@
+//! A workshop session as recorded by a trainer, checked before it reaches the ledger.
+
+use crate::bail_user;
+use crate::domain::date::parse_past_date;
+use crate::error::field;
+use crate::domain::duration::Minutes;
+use anyhow::Result;
+use chrono::NaiveDate;
+
+/// The public breakdowns of a session's participants, each optional ("non renseigné").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Publics {
+    pub femmes: Option<u32>,
+    pub qpv: Option<u32>,
+    pub jeunes_ml: Option<u32>,
+    pub demandeurs_emploi: Option<u32>,
+    pub rsa: Option<u32>,
+}
+
+/// The breakdowns in display order: (JSON and CSV key, French label, option flag).
+pub const PUBLICS: [(&str, &str, &str); 5] = [
+    ("femmes", "Femmes", "--femmes"),
+    ("qpv", "Habitants QPV", "--qpv"),
+    ("jeunes_ml", "Jeunes suivis en mission locale", "--jeunes-ml"),
+    ("demandeurs_emploi", "Demandeurs d'emploi", "--demandeurs-emploi"),
+    ("rsa", "Bénéficiaires du RSA", "--rsa"),
+];
+
+impl Publics {
+    /// The values in the order of [`PUBLICS`].
+    pub fn values(&self) -> [Option<u32>; 5] {
+        [
+            self.femmes,
+            self.qpv,
+            self.jeunes_ml,
+            self.demandeurs_emploi,
+            self.rsa,
+        ]
+    }
+
+    pub fn from_values(v: [Option<u32>; 5]) -> Publics {
+        Publics {
+            femmes: v[0],
+            qpv: v[1],
+            jeunes_ml: v[2],
+            demandeurs_emploi: v[3],
+            rsa: v[4],
+        }
+    }
+}
+
+/// A session ready to be written: every value checked, names not yet resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    pub date: NaiveDate,
+    pub projet: String,
+    pub commune: String,
+    pub duree: Minutes,
+    pub participants: u32,
+    pub publics: Publics,
+    pub partenaire: Option<String>,
+    pub intitule: Option<String>,
+    pub formateur: Option<String>,
+}
+
+/// A session as typed, field by field, on the command line or in a CSV row.
+#[derive(Debug, Default)]
+pub struct SessionDraft<'a> {
+    pub date: &'a str,
+    pub projet: &'a str,
+    pub commune: &'a str,
+    pub duree: &'a str,
+    pub participants: &'a str,
+    pub publics: [Option<&'a str>; 5],
+    pub partenaire: Option<&'a str>,
+    pub intitule: Option<&'a str>,
+    pub formateur: Option<&'a str>,
+}
+
+/// Largest group accepted for one session: above this, a headcount is a typo.
+pub const MAX_PARTICIPANTS: u32 = 10_000;
+
+impl SessionDraft<'_> {
+    /// Checks every field; an error names the field it is about (see [`in_field`]).
+    pub fn check(&self) -> Result<NewSession> {
+        let date = field("date", parse_past_date(self.date))?;
+        let projet = field("projet", required(self.projet, "le projet (voir `ici projet list`)"))?;
+        let commune = field("commune", required(self.commune, "la commune où s'est tenue la session"))?;
+        let duree = field("duree", Minutes::parse(self.duree))?;
+        let participants = field("participants", parse_participants(self.participants))?;
+        let mut values = [None; 5];
+        for (i, raw) in self.publics.iter().enumerate() {
+            let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            values[i] = Some(field(PUBLICS[i].0, parse_breakdown(raw, participants))?);
+        }
+        Ok(NewSession {
+            date,
+            projet,
+            commune,
+            duree,
+            participants,
+            publics: Publics::from_values(values),
+            partenaire: optional(self.partenaire),
+            intitule: optional(self.intitule),
+            formateur: optional(self.formateur),
+        })
+    }
+}
+
+fn required(value: &str, what: &str) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        bail_user!("valeur manquante : indiquez {what}");
+    }
+    Ok(v.to_string())
+}
+
+fn optional(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+fn parse_count(raw: &str) -> Result<u32> {
+    match raw.trim().parse::<u32>() {
+        Ok(n) => Ok(n),
+        Err(_) => bail_user!("« {raw} » : attendu un nombre entier de personnes, 0 ou plus"),
+    }
+}
+
+fn parse_participants(raw: &str) -> Result<u32> {
+    let n = parse_count(raw)?;
+    if n == 0 {
+        bail_user!("« 0 » : une session sans participant ne s'enregistre pas ; si elle n'a pas eu lieu, ne la saisissez pas ou annulez-la");
+    }
+    if n > MAX_PARTICIPANTS {
+        bail_user!("« {n} » : plus de {MAX_PARTICIPANTS} personnes pour une session, vérifiez le nombre");
+    }
+    Ok(n)
+}
+
+fn parse_breakdown(raw: &str, participants: u32) -> Result<u32> {
+    let n = parse_count(raw)?;
+    if n > participants {
+        bail_user!(
+            "« {n} » dépasse le nombre de participants ({participants}) : une répartition va de 0 au nombre de participants"
+        );
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> SessionDraft<'static> {
+        SessionDraft {
+            date: "12/06/2017",
+            projet: "NET94",
+            commune: " Villejuif ",
+            duree: "3h",
+            participants: "12",
+            publics: [Some("7"), None, Some(""), Some("12"), Some("3")],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn checks_a_good_session() {
+        let s = draft().check().unwrap();
+        assert_eq!(s.commune, "Villejuif");
+        assert_eq!(s.duree, Minutes(180));
+        assert_eq!(s.publics.femmes, Some(7));
+        assert_eq!(s.publics.jeunes_ml, None);
+        assert_eq!(s.publics.rsa, Some(3));
+    }
+
+    #[test]
+    fn refuses_bad_sessions() {
+        let cases: Vec<Box<dyn Fn(&mut SessionDraft<'static>)>> = vec![
+            Box::new(|d| d.participants = "0"),
+            Box::new(|d| d.participants = "-3"),
+            Box::new(|d| d.participants = "douze"),
+            Box::new(|d| d.publics[0] = Some("13")),
+            Box::new(|d| d.publics[4] = Some("-1")),
+            Box::new(|d| d.duree = "13h"),
+            Box::new(|d| d.date = "2999-01-01"),
+            Box::new(|d| d.projet = " "),
+            Box::new(|d| d.commune = ""),
+        ];
+        for (i, change) in cases.iter().enumerate() {
+            let mut d = draft();
+            change(&mut d);
+            let err = d.check().unwrap_err();
+            assert_eq!(crate::error::exit_code(&err), 2, "case {i}: {err}");
+            assert!(crate::error::field_of(&err).is_some(), "case {i}: {err}");
+        }
+    }
+}
