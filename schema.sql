@@ -19,18 +19,18 @@ CREATE TABLE partenaire (
     cree_le    TEXT NOT NULL
 );
 
--- Places as typed by trainers, in one table so that a later migration can
--- resolve them to official codes without touching the sessions.
-CREATE TABLE commune (
-    id         INTEGER PRIMARY KEY,
-    nom        TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(nom)) > 0)
-);
-
+-- A workshop. Its place is a commune by INSEE code (a municipal arrondissement
+-- rolls up to its city in the figures) or "distance" (remote, in no city).
 CREATE TABLE session (
     id                INTEGER PRIMARY KEY,
     date              TEXT NOT NULL CHECK (date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
     projet_id         INTEGER NOT NULL REFERENCES projet (id),
-    commune_id        INTEGER NOT NULL REFERENCES commune (id),
+    lieu              TEXT NOT NULL DEFAULT 'site' CHECK (lieu IN ('site', 'distance')),
+    -- INSEE code of the commune or municipal arrondissement; NULL when remote or not
+    -- yet resolved.
+    code_insee        TEXT CHECK (code_insee GLOB '[0-9][0-9AB][0-9][0-9][0-9]'),
+    -- The place as typed, kept only while it is not resolved to a code.
+    commune_saisie    TEXT,
     duree_minutes     INTEGER NOT NULL CHECK (duree_minutes > 0 AND duree_minutes <= 720),
     participants      INTEGER NOT NULL CHECK (participants > 0),
     -- Breakdowns of the participants; NULL means "not recorded".
@@ -46,11 +46,18 @@ CREATE TABLE session (
     annulee_le        TEXT,
     motif_annulation  TEXT,
     cree_le           TEXT NOT NULL,
-    CHECK ((annulee_le IS NULL) = (motif_annulation IS NULL))
+    CHECK ((annulee_le IS NULL) = (motif_annulation IS NULL)),
+    CHECK (CASE lieu
+             WHEN 'distance' THEN code_insee IS NULL AND commune_saisie IS NULL
+             ELSE (code_insee IS NULL) <> (commune_saisie IS NULL)
+           END)
 );
+
 CREATE INDEX session_date ON session (date);
 CREATE INDEX session_projet ON session (projet_id, date);
 CREATE INDEX session_partenaire ON session (partenaire_id);
+-- Sessions still waiting for their commune to be resolved.
+CREATE INDEX session_commune_saisie ON session (commune_saisie) WHERE commune_saisie IS NOT NULL;
 
 -- A transaction (écriture): one date, one label, lines whose debits equal credits.
 CREATE TABLE ecriture (

@@ -104,7 +104,10 @@ fn french(err: &clap::Error) -> String {
         }
         ErrorKind::UnknownArgument => format!("option inconnue : {arg}"),
         ErrorKind::InvalidSubcommand => {
-            format!("commande inconnue : {}", get(ContextKind::InvalidSubcommand))
+            format!(
+                "commande inconnue : {}",
+                get(ContextKind::InvalidSubcommand)
+            )
         }
         ErrorKind::MissingRequiredArgument => {
             format!("argument obligatoire manquant : {arg}")

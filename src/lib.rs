@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod render;
+pub mod territory;
 
 use std::io::Write;
 

@@ -142,7 +142,12 @@ impl<W: Write> CsvOut<W> {
 }
 
 /// Writes rows in the chosen format; JSON is written by the caller from its own types.
-pub fn rows(out: &mut dyn Write, format: Format, headers: &[&str], rows: &[Vec<Cell>]) -> Result<()> {
+pub fn rows(
+    out: &mut dyn Write,
+    format: Format,
+    headers: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<()> {
     match format {
         Format::Table => writeln!(out, "{}", table(headers, rows))?,
         Format::Csv => {

@@ -11,11 +11,12 @@
 //!
 //! Resolving `--lieu distance` is the caller's business, not this module's.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::OnceLock;
 
-use deunicode::deunicode_with_tofu_cow;
+use deunicode::deunicode_char;
 
 const COMMUNES_TSV: &str = include_str!("../data/communes.tsv");
 const TERRITOIRES_TSV: &str = include_str!("../data/territoires.tsv");
@@ -26,6 +27,9 @@ const MAX_SUGGESTIONS: usize = 5;
 const MIN_SIMILARITY: f64 = 0.75;
 /// Leading articles that may be omitted or changed when typing a name.
 const ARTICLES: [&str; 4] = ["le", "la", "les", "l"];
+/// Longest key compared by similarity (the longest name is 45 letters):
+/// Jaro-Winkler costs grow with the product of the lengths.
+const MAX_FUZZY_LEN: usize = 100;
 
 /// A current commune, or a municipal arrondissement of Paris, Lyon or Marseille.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,33 +101,47 @@ pub fn label(c: &Commune) -> String {
 /// postal code, `Paris 18e`, a name (forgiving case, accents, punctuation,
 /// `St`/`Ste` and a leading article), optionally followed by a département
 /// (`Saint-Denis (93)`, `Saint-Denis 93`) or a postal code.
+///
+/// Five digits that are both an INSEE code and another commune's postal
+/// code (3,000 of them: `01400`, `69003`, `77120`…) are ambiguous, the
+/// INSEE match listed first; `insee 01400` or `cp 01400` settles it.
 pub fn resolve(input: &str) -> Resolution {
     let index = index();
     let text = input.trim();
     if text.is_empty() {
         return Resolution::Unknown(Vec::new());
     }
+    if let Some((insee, code)) = split_code_kind(text) {
+        let found = if insee {
+            index.by_insee(code).into_iter().collect()
+        } else {
+            index.by_postal(code).to_vec()
+        };
+        return index.resolution(found, 0);
+    }
     if is_code_like(text) {
         let (found, by_insee) = index.by_any_code(text);
         return index.resolution(found, usize::from(by_insee));
     }
-    if let Some((name, inner)) = split_parenthesised(text)
-        && let Some(qualifier) = Qualifier::parse(inner)
-    {
+    let parenthesised =
+        split_parenthesised(text).and_then(|(name, inner)| Some((name, Qualifier::parse(inner)?)));
+    if let Some((name, qualifier)) = parenthesised {
         return index.resolve_qualified(name, qualifier);
     }
     let candidates = index.by_name(text);
     if !candidates.is_empty() {
         return index.resolution(candidates, 0);
     }
-    if let Some((name, last)) = text.rsplit_once(char::is_whitespace)
-        && let Some(qualifier) = Qualifier::parse(last)
-    {
-        return index.resolve_qualified(name, qualifier);
-    }
-    if let Some((first, name)) = text.split_once(char::is_whitespace)
-        && let Some(qualifier @ Qualifier::Postal(_)) = Qualifier::parse(first)
-    {
+    let trailing = text
+        .rsplit_once(char::is_whitespace)
+        .and_then(|(name, last)| Some((name, Qualifier::parse(last)?)));
+    let leading_postal = text
+        .split_once(char::is_whitespace)
+        .and_then(|(first, name)| match Qualifier::parse(first)? {
+            postal @ Qualifier::Postal(_) => Some((name, postal)),
+            Qualifier::Departement(_) => None,
+        });
+    if let Some((name, qualifier)) = trailing.or(leading_postal) {
         return index.resolve_qualified(name, qualifier);
     }
     Resolution::Unknown(index.commune_refs(&index.nearest(text, None, MAX_SUGGESTIONS)))
@@ -146,50 +164,51 @@ pub fn search(text: &str, limit: usize) -> Vec<&'static Commune> {
     };
     let (key, article) = name_key(text);
     let loose = &key[article..];
-    let digits = text.len() <= 5 && is_code_prefix(text);
-    let code_prefix = text.to_ascii_uppercase();
-    // (rank, similarity, population) of each further match.
-    let mut scored: Vec<(u8, f64, u32, usize)> = Vec::new();
-    for (i, (full, art)) in index.keys.iter().enumerate() {
-        let own_loose = &full[*art..];
+    let code_prefix = (text.len() <= 5 && is_code_prefix(text)).then(|| text.to_ascii_uppercase());
+    // (rank, population, index) of the names or codes that match textually.
+    let mut ranked: Vec<(u8, u32, usize)> = Vec::new();
+    for (i, &(full, art)) in index.keys.iter().enumerate() {
+        let own_loose = &full[art..];
         let rank = if key.is_empty() {
             None
-        } else if *full == key || own_loose == loose {
-            Some((0, 0.0))
+        } else if full == key || own_loose == loose {
+            Some(0)
         } else if full.starts_with(&key) || own_loose.starts_with(loose) {
-            Some((1, 0.0))
+            Some(1)
         } else if own_loose.contains(loose) {
-            Some((2, 0.0))
+            Some(2)
         } else {
-            let score = similarity(&key, loose, full, *art);
-            (score >= MIN_SIMILARITY).then_some((4, -score))
+            None
         };
         let rank = rank.or_else(|| {
+            let prefix = code_prefix.as_deref()?;
             let c = &index.communes[i];
-            let by_code = digits
-                && (c.code.starts_with(&code_prefix)
-                    || c.codes_postaux.iter().any(|p| p.starts_with(&code_prefix)));
-            by_code.then_some((3, 0.0))
+            let by_code =
+                c.code.starts_with(prefix) || c.codes_postaux.iter().any(|p| p.starts_with(prefix));
+            by_code.then_some(3)
         });
-        if let Some((rank, score)) = rank {
-            scored.push((rank, score, index.population[i], i));
+        if let Some(rank) = rank {
+            ranked.push((rank, index.population[i], i));
         }
     }
-    scored.sort_by(|a, b| {
+    ranked.sort_by(|a, b| {
         a.0.cmp(&b.0)
-            .then(a.1.total_cmp(&b.1))
-            .then(b.2.cmp(&a.2))
-            .then(index.communes[a.3].code.cmp(index.communes[b.3].code))
+            .then(b.1.cmp(&a.1))
+            .then(index.communes[a.2].code.cmp(index.communes[b.2].code))
     });
-    for (_, _, _, i) in scored {
+    for (_, _, i) in ranked {
         if picked.len() >= limit {
             break;
         }
-        if !picked.contains(&i) {
-            picked.push(i);
-        }
+        push_unique(&mut picked, i);
     }
     picked.truncate(limit);
+    // Resembling names, only when the textual matches are too few.
+    if picked.len() < limit && !key.is_empty() {
+        let missing = limit - picked.len();
+        let more = index.fuzzy(&key, article, |i| !picked.contains(&i), missing);
+        picked.extend(more);
+    }
     index.commune_refs(&picked)
 }
 
@@ -213,18 +232,100 @@ impl<'a> Qualifier<'a> {
     }
 }
 
+/// FxHash: much faster than the default SipHash on short keys. Every key
+/// comes from the embedded data, so there is no flooding to defend against.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let mut word = [0; 8];
+        let rest = chunks.remainder();
+        word[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(word));
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+fn fast_map<K, V>(capacity: usize) -> FastMap<K, V> {
+    FastMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default())
+}
+
+/// Indices of the communes sharing a key: almost always just one.
+#[derive(Debug)]
+enum Ids {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Ids {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Self::One(i) => std::slice::from_ref(i),
+            Self::Many(list) => list,
+        }
+    }
+}
+
+fn add_id<K: Eq + Hash>(map: &mut FastMap<K, Ids>, key: K, i: usize) {
+    match map.entry(key) {
+        Entry::Vacant(slot) => {
+            slot.insert(Ids::One(i));
+        }
+        Entry::Occupied(mut slot) => {
+            let ids = slot.get_mut();
+            match ids {
+                Ids::One(j) if *j == i => {}
+                Ids::One(j) => *ids = Ids::Many(vec![*j, i]),
+                Ids::Many(list) => push_unique(list, i),
+            }
+        }
+    }
+}
+
+fn push_unique(list: &mut Vec<usize>, i: usize) {
+    if !list.contains(&i) {
+        list.push(i);
+    }
+}
+
 /// The in-memory index over the embedded communes table.
 struct Index {
     communes: Vec<Commune>,
     population: Vec<u32>,
     /// Normalised name of each commune, with the length of its leading article.
-    keys: Vec<(String, usize)>,
-    insee: HashMap<&'static str, usize>,
-    postal: HashMap<&'static str, Vec<usize>>,
+    keys: Vec<(&'static str, usize)>,
+    insee: FastMap<&'static str, usize>,
+    postal: FastMap<&'static str, Ids>,
     /// Full normalised names, plus `paris18`-like arrondissement aliases.
-    names: HashMap<String, Vec<usize>>,
+    names: FastMap<&'static str, Ids>,
     /// Names without their leading article, for names that have one.
-    loose_names: HashMap<String, Vec<usize>>,
+    loose_names: FastMap<&'static str, Ids>,
 }
 
 struct Territoires {
@@ -244,35 +345,40 @@ fn territoires() -> &'static Territoires {
 
 /// The tab-separated fields of one data row; panics on a malformed row.
 fn fields<const N: usize>(file: &str, number: usize, line: &'static str) -> [&'static str; N] {
-    let mut parts = line.split('\t');
-    let row: [&'static str; N] = std::array::from_fn(|_| {
-        parts.next().unwrap_or_else(|| {
-            panic!("{file}, ligne {} : moins de {N} colonnes : {line:?}", number + 1)
-        })
-    });
+    let mut row = [""; N];
+    let mut count = 0;
+    let mut start = 0;
+    for (at, byte) in line.bytes().enumerate() {
+        if byte == b'\t' {
+            assert!(
+                count + 1 < N,
+                "{file}, ligne {} : plus de {N} colonnes : {line:?}",
+                number + 1
+            );
+            row[count] = &line[start..at];
+            count += 1;
+            start = at + 1;
+        }
+    }
     assert!(
-        parts.next().is_none(),
-        "{file}, ligne {} : plus de {N} colonnes : {line:?}",
+        count + 1 == N,
+        "{file}, ligne {} : moins de {N} colonnes : {line:?}",
         number + 1
     );
+    row[count] = &line[start..];
     row
 }
 
 /// Data rows of an embedded table, with their line numbers.
 fn rows(text: &'static str) -> impl Iterator<Item = (usize, &'static str)> {
-    text.lines()
+    text.split('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line))
         .enumerate()
         .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
 }
 
 fn non_empty(s: &'static str) -> Option<&'static str> {
     (!s.is_empty()).then_some(s)
-}
-
-fn push_unique(list: &mut Vec<usize>, i: usize) {
-    if !list.contains(&i) {
-        list.push(i);
-    }
 }
 
 impl Territoires {
@@ -300,48 +406,71 @@ impl Index {
         let capacity = COMMUNES_TSV.len() / 40;
         let mut communes = Vec::with_capacity(capacity);
         let mut population = Vec::with_capacity(capacity);
-        let mut keys = Vec::with_capacity(capacity);
-        let mut insee = HashMap::with_capacity(capacity);
-        let mut postal: HashMap<&'static str, Vec<usize>> = HashMap::with_capacity(capacity / 5);
-        let mut names: HashMap<String, Vec<usize>> = HashMap::with_capacity(capacity);
-        let mut loose_names: HashMap<String, Vec<usize>> = HashMap::new();
+        // Every normalised key is written into one arena, whose slices then
+        // serve as hash-map keys without an allocation each.
+        let mut arena = String::with_capacity(COMMUNES_TSV.len() / 3);
+        let mut spans: Vec<(usize, usize, usize)> = Vec::with_capacity(capacity);
+        let mut alias_spans: Vec<(usize, usize, usize)> = Vec::new();
+        let mut folded = String::new();
         for (n, line) in rows(COMMUNES_TSV) {
             let [code, nom, dep, parent, interco, cps, pop] = fields::<7>("communes.tsv", n, line);
             let i = communes.len();
-            let pop = pop.parse().unwrap_or_else(|_| {
-                panic!("communes.tsv, ligne {} : population illisible {pop:?}", n + 1)
-            });
-            let codes_postaux: Vec<&'static str> = cps.split(',').filter(|p| !p.is_empty()).collect();
-            for p in &codes_postaux {
-                postal.entry(*p).or_default().push(i);
-            }
-            let previous = insee.insert(code, i);
-            assert!(previous.is_none(), "communes.tsv : code {code} en double");
-            let (key, article) = name_key(nom);
-            if article > 0 {
-                push_unique(loose_names.entry(key[article..].to_owned()).or_default(), i);
-            }
+            population.push(pop.parse().unwrap_or_else(|_| {
+                panic!(
+                    "communes.tsv, ligne {} : population illisible {pop:?}",
+                    n + 1
+                )
+            }));
+            fold_into(nom, &mut folded);
+            let start = arena.len();
+            let article = push_key(&folded, &mut arena);
+            spans.push((start, arena.len(), article));
             if !parent.is_empty() {
-                for alias in arrondissement_aliases(nom) {
-                    push_unique(names.entry(alias).or_default(), i);
-                }
+                push_arrondissement_aliases(&folded, &mut arena, |start, end| {
+                    alias_spans.push((start, end, i));
+                });
             }
-            push_unique(names.entry(key.clone()).or_default(), i);
-            keys.push((key, article));
-            population.push(pop);
             communes.push(Commune {
                 code,
                 nom,
                 departement: dep,
                 parent: non_empty(parent),
                 interco: non_empty(interco),
-                codes_postaux,
+                codes_postaux: cps.split(',').filter(|p| !p.is_empty()).collect(),
             });
+        }
+        // Built once and kept for the whole run, like the index itself.
+        let arena: &'static str = arena.leak();
+
+        let mut insee = fast_map(communes.len());
+        let mut postal = fast_map(communes.len() / 4);
+        let mut names = fast_map(communes.len() + alias_spans.len());
+        let mut loose_names = fast_map(communes.len() / 8);
+        let mut keys = Vec::with_capacity(communes.len());
+        for (i, (c, &(start, end, article))) in communes.iter().zip(&spans).enumerate() {
+            let previous = insee.insert(c.code, i);
+            assert!(
+                previous.is_none(),
+                "communes.tsv : code {} en double",
+                c.code
+            );
+            for p in &c.codes_postaux {
+                add_id(&mut postal, *p, i);
+            }
+            let key = &arena[start..end];
+            add_id(&mut names, key, i);
+            if article > 0 {
+                add_id(&mut loose_names, &key[article..], i);
+            }
+            keys.push((key, article));
+        }
+        for &(start, end, i) in &alias_spans {
+            add_id(&mut names, &arena[start..end], i);
         }
         // A postal code of both a city and one of its arrondissements
         // (75018: Paris and Paris 18e) designates the arrondissement.
-        for list in postal.values_mut() {
-            if list.len() > 1 {
+        for ids in postal.values_mut() {
+            if let Ids::Many(list) = ids {
                 let parents: Vec<&str> = list.iter().filter_map(|&i| communes[i].parent).collect();
                 list.retain(|&i| !parents.contains(&communes[i].code));
             }
@@ -365,12 +494,16 @@ impl Index {
             .copied()
     }
 
+    fn by_postal(&self, code: &str) -> &[usize] {
+        self.postal.get(code).map_or(&[], Ids::as_slice)
+    }
+
     /// The commune with this INSEE code first (and whether there is one),
     /// then those with this postal code.
     fn by_any_code(&self, code: &str) -> (Vec<usize>, bool) {
         let mut found: Vec<usize> = self.by_insee(code).into_iter().collect();
         let by_insee = !found.is_empty();
-        for &i in self.postal.get(code).into_iter().flatten() {
+        for &i in self.by_postal(code) {
             push_unique(&mut found, i);
         }
         (found, by_insee)
@@ -382,12 +515,15 @@ impl Index {
         if key.is_empty() {
             return Vec::new();
         }
-        if let Some(found) = self.names.get(&key) {
-            return found.clone();
+        if let Some(found) = self.names.get(key.as_str()) {
+            return found.as_slice().to_vec();
         }
         let loose = &key[article..];
-        let mut found = self.names.get(loose).cloned().unwrap_or_default();
-        for &i in self.loose_names.get(loose).into_iter().flatten() {
+        let mut found = self
+            .names
+            .get(loose)
+            .map_or(Vec::new(), |ids| ids.as_slice().to_vec());
+        for &i in self.loose_names.get(loose).map_or(&[][..], Ids::as_slice) {
             push_unique(&mut found, i);
         }
         found
@@ -402,15 +538,14 @@ impl Index {
                 .filter(|&i| self.communes[i].departement == dep)
                 .collect(),
             Qualifier::Postal(code) => self
-                .postal
-                .get(code)
-                .into_iter()
-                .flatten()
+                .by_postal(code)
+                .iter()
                 .copied()
                 .filter(|&i| {
-                    let c = &self.communes[i];
                     candidates.contains(&i)
-                        || c.parent.is_some_and(|p| candidates.iter().any(|&j| self.communes[j].code == p))
+                        || self.communes[i]
+                            .parent
+                            .is_some_and(|p| candidates.iter().any(|&j| self.communes[j].code == p))
                 })
                 .collect(),
         };
@@ -423,7 +558,11 @@ impl Index {
                 Qualifier::Postal(_) => None,
             };
             let near = self.nearest(name, dep, MAX_SUGGESTIONS);
-            if near.is_empty() { self.nearest(name, None, MAX_SUGGESTIONS) } else { near }
+            if near.is_empty() {
+                self.nearest(name, None, MAX_SUGGESTIONS)
+            } else {
+                near
+            }
         } else {
             let mut sorted = candidates;
             self.sort_by_population(&mut sorted);
@@ -458,24 +597,65 @@ impl Index {
     /// The names closest to `text` (optionally within one département), best first.
     fn nearest(&self, text: &str, dep: Option<&str>, limit: usize) -> Vec<usize> {
         let (key, article) = name_key(text);
-        if key.is_empty() {
+        let in_dep = |i: usize| dep.is_none_or(|d| self.communes[i].departement == d);
+        self.fuzzy(&key, article, in_dep, limit)
+    }
+
+    /// The `limit` communes accepted by `keep` whose names are the most
+    /// similar to a typed key (Jaro-Winkler, at least [`MIN_SIMILARITY`]),
+    /// best first, the most populated first among equals. A bound computed
+    /// from letter counts skips most names without scoring them.
+    fn fuzzy(
+        &self,
+        key: &str,
+        article: usize,
+        keep: impl Fn(usize) -> bool,
+        limit: usize,
+    ) -> Vec<usize> {
+        if key.is_empty() || key.len() > MAX_FUZZY_LEN || limit == 0 {
             return Vec::new();
         }
         let loose = &key[article..];
-        let mut scored: Vec<(f64, usize)> = self
-            .keys
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| dep.is_none_or(|d| self.communes[*i].departement == d))
-            .map(|(i, (full, art))| (similarity(&key, loose, full, *art), i))
-            .filter(|(score, _)| *score >= MIN_SIMILARITY)
-            .collect();
-        scored.sort_by(|a, b| {
+        let (key_counts, loose_counts) = (letter_counts(key), letter_counts(loose));
+        let better = |a: &(f64, usize), b: &(f64, usize)| {
             b.0.total_cmp(&a.0)
                 .then(self.population[b.1].cmp(&self.population[a.1]))
                 .then(self.communes[a.1].code.cmp(self.communes[b.1].code))
-        });
-        scored.into_iter().take(limit).map(|(_, i)| i).collect()
+        };
+        let mut best: Vec<(f64, usize)> = Vec::with_capacity(limit + 1);
+        for (i, &(full, art)) in self.keys.iter().enumerate() {
+            if !keep(i) {
+                continue;
+            }
+            let floor = if best.len() < limit {
+                MIN_SIMILARITY
+            } else {
+                best[limit - 1].0
+            };
+            let full_counts = letter_counts(full);
+            let mut own_loose_counts = full_counts;
+            for b in full[..art].bytes() {
+                if let Some(slot) = letter_slot(b) {
+                    own_loose_counts[slot] -= 1;
+                }
+            }
+            let bound = similarity_bound(key, full, &key_counts, &full_counts).max(
+                similarity_bound(loose, &full[art..], &loose_counts, &own_loose_counts),
+            );
+            // The margin absorbs rounding, so that ties are still scored.
+            if bound + 1e-9 < floor {
+                continue;
+            }
+            let score = similarity(key, loose, full, art);
+            if score < floor {
+                continue;
+            }
+            let candidate = (score, i);
+            let at = best.partition_point(|b| better(b, &candidate).is_lt());
+            best.insert(at, candidate);
+            best.truncate(limit);
+        }
+        best.into_iter().map(|(_, i)| i).collect()
     }
 
     fn commune_refs(&'static self, list: &[usize]) -> Vec<&'static Commune> {
@@ -490,50 +670,156 @@ fn similarity(key: &str, loose: &str, full: &str, article: usize) -> f64 {
     whole.max(without_article)
 }
 
-/// The matching key of a name: ASCII lower-case letters and digits only,
-/// with `st`/`ste` spelled out, and the byte length of its leading article
-/// (`le`, `la`, `les`, `l'`), zero when there is none.
-fn name_key(name: &str) -> (String, usize) {
-    let ascii: Cow<'_, str> = deunicode_with_tofu_cow(name, " ");
-    let mut key = String::with_capacity(ascii.len());
-    let mut article = 0;
-    let words = ascii
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty());
-    for (n, word) in words.enumerate() {
-        if word.eq_ignore_ascii_case("st") {
-            key.push_str("saint");
-        } else if word.eq_ignore_ascii_case("ste") {
-            key.push_str("sainte");
+/// How many times each letter and digit occurs in a key.
+type LetterCounts = [u16; 36];
+
+fn letter_slot(byte: u8) -> Option<usize> {
+    match byte {
+        b'a'..=b'z' => Some(usize::from(byte - b'a')),
+        b'0'..=b'9' => Some(26 + usize::from(byte - b'0')),
+        _ => None,
+    }
+}
+
+fn letter_counts(key: &str) -> LetterCounts {
+    let mut counts = [0u16; 36];
+    for slot in key.bytes().filter_map(letter_slot) {
+        counts[slot] = counts[slot].saturating_add(1);
+    }
+    counts
+}
+
+/// An upper bound of `strsim::jaro_winkler(a, b)` for ASCII keys: Jaro
+/// counts at most as many matches as the letters the two keys share, and
+/// Winkler adds a tenth of the remaining gap per common leading letter.
+fn similarity_bound(a: &str, b: &str, a_counts: &LetterCounts, b_counts: &LetterCounts) -> f64 {
+    let shared: u32 = a_counts
+        .iter()
+        .zip(b_counts)
+        .map(|(x, y)| u32::from(*x.min(y)))
+        .sum();
+    if shared == 0 || a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let shared = f64::from(shared);
+    let jaro =
+        ((shared / a.len() as f64).min(1.0) + (shared / b.len() as f64).min(1.0) + 1.0) / 3.0;
+    let prefix = a
+        .bytes()
+        .zip(b.bytes())
+        .take(4)
+        .take_while(|(x, y)| x == y)
+        .count();
+    jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+}
+
+/// Writes `name` into `out` as ASCII lower-case letters and digits, every
+/// other character (space, hyphen, apostrophe…) becoming a space.
+fn fold_into(name: &str, out: &mut String) {
+    fn push(out: &mut String, c: char) {
+        out.push(if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
         } else {
-            key.extend(word.chars().map(|c| c.to_ascii_lowercase()));
-        }
-        if n == 0 && ARTICLES.iter().any(|a| word.eq_ignore_ascii_case(a)) {
-            article = key.len();
+            ' '
+        });
+    }
+    out.clear();
+    for c in name.chars() {
+        if c.is_ascii() {
+            push(out, c);
+        } else {
+            deunicode_char(c)
+                .unwrap_or(" ")
+                .chars()
+                .for_each(|a| push(out, a));
         }
     }
-    if article == key.len() {
+}
+
+/// Appends the matching key of a folded name to `key`: its words glued
+/// together, `st`/`ste` spelled out. Returns the byte length of a leading
+/// article (`le`, `la`, `les`, `l'`), zero when there is none.
+fn push_key(folded: &str, key: &mut String) -> usize {
+    let start = key.len();
+    let mut article = 0;
+    for (n, word) in folded.split_ascii_whitespace().enumerate() {
+        key.push_str(match word {
+            "st" => "saint",
+            "ste" => "sainte",
+            _ => word,
+        });
+        if n == 0 && ARTICLES.contains(&word) {
+            article = word.len();
+        }
+    }
+    if start + article == key.len() {
         article = 0; // a lone article is a name, not an article
     }
+    article
+}
+
+/// The matching key of a name, and the length of its leading article:
+/// `L'Haÿ-les-Roses` → (`lhaylesroses`, 1).
+fn name_key(name: &str) -> (String, usize) {
+    let mut folded = String::with_capacity(name.len());
+    fold_into(name, &mut folded);
+    let mut key = String::with_capacity(folded.len());
+    let article = push_key(&folded, &mut key);
     (key, article)
 }
 
-/// Other keys for `Paris 18e Arrondissement`: `paris18`, `paris18e`,
-/// `paris18eme`, `paris18earr`… and `lyon1er`, `lyon1`, `lyon1e`…
-fn arrondissement_aliases(nom: &str) -> Vec<String> {
-    let Some(at) = nom.find(|c: char| c.is_ascii_digit()) else {
-        return Vec::new();
+/// Writes other keys of `paris 18e arrondissement` (folded) into `arena`:
+/// `paris18`, `paris18e`, `paris18eme`, `paris18earr`…, and `lyon1er`,
+/// `lyon1`, `lyon1e`…, reporting the span of each.
+fn push_arrondissement_aliases(
+    folded: &str,
+    arena: &mut String,
+    mut span: impl FnMut(usize, usize),
+) {
+    let Some(at) = folded.find(|c: char| c.is_ascii_digit()) else {
+        return;
     };
-    let (base, rest) = nom.split_at(at);
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    let base = name_key(base).0;
-    let mut aliases = Vec::new();
+    let (base, rest) = folded.split_at(at);
+    let digits = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap_or_default();
+    let mut prefix = String::new();
+    push_key(base, &mut prefix);
+    prefix.push_str(digits);
     for suffix in ["", "e", "er", "ere", "eme", "ieme"] {
         for tail in ["", "arrondissement", "arrt", "arr", "ardt"] {
-            aliases.push(format!("{base}{digits}{suffix}{tail}"));
+            let start = arena.len();
+            arena.push_str(&prefix);
+            arena.push_str(suffix);
+            arena.push_str(tail);
+            span(start, arena.len());
         }
     }
-    aliases
+}
+
+/// `insee 01400`, `INSEE:01400`, `code insee 01400` → (true, `01400`);
+/// `cp 01400`, `code postal 01400` → (false, `01400`).
+fn split_code_kind(text: &str) -> Option<(bool, &str)> {
+    let kinds = [
+        ("code insee", true),
+        ("insee", true),
+        ("code postal", false),
+        ("cp", false),
+    ];
+    kinds.into_iter().find_map(|(prefix, insee)| {
+        let head = text.get(..prefix.len())?;
+        if !head.eq_ignore_ascii_case(prefix) {
+            return None;
+        }
+        let code = text[prefix.len()..].trim_start_matches([' ', '\t', ':']);
+        let valid = if insee {
+            is_code_like(code)
+        } else {
+            code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit())
+        };
+        valid.then_some((insee, code))
+    })
 }
 
 /// Five characters that can only be a code: digits, or `2A`/`2B` then digits.
@@ -568,8 +854,8 @@ mod tests {
         }
     }
 
-    fn codes(list: &[&Commune]) -> Vec<&'static str> {
-        list.iter().map(|c| c.code).collect::<Vec<_>>().leak().to_vec()
+    fn codes(list: &[&'static Commune]) -> Vec<&'static str> {
+        list.iter().map(|c| c.code).collect()
     }
 
     fn ambiguous(input: &str) -> Vec<&'static str> {
@@ -609,7 +895,9 @@ mod tests {
             for p in &c.codes_postaux {
                 assert!(p.len() == 5 && p.bytes().all(|b| b.is_ascii_digit()), "{p}");
             }
-            assert!(!index.keys[index.insee[c.code]].0.is_empty(), "{}", c.nom);
+            let (key, article) = index.keys[index.insee[c.code]];
+            assert!(!key.is_empty() && article < key.len(), "{}", c.nom);
+            assert_eq!((key.to_owned(), article), name_key(c.nom), "{}", c.nom);
         }
         let t = territoires();
         assert!(t.departements.len() >= 101);
@@ -619,6 +907,33 @@ mod tests {
             assert!(["DEP", "EPT", "EPCI"].contains(&kind));
             assert!(!nom.is_empty());
         }
+    }
+
+    #[test]
+    #[should_panic(expected = "communes.tsv, ligne 3 : moins de 7 colonnes")]
+    fn malformed_row_panics_clearly() {
+        fields::<7>("communes.tsv", 2, "94043\tLe Kremlin-Bicêtre\t94");
+    }
+
+    #[test]
+    fn fields_split_on_tabs() {
+        let row = fields::<7>(
+            "communes.tsv",
+            0,
+            "75118\tParis 18e Arrondissement\t75\t75056\t\t75018\t1",
+        );
+        assert_eq!(
+            row,
+            [
+                "75118",
+                "Paris 18e Arrondissement",
+                "75",
+                "75056",
+                "",
+                "75018",
+                "1"
+            ]
+        );
     }
 
     #[test]
@@ -633,7 +948,12 @@ mod tests {
             ("L'Haÿ-les-Roses", "94038", "94", gosb),
             ("Villejuif", "94076", "94", gosb),
             ("Fresnes", "94034", "94", gosb),
-            ("Aulnay-sous-Bois", "93005", "93", Some("Paris Terres d'Envol")),
+            (
+                "Aulnay-sous-Bois",
+                "93005",
+                "93",
+                Some("Paris Terres d'Envol"),
+            ),
             ("Gentilly", "94037", "94", gosb),
         ];
         for (nom, code, dep, interco_nom) in table {
@@ -642,7 +962,11 @@ mod tests {
             assert_eq!(c.departement, dep);
             assert_eq!(c.parent, None);
             assert_eq!(city(c), c);
-            assert_eq!(c.interco.and_then(interco).map(|t| t.nom), interco_nom, "{nom}");
+            assert_eq!(
+                c.interco.and_then(interco).map(|t| t.nom),
+                interco_nom,
+                "{nom}"
+            );
             if nom == "Fresnes" {
                 // Four communes bear this name: only the label picks ours.
                 assert_eq!(ambiguous(nom).len(), 4);
@@ -655,11 +979,18 @@ mod tests {
                 assert_eq!(found(c.codes_postaux[0]), Some(code), "{nom}");
             }
         }
-        let names = [("75", "Paris"), ("93", "Seine-Saint-Denis"), ("94", "Val-de-Marne")];
+        let names = [
+            ("75", "Paris"),
+            ("93", "Seine-Saint-Denis"),
+            ("94", "Val-de-Marne"),
+        ];
         for (code, nom) in names {
             assert_eq!(departement(code).map(|d| d.nom), Some(nom));
         }
-        assert_eq!(commune("94043").map(|c| c.codes_postaux.clone()), Some(vec!["94270"]));
+        assert_eq!(
+            commune("94043").map(|c| c.codes_postaux.clone()),
+            Some(vec!["94270"])
+        );
     }
 
     #[test]
@@ -672,7 +1003,10 @@ mod tests {
         assert_eq!(interco("000000000"), None);
         // The Métropole du Grand Paris itself is listed, though no commune points to it.
         assert!(interco("200054781").is_some());
-        let mgp = index().communes.iter().filter(|c| c.interco == Some("200054781"));
+        let mgp = index()
+            .communes
+            .iter()
+            .filter(|c| c.interco == Some("200054781"));
         assert_eq!(mgp.count(), 0);
     }
 
@@ -702,6 +1036,21 @@ mod tests {
         // postal code of Lyon 3e.
         assert_eq!(ambiguous("97411"), ["97411", "97415"]);
         assert_eq!(ambiguous("69003"), ["69003", "69383"]);
+        // Saying which kind of code settles it.
+        let table = [
+            ("insee 97411", Some("97411")),
+            ("INSEE:69003", Some("69003")),
+            ("code INSEE 2a004", Some("2A004")),
+            ("cp 69003", Some("69383")),
+            ("CP: 97411", Some("97415")),
+            ("code postal 94270", Some("94043")),
+            ("insee 94270", None),
+            ("cp 94043", None),
+        ];
+        for (input, code) in table {
+            assert_eq!(found(input), code, "{input:?}");
+        }
+        assert_eq!(ambiguous("cp 01400").len(), 10);
     }
 
     #[test]
@@ -768,14 +1117,19 @@ mod tests {
         for (input, code) in table {
             assert_eq!(found(input), Some(code), "{input:?}");
         }
-        let table = [("75118", "75056"), ("69383", "69123"), ("13208", "13055"), ("94043", "94043")];
+        let table = [
+            ("75118", "75056"),
+            ("69383", "69123"),
+            ("13208", "13055"),
+            ("94043", "94043"),
+        ];
         for (code, city_code) in table {
             let c = commune(code).expect("code connu");
             assert_eq!(city(c).code, city_code);
         }
         assert_eq!(commune("75118").and_then(|c| c.parent), Some("75056"));
         assert_eq!(commune("75118").and_then(|c| c.interco), None);
-        assert_eq!(unknown("Paris 21e"), Vec::<&str>::new().into_iter().chain(unknown("Paris 21e")).collect::<Vec<_>>());
+        assert_eq!(unknown("Paris 21e").first(), Some(&"75056"));
     }
 
     #[test]
@@ -859,7 +1213,10 @@ mod tests {
                 continue;
             }
             let near = unknown(input);
-            assert!(!near.is_empty() && near.len() <= MAX_SUGGESTIONS, "{input:?}");
+            assert!(
+                !near.is_empty() && near.len() <= MAX_SUGGESTIONS,
+                "{input:?}"
+            );
             assert_eq!(near[0], code, "{input:?} : {near:?}");
         }
         assert!(unknown("zzzzqqqxxw").is_empty());
@@ -867,6 +1224,8 @@ mod tests {
         assert!(unknown("   ").is_empty());
         assert!(unknown("!!!").is_empty());
         assert!(unknown("()").is_empty());
+        assert!(unknown(&"Villejuif".repeat(200)).is_empty());
+        assert!(search(&"a".repeat(10_000), 5).len() <= 5);
     }
 
     #[test]
@@ -875,7 +1234,10 @@ mod tests {
             let label = label(c);
             assert_eq!(found(&label), Some(c.code), "{label}");
         }
-        assert_eq!(label(commune("93066").expect("Saint-Denis")), "Saint-Denis (93)");
+        assert_eq!(
+            label(commune("93066").expect("Saint-Denis")),
+            "Saint-Denis (93)"
+        );
         assert_eq!(label(commune("2A004").expect("Ajaccio")), "Ajaccio (2A)");
     }
 
@@ -903,7 +1265,10 @@ mod tests {
         let roses = codes(&search("les roses", 20));
         assert!(roses.contains(&"94038"), "{roses:?}");
         let dep = search("9404", 20);
-        assert!(dep.iter().all(|c| c.code.starts_with("9404") || c.codes_postaux.iter().any(|p| p.starts_with("9404"))));
+        assert!(
+            dep.iter().all(|c| c.code.starts_with("9404")
+                || c.codes_postaux.iter().any(|p| p.starts_with("9404")))
+        );
         assert!(codes(&dep).contains(&"94043"));
         assert!(search("", 5).is_empty());
         assert!(search("Paris", 0).is_empty());
@@ -914,6 +1279,53 @@ mod tests {
         dedup.sort_unstable();
         dedup.dedup();
         assert_eq!(dedup.len(), no_duplicates.len());
+    }
+
+    #[test]
+    fn pruned_fuzzy_scan_equals_exhaustive_scan() {
+        let index = index();
+        for text in [
+            "L'Haï-les-Roses",
+            "Villejuiff",
+            "pari",
+            "St Deni",
+            "Le Gentily",
+            "xyz",
+        ] {
+            let (key, article) = name_key(text);
+            let loose = &key[article..];
+            let (key_counts, loose_counts) = (letter_counts(&key), letter_counts(loose));
+            let mut all: Vec<(f64, usize)> = Vec::new();
+            for (i, &(full, art)) in index.keys.iter().enumerate() {
+                let score = similarity(&key, loose, full, art);
+                let bound = similarity_bound(&key, full, &key_counts, &letter_counts(full)).max(
+                    similarity_bound(
+                        loose,
+                        &full[art..],
+                        &loose_counts,
+                        &letter_counts(&full[art..]),
+                    ),
+                );
+                assert!(
+                    bound + 1e-9 >= score,
+                    "{text:?} / {full} : {bound} < {score}"
+                );
+                if score >= MIN_SIMILARITY {
+                    all.push((score, i));
+                }
+            }
+            all.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then(index.population[b.1].cmp(&index.population[a.1]))
+                    .then(index.communes[a.1].code.cmp(index.communes[b.1].code))
+            });
+            let expected: Vec<usize> = all.into_iter().take(7).map(|(_, i)| i).collect();
+            assert_eq!(
+                index.fuzzy(&key, article, |_| true, 7),
+                expected,
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -80,9 +80,19 @@ pub fn print(out: &mut dyn Write, b: &Bilan, format: Format) -> Result<()> {
                 ("total des charges", b.total_charges()),
                 ("résultat", b.resultat()),
             ] {
-                rows.push(vec![Cell::text("total"), Cell::Empty, Cell::text(name), Cell::Money(m)]);
+                rows.push(vec![
+                    Cell::text("total"),
+                    Cell::Empty,
+                    Cell::text(name),
+                    Cell::Money(m),
+                ]);
             }
-            render::rows(out, Format::Csv, &["rubrique", "compte", "libellé", "montant"], &rows)
+            render::rows(
+                out,
+                Format::Csv,
+                &["rubrique", "compte", "libellé", "montant"],
+                &rows,
+            )
         }
         Format::Table => print_table(out, b),
     }
@@ -90,27 +100,47 @@ pub fn print(out: &mut dyn Write, b: &Bilan, format: Format) -> Result<()> {
 
 fn print_table(out: &mut dyn Write, b: &Bilan) -> Result<()> {
     writeln!(out, "Compte de résultat {}", b.annee)?;
-    let block = |title: &str, postes: &[Poste], total: Option<(&str, crate::domain::money::Money)>| {
-        let mut rows: Vec<Vec<Cell>> = postes
-            .iter()
-            .map(|p| vec![Cell::text(&p.compte), Cell::text(&p.libelle), Cell::Money(p.montant)])
-            .collect();
-        if let Some((label, m)) = total {
-            rows.push(vec![Cell::Empty, Cell::text(label), Cell::Money(m)]);
-        }
-        render::table(&["compte", title, "montant"], &rows)
-    };
+    let block =
+        |title: &str, postes: &[Poste], total: Option<(&str, crate::domain::money::Money)>| {
+            let mut rows: Vec<Vec<Cell>> = postes
+                .iter()
+                .map(|p| {
+                    vec![
+                        Cell::text(&p.compte),
+                        Cell::text(&p.libelle),
+                        Cell::Money(p.montant),
+                    ]
+                })
+                .collect();
+            if let Some((label, m)) = total {
+                rows.push(vec![Cell::Empty, Cell::text(label), Cell::Money(m)]);
+            }
+            render::table(&["compte", title, "montant"], &rows)
+        };
     writeln!(
         out,
         "{}",
-        block("Produits", &b.produits, Some(("Total des produits", b.total_produits())))
+        block(
+            "Produits",
+            &b.produits,
+            Some(("Total des produits", b.total_produits()))
+        )
     )?;
     writeln!(
         out,
         "{}",
-        block("Charges", &b.charges, Some(("Total des charges", b.total_charges())))
+        block(
+            "Charges",
+            &b.charges,
+            Some(("Total des charges", b.total_charges()))
+        )
     )?;
-    writeln!(out, "{} : {}", b.resultat_nom(), crate::domain::money::Money(b.resultat().cents().abs()))?;
+    writeln!(
+        out,
+        "{} : {}",
+        b.resultat_nom(),
+        crate::domain::money::Money(b.resultat().cents().abs())
+    )?;
     if !b.contributions.is_empty() {
         writeln!(out, "\nContributions volontaires en nature (hors résultat)")?;
         writeln!(out, "{}", block("Contributions", &b.contributions, None))?;

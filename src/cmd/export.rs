@@ -5,13 +5,16 @@ use crate::cmd::{Ctx, finance, session};
 use crate::db::finances;
 use crate::db::sessions;
 use crate::domain::account::label;
+use crate::domain::session::Place;
 use crate::render::{Cell, CsvOut};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Exemples :\n  ici export sessions --annee 2017 --projet NET94 --excel -o net94-2017.csv\n  ici export finances --annee 2017 --tiers \"Département du Val-de-Marne\" --excel -o cd94.csv")]
+#[command(
+    after_help = "Exemples :\n  ici export sessions --annee 2017 --projet NET94 --excel -o net94-2017.csv\n  ici export finances --annee 2017 --tiers \"Département du Val-de-Marne\" --excel -o cd94.csv"
+)]
 pub struct Args {
     /// Ce qu'on exporte
     #[arg(value_enum)]
@@ -41,13 +44,36 @@ pub enum Kind {
     Finances,
 }
 
-const SESSION_HEADERS: [&str; 14] = [
-    "numero", "date", "projet", "theme", "commune", "duree_heures", "participants", "femmes",
-    "qpv", "jeunes_ml", "demandeurs_emploi", "rsa", "partenaire", "intitule",
+const SESSION_HEADERS: [&str; 17] = [
+    "numero",
+    "date",
+    "projet",
+    "theme",
+    "lieu",
+    "commune",
+    "code_insee",
+    "departement",
+    "duree_heures",
+    "participants",
+    "femmes",
+    "qpv",
+    "jeunes_ml",
+    "demandeurs_emploi",
+    "rsa",
+    "partenaire",
+    "intitule",
 ];
 
 const FINANCE_HEADERS: [&str; 10] = [
-    "ecriture", "date", "compte", "libelle_compte", "libelle", "tiers", "projet", "piece", "debit",
+    "ecriture",
+    "date",
+    "compte",
+    "libelle_compte",
+    "libelle",
+    "tiers",
+    "projet",
+    "piece",
+    "debit",
     "credit",
 ];
 
@@ -55,8 +81,18 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let ledger = ctx.open()?;
     let conn = ledger.conn();
     // Filters are checked before any file is created.
-    let session_filter = session::filter(conn, a.annee.as_deref(), a.projet.as_deref(), a.tiers.as_deref());
-    let finance_filter = finance::filter(conn, a.annee.as_deref(), a.projet.as_deref(), a.tiers.as_deref());
+    let session_filter = session::filter(
+        conn,
+        a.annee.as_deref(),
+        a.projet.as_deref(),
+        a.tiers.as_deref(),
+    );
+    let finance_filter = finance::filter(
+        conn,
+        a.annee.as_deref(),
+        a.projet.as_deref(),
+        a.tiers.as_deref(),
+    );
     let mut file;
     let sink: &mut dyn Write = match &a.output {
         Some(path) => {
@@ -80,7 +116,18 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
                     Cell::text(s.date),
                     Cell::text(s.projet),
                     Cell::text(s.theme),
-                    Cell::text(s.commune),
+                    Cell::text(if s.place == Place::Distance {
+                        "distance"
+                    } else {
+                        "site"
+                    }),
+                    match &s.place {
+                        Place::Commune(c) => Cell::text(c.nom),
+                        Place::Distance => Cell::Empty,
+                        Place::Inconnue(typed) => Cell::text(typed),
+                    },
+                    Cell::opt(s.place.code()),
+                    Cell::opt(s.place.departement()),
                     Cell::Hours(s.duree.0.into()),
                     Cell::Int(s.participants.into()),
                 ];

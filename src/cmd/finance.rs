@@ -17,7 +17,9 @@ use std::io::Write;
 #[derive(Debug, clap::Subcommand)]
 pub enum Commande {
     /// Enregistre une écriture (la contrepartie est la banque, 512)
-    #[command(after_help = "Exemples :\n  ici produit add --date 2017-09-15 --montant 20000 --compte 7413 --libelle \"Subvention MedNum94\" --tiers \"Département du Val-de-Marne\" --projet MEDNUM94\n  ici charge add --date 2017-06-30 --montant \"1 250,00 €\" --compte 613 --libelle \"Loyer juin\"")]
+    #[command(
+        after_help = "Exemples :\n  ici produit add --date 2017-09-15 --montant 20000 --compte 7413 --libelle \"Subvention MedNum94\" --tiers \"Département du Val-de-Marne\" --projet MEDNUM94\n  ici charge add --date 2017-06-30 --montant \"1 250,00 €\" --compte 613 --libelle \"Loyer juin\""
+    )]
     Add(EntryArgs),
     /// Liste les écritures de l'année
     List(ListArgs),
@@ -126,7 +128,10 @@ fn record(ctx: &Ctx, op: Operation, a: &EntryArgs, out: &mut dyn Write) -> Resul
         entry.lignes[1].compte.as_str(),
     )?;
     if matches!(op, Operation::Emprunt | Operation::Remboursement) {
-        writeln!(out, "Un emprunt est une dette : il n'entre ni dans les produits ni dans les charges.")?;
+        writeln!(
+            out,
+            "Un emprunt est une dette : il n'entre ni dans les produits ni dans les charges."
+        )?;
     }
     Ok(())
 }
@@ -159,7 +164,12 @@ struct LineJson {
 
 fn list(ctx: &Ctx, op: Operation, a: ListArgs, out: &mut dyn Write) -> Result<()> {
     let ledger = ctx.open()?;
-    let f = filter(ledger.conn(), a.annee.as_deref(), a.projet.as_deref(), a.tiers.as_deref())?;
+    let f = filter(
+        ledger.conn(),
+        a.annee.as_deref(),
+        a.projet.as_deref(),
+        a.tiers.as_deref(),
+    )?;
     let class = if op == Operation::Produit { '7' } else { '6' };
     let mut kept: Vec<(LigneDetail, Money)> = Vec::new();
     finances::lines(ledger.conn(), &f, |l| {
@@ -204,7 +214,9 @@ fn list(ctx: &Ctx, op: Operation, a: ListArgs, out: &mut dyn Write) -> Result<()
             ]
         })
         .collect();
-    let headers = ["n°", "date", "compte", "libellé", "tiers", "projet", "montant"];
+    let headers = [
+        "n°", "date", "compte", "libellé", "tiers", "projet", "montant",
+    ];
     render::rows(out, a.format, &headers, &rows)?;
     if a.format == Format::Table {
         writeln!(out, "{} écriture(s), total {total}.", rows.len())?;

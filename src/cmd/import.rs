@@ -19,11 +19,13 @@ use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Colonnes (première ligne du fichier, séparateur « ; » ou « , », UTF-8 avec ou sans BOM) :
-  sessions     date, projet, commune, duree, participants [, femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire, intitule, formateur]
+#[command(
+    after_help = "Colonnes (première ligne du fichier, séparateur « ; » ou « , », UTF-8 avec ou sans BOM) :
+  sessions     date, projet, commune, duree, participants [, lieu (site ou distance), femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire, intitule, formateur]
   finances     date, type (produit, charge, emprunt, remboursement), montant, compte, libelle [, tiers, projet, piece, via]
   projets      nom, theme [, intitule]
-  partenaires  nom")]
+  partenaires  nom"
+)]
 pub struct Args {
     /// Ce que contient le fichier
     #[arg(value_enum)]
@@ -51,7 +53,8 @@ impl Kind {
             Kind::Sessions => &[
                 ("date", true),
                 ("projet", true),
-                ("commune", true),
+                ("commune", false),
+                ("lieu", false),
                 ("duree", true),
                 ("participants", true),
                 ("femmes", false),
@@ -216,7 +219,9 @@ pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> 
                 None => format!("{name}, ligne {line}"),
             };
             if crate::error::exit_code(&e) == 2 {
-                user(format!("{where_} : {e:#}\nRien n'a été importé : corrigez la ligne et relancez l'import."))
+                user(format!(
+                    "{where_} : {e:#}\nRien n'a été importé : corrigez la ligne et relancez l'import."
+                ))
             } else {
                 e.context(where_)
             }
@@ -243,6 +248,7 @@ fn import_row<'a>(
                 date: req("date"),
                 projet: req("projet"),
                 commune: req("commune"),
+                lieu: get("lieu"),
                 duree: req("duree"),
                 participants: req("participants"),
                 publics: [
@@ -262,7 +268,8 @@ fn import_row<'a>(
             summary.minutes += i64::from(s.duree.0);
         }
         Kind::Finances => {
-            let op = Operation::parse(req("type")).map_err(|e| crate::error::in_field("type", e))?;
+            let op =
+                Operation::parse(req("type")).map_err(|e| crate::error::in_field("type", e))?;
             let e: NewEcriture = FinanceDraft {
                 date: req("date"),
                 montant: req("montant"),
@@ -283,7 +290,8 @@ fn import_row<'a>(
             }
         }
         Kind::Projets => {
-            let theme = refs::parse_theme(req("theme")).map_err(|e| crate::error::in_field("theme", e))?;
+            let theme =
+                refs::parse_theme(req("theme")).map_err(|e| crate::error::in_field("theme", e))?;
             refs::add_projet(conn, req("nom"), theme, get("intitule"))
                 .map_err(|e| crate::error::in_field("nom", e))?;
         }

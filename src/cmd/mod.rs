@@ -1,6 +1,7 @@
 //! The subcommands, one file each, and the dispatch between them.
 
 pub mod bilan;
+pub mod commune;
 pub mod completions;
 pub mod demo;
 pub mod export;
@@ -25,7 +26,13 @@ use std::path::PathBuf;
 pub struct Cli {
     /// Fichier du registre (par défaut : variable ICI_LEDGER, sinon
     /// ~/.local/share/ici/ledger.sqlite)
-    #[arg(long, global = true, value_name = "FICHIER", env = "ICI_LEDGER", hide_env = true)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FICHIER",
+        env = "ICI_LEDGER",
+        hide_env = true
+    )]
     pub ledger: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -58,6 +65,9 @@ pub enum Commande {
     Bilan(bilan::Args),
     /// Chiffres d'activité de l'année : sessions, personnes, heures, villes, publics
     Stats(stats::Args),
+    /// Communes françaises : chercher un nom, un code INSEE ou postal
+    #[command(subcommand)]
+    Commune(commune::Commande),
     /// Importe un fichier CSV (tout ou rien)
     Import(import::Args),
     /// Exporte sessions ou écritures en CSV pour un financeur
@@ -85,8 +95,13 @@ impl Ctx {
         Ok(dirs.data_dir().join("ledger.sqlite"))
     }
 
+    /// Opens the ledger; what its migration has to say goes to standard error.
     pub fn open(&self) -> Result<Ledger> {
-        Ledger::open(&self.ledger_path()?)
+        let mut ledger = Ledger::open(&self.ledger_path()?)?;
+        for note in ledger.take_notes() {
+            eprintln!("{note}");
+        }
+        Ok(ledger)
     }
 }
 
@@ -97,11 +112,16 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Projet(c) => projet::run(&ctx, c, out),
         Commande::Partenaire(c) => partenaire::run(&ctx, c, out),
         Commande::Session(c) => session::run(&ctx, c, out),
-        Commande::Produit(c) => finance::run(&ctx, crate::domain::account::Operation::Produit, c, out),
-        Commande::Charge(c) => finance::run(&ctx, crate::domain::account::Operation::Charge, c, out),
+        Commande::Produit(c) => {
+            finance::run(&ctx, crate::domain::account::Operation::Produit, c, out)
+        }
+        Commande::Charge(c) => {
+            finance::run(&ctx, crate::domain::account::Operation::Charge, c, out)
+        }
         Commande::Emprunt(c) => finance::run_emprunt(&ctx, c, out),
         Commande::Bilan(a) => bilan::run(&ctx, a, out),
         Commande::Stats(a) => stats::run(&ctx, a, out),
+        Commande::Commune(c) => commune::run(c, out),
         Commande::Import(a) => import::run(&ctx, a, out),
         Commande::Export(a) => export::run(&ctx, a, out),
         Commande::Demo(a) => demo::run(a, out),

@@ -34,7 +34,13 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             }
             let rows: Vec<Vec<Cell>> = partenaires
                 .iter()
-                .map(|p| vec![Cell::text(&p.nom), Cell::Int(p.sessions), Cell::Int(p.ecritures)])
+                .map(|p| {
+                    vec![
+                        Cell::text(&p.nom),
+                        Cell::Int(p.sessions),
+                        Cell::Int(p.ecritures),
+                    ]
+                })
                 .collect();
             render::rows(out, format, &["partenaire", "sessions", "écritures"], &rows)?;
         }

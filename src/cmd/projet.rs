@@ -58,7 +58,12 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                     ]
                 })
                 .collect();
-            render::rows(out, format, &["projet", "thème", "intitulé", "sessions"], &rows)?;
+            render::rows(
+                out,
+                format,
+                &["projet", "thème", "intitulé", "sessions"],
+                &rows,
+            )?;
         }
     }
     Ok(())

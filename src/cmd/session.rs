@@ -1,23 +1,37 @@
 //! `ici session add|list|annule`: what a trainer records right after a workshop.
 
 use crate::cmd::Ctx;
-use crate::db::sessions::{self, Filter, Session};
 use crate::db::refs;
+use crate::db::sessions::{self, Filter, Session};
 use crate::domain::date::{parse_year, year_bounds};
 use crate::domain::duration::hours_plain;
-use crate::domain::session::{PUBLICS, SessionDraft};
+use crate::domain::session::{PUBLICS, Place, SessionDraft, parse_lieu};
 use crate::error::with_flag;
 use crate::render::{self, Cell, Format};
+use crate::territory;
 use anyhow::Result;
 use std::io::Write;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Commande {
     /// Enregistre une session qui vient d'avoir lieu
-    #[command(after_help = "Exemple :\n  ici session add --date 2017-06-12 --projet NET94 --commune Villejuif --duree 3h --participants 12 --femmes 7 --demandeurs-emploi 12")]
-    Add(AddArgs),
+    #[command(
+        after_help = "Exemple :\n  ici session add --date 2017-06-12 --projet NET94 --commune Villejuif --duree 3h --participants 12 --femmes 7 --demandeurs-emploi 12"
+    )]
+    Add(Box<AddArgs>),
     /// Liste les sessions
     List(ListArgs),
+    /// Corrige le lieu d'une session (commune non reconnue, erreur de saisie)
+    Corrige {
+        /// Numéro de la session (voir `ici session list`)
+        numero: i64,
+        /// Commune : nom, code INSEE ou code postal
+        #[arg(long, required_unless_present = "lieu")]
+        commune: Option<String>,
+        /// site (par défaut) ou distance
+        #[arg(long)]
+        lieu: Option<String>,
+    },
     /// Annule une session : elle reste au registre mais sort de tous les chiffres
     Annule {
         /// Numéro de la session (voir `ici session list`)
@@ -36,9 +50,12 @@ pub struct AddArgs {
     /// Projet (voir `ici projet list`)
     #[arg(long)]
     pub projet: String,
-    /// Commune où la session a eu lieu
+    /// Commune où la session a eu lieu : nom, code INSEE (94043) ou code postal (94270)
+    #[arg(long, required_unless_present = "lieu")]
+    pub commune: Option<String>,
+    /// site (par défaut) ou distance : une session à distance ne compte dans aucune ville
     #[arg(long)]
-    pub commune: String,
+    pub lieu: Option<String>,
     /// Durée : 3h, 2h30, 90min, 1,5
     #[arg(long)]
     pub duree: String,
@@ -82,13 +99,16 @@ pub struct ListArgs {
     /// Inclure les sessions annulées
     #[arg(long)]
     pub annulees: bool,
+    /// Seulement les sessions dont la commune n'a pas été reconnue
+    #[arg(long)]
+    pub commune_inconnue: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
 
 pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
     match cmd {
-        Commande::Add(a) => add(ctx, a, out),
+        Commande::Add(a) => add(ctx, *a, out),
         Commande::List(a) => list(ctx, a, out),
         Commande::Annule { numero, motif } => {
             let mut ledger = ctx.open()?;
@@ -96,7 +116,24 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             writeln!(
                 out,
                 "Session n° {numero} du {} ({}, {}) annulée : elle ne compte plus dans les chiffres.",
-                s.date, s.projet, s.commune
+                s.date, s.projet, s.place
+            )?;
+            Ok(())
+        }
+        Commande::Corrige {
+            numero,
+            commune,
+            lieu,
+        } => {
+            let lieu =
+                parse_lieu(lieu.as_deref(), commune.as_deref().unwrap_or("")).map_err(with_flag)?;
+            let mut ledger = ctx.open()?;
+            let s = ledger.write(|tx| sessions::set_place(tx, numero, &lieu))?;
+            writeln!(
+                out,
+                "Session n° {numero} du {} : lieu corrigé en {}.",
+                s.date,
+                describe_place(&s.place)
             )?;
             Ok(())
         }
@@ -107,7 +144,8 @@ fn add(ctx: &Ctx, a: AddArgs, out: &mut dyn Write) -> Result<()> {
     let draft = SessionDraft {
         date: &a.date,
         projet: &a.projet,
-        commune: &a.commune,
+        commune: a.commune.as_deref().unwrap_or(""),
+        lieu: a.lieu.as_deref(),
         duree: &a.duree,
         participants: &a.participants,
         publics: [
@@ -137,13 +175,16 @@ fn detail(s: &Session) -> Vec<Vec<Cell>> {
     let mut rows = vec![
         vec![Cell::text("date"), Cell::text(&s.date)],
         vec![Cell::text("projet"), Cell::text(&s.projet)],
-        vec![Cell::text("commune"), Cell::text(&s.commune)],
+        vec![Cell::text("lieu"), Cell::text(describe_place(&s.place))],
         vec![Cell::text("durée"), Cell::text(s.duree.to_string())],
         vec![Cell::text("participants"), Cell::Int(s.participants.into())],
     ];
     for ((_, label, _), v) in PUBLICS.iter().zip(s.publics.values()) {
         if let Some(v) = v {
-            rows.push(vec![Cell::text(format!("dont {}", label.to_lowercase())), Cell::Int(v.into())]);
+            rows.push(vec![
+                Cell::text(format!("dont {}", label.to_lowercase())),
+                Cell::Int(v.into()),
+            ]);
         }
     }
     for (k, v) in [
@@ -168,9 +209,23 @@ pub fn filter(
     Ok(Filter {
         period: annee.map(parse_year).transpose()?.map(year_bounds),
         projet_id: projet.map(|p| refs::projet_id(conn, p)).transpose()?,
-        partenaire_id: partenaire.map(|p| refs::partenaire_id(conn, p)).transpose()?,
+        partenaire_id: partenaire
+            .map(|p| refs::partenaire_id(conn, p))
+            .transpose()?,
         with_cancelled: false,
+        commune_inconnue: false,
     })
+}
+
+/// `Villejuif (94076, Val-de-Marne)`, `à distance`.
+pub fn describe_place(p: &Place) -> String {
+    match p {
+        Place::Commune(c) => {
+            let dep = territory::departement(c.departement).map_or(c.departement, |d| d.nom);
+            format!("{} ({}, {dep})", c.nom, c.code)
+        }
+        other => other.to_string(),
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -178,7 +233,9 @@ struct SessionJson<'a> {
     numero: i64,
     date: &'a str,
     projet: &'a str,
-    commune: &'a str,
+    lieu: &'static str,
+    commune: String,
+    code_insee: Option<&'static str>,
     duree_minutes: u32,
     participants: u32,
     femmes: Option<u32>,
@@ -196,6 +253,7 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
     let ledger = ctx.open()?;
     let mut f = filter(ledger.conn(), a.annee.as_deref(), a.projet.as_deref(), None)?;
     f.with_cancelled = a.annulees;
+    f.commune_inconnue = a.commune_inconnue;
     let mut all = Vec::new();
     sessions::list(ledger.conn(), &f, |s| {
         all.push(s);
@@ -208,7 +266,13 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
                 numero: s.numero,
                 date: &s.date,
                 projet: &s.projet,
-                commune: &s.commune,
+                lieu: if s.place == Place::Distance {
+                    "distance"
+                } else {
+                    "site"
+                },
+                commune: s.place.to_string(),
+                code_insee: s.place.code(),
                 duree_minutes: s.duree.0,
                 participants: s.participants,
                 femmes: s.publics.femmes,
@@ -231,7 +295,7 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
                 Cell::Int(s.numero),
                 Cell::text(&s.date),
                 Cell::text(&s.projet),
-                Cell::text(&s.commune),
+                Cell::text(s.place.to_string()),
                 match a.format {
                     Format::Table => Cell::text(s.duree.to_string()),
                     _ => Cell::text(hours_plain(s.duree.0.into())),
@@ -248,11 +312,23 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
         })
         .collect();
     let headers = [
-        "n°", "date", "projet", "commune", "durée", "participants", "partenaire", "intitulé", "état",
+        "n°",
+        "date",
+        "projet",
+        "lieu",
+        "durée",
+        "participants",
+        "partenaire",
+        "intitulé",
+        "état",
     ];
     render::rows(out, a.format, &headers, &rows)?;
     if a.format == Format::Table {
-        let n: u32 = all.iter().filter(|s| s.annulee_le.is_none()).map(|s| s.participants).sum();
+        let n: u32 = all
+            .iter()
+            .filter(|s| s.annulee_le.is_none())
+            .map(|s| s.participants)
+            .sum();
         writeln!(out, "{} session(s), {n} participant(s).", all.len())?;
     }
     Ok(())

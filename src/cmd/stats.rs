@@ -5,7 +5,7 @@ use crate::cmd::Ctx;
 use crate::db::{refs, reports};
 use crate::domain::date::parse_year;
 use crate::domain::session::PUBLICS;
-use crate::domain::stats::{Counts, Stats};
+use crate::domain::stats::{Counts, Stats, Territorial};
 use crate::render::{self, Cell, Format, hours_json};
 use anyhow::Result;
 use rusqlite::Connection;
@@ -22,6 +22,10 @@ pub struct Args {
 
 /// Says how "personnes formées" is counted until participants are identified.
 pub const NOTE_PERSONNES: &str = "« Personnes formées » est la somme des participants des sessions de l'année : une personne venue à plusieurs sessions y est comptée à chaque fois.";
+
+/// How places are counted.
+pub const NOTE_VILLES: &str = "Villes distinctes par code INSEE ; les arrondissements de Paris, Lyon et Marseille comptent pour leur ville ; une session à distance ne compte dans aucune.";
+pub const NOTE_INTERCOS: &str = "Établissement public territorial (EPT) pour les communes de la Métropole du Grand Paris, EPCI ailleurs ; Paris n'appartient à aucun EPT.";
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let annee = parse_year(&a.annee)?;
@@ -70,11 +74,18 @@ fn to_json(s: &Stats) -> Value {
         "personnes_formees": s.personnes_formees(),
         "heures_formation": hours_json(s.total.minutes),
         "heures_stagiaires": hours_json(s.total.minutes_stagiaires),
-        "villes": s.villes.iter().map(|v| v.0.clone()).collect::<Vec<_>>(),
+        "villes": s.villes.iter().map(|v| v.nom.clone()).collect::<Vec<_>>(),
+        "departements": s.departements.iter().map(|t| json!({"code": t.code, "nom": t.nom})).collect::<Vec<_>>(),
+        "intercommunalites": s.intercommunalites.iter().map(|t| json!({"code": t.code, "nom": t.nom})).collect::<Vec<_>>(),
         "partenaires": s.partenaires,
         "publics": publics,
         "publics_renseignes": renseignes,
-        "par_ville": s.villes.iter().map(|(n, c)| with(counts_json(c), "commune", n.as_str())).collect::<Vec<_>>(),
+        "par_ville": territorial_json(&s.villes),
+        "par_commune": territorial_json(&s.communes),
+        "par_departement": territorial_json(&s.departements),
+        "par_intercommunalite": territorial_json(&s.intercommunalites),
+        "a_distance": Value::Object(counts_json(&s.distance)),
+        "communes_non_reconnues": s.inconnues.iter().map(|(n, c)| with(counts_json(c), "saisie", n.as_str())).collect::<Vec<_>>(),
         "par_theme": s.par_theme.iter().map(|(t, c)| with(counts_json(c), "theme", t.as_str())).collect::<Vec<_>>(),
         "par_projet": s.par_projet.iter().map(|(p, t, c)| {
             let mut m = counts_json(c);
@@ -87,6 +98,16 @@ fn to_json(s: &Stats) -> Value {
     })
 }
 
+fn territorial_json(list: &[Territorial]) -> Vec<Value> {
+    list.iter()
+        .map(|t| {
+            let mut m = counts_json(&t.counts);
+            m.insert("code".into(), t.code.as_str().into());
+            with(m, "nom", t.nom.as_str())
+        })
+        .collect()
+}
+
 fn count_cells(c: &Counts) -> [Cell; 4] {
     [
         Cell::Int(c.sessions),
@@ -97,8 +118,18 @@ fn count_cells(c: &Counts) -> [Cell; 4] {
 }
 
 const MONTHS: [&str; 12] = [
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 ];
 
 pub fn print(out: &mut dyn Write, s: &Stats, format: Format) -> Result<()> {
@@ -106,7 +137,20 @@ pub fn print(out: &mut dyn Write, s: &Stats, format: Format) -> Result<()> {
         Format::Json => render::json(out, &to_json(s)),
         Format::Csv => {
             let mut rows = vec![row("total", "", &s.total)];
-            rows.extend(s.villes.iter().map(|(n, c)| row("ville", n, c)));
+            for (rubrique, list) in [
+                ("ville", &s.villes),
+                ("commune", &s.communes),
+                ("département", &s.departements),
+                ("intercommunalité", &s.intercommunalites),
+            ] {
+                rows.extend(
+                    list.iter()
+                        .map(|t| row(rubrique, &format!("{} ({})", t.nom, t.code), &t.counts)),
+                );
+            }
+            if s.distance.sessions > 0 {
+                rows.push(row("à distance", "", &s.distance));
+            }
             rows.extend(s.par_theme.iter().map(|(t, c)| row("thème", t, c)));
             rows.extend(s.par_projet.iter().map(|(p, _, c)| row("projet", p, c)));
             rows.extend(
@@ -125,9 +169,23 @@ pub fn print(out: &mut dyn Write, s: &Stats, format: Format) -> Result<()> {
                 ]);
             }
             for p in &s.partenaires {
-                rows.push(vec![Cell::text("partenaire"), Cell::text(p), Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]);
+                rows.push(vec![
+                    Cell::text("partenaire"),
+                    Cell::text(p),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                ]);
             }
-            let headers = ["rubrique", "nom", "sessions", "participants", "heures_formation", "heures_stagiaires"];
+            let headers = [
+                "rubrique",
+                "nom",
+                "sessions",
+                "participants",
+                "heures_formation",
+                "heures_stagiaires",
+            ];
             render::rows(out, Format::Csv, &headers, &rows)
         }
         Format::Table => print_table(out, s),
@@ -142,17 +200,49 @@ fn row(rubrique: &str, nom: &str, c: &Counts) -> Vec<Cell> {
 
 fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
     writeln!(out, "Activité {}", s.annee)?;
-    let villes: Vec<&str> = s.villes.iter().map(|v| v.0.as_str()).collect();
+    let villes: Vec<&str> = s.villes.iter().map(|v| v.nom.as_str()).collect();
     let summary = vec![
         vec![Cell::text("Sessions"), Cell::Int(s.total.sessions)],
-        vec![Cell::text("Personnes formées (1)"), Cell::Int(s.personnes_formees())],
-        vec![Cell::text("Heures de formation"), Cell::Hours(s.total.minutes)],
-        vec![Cell::text("Heures-stagiaires"), Cell::Hours(s.total.minutes_stagiaires)],
-        vec![Cell::text("Villes"), Cell::Int(villes.len() as i64)],
-        vec![Cell::text("Partenaires actifs"), Cell::Int(s.partenaires.len() as i64)],
+        vec![
+            Cell::text("Personnes formées (1)"),
+            Cell::Int(s.personnes_formees()),
+        ],
+        vec![
+            Cell::text("Heures de formation"),
+            Cell::Hours(s.total.minutes),
+        ],
+        vec![
+            Cell::text("Heures-stagiaires"),
+            Cell::Hours(s.total.minutes_stagiaires),
+        ],
+        vec![Cell::text("Villes (2)"), Cell::Int(villes.len() as i64)],
+        vec![
+            Cell::text("Départements"),
+            Cell::Int(s.departements.len() as i64),
+        ],
+        vec![
+            Cell::text("Intercommunalités (3)"),
+            Cell::Int(s.intercommunalites.len() as i64),
+        ],
+        vec![
+            Cell::text("Partenaires actifs"),
+            Cell::Int(s.partenaires.len() as i64),
+        ],
     ];
-    writeln!(out, "{}", render::table(&["indicateur", "valeur"], &summary))?;
+    writeln!(
+        out,
+        "{}",
+        render::table(&["indicateur", "valeur"], &summary)
+    )?;
     writeln!(out, "Villes : {}", villes.join(", "))?;
+    let deps: Vec<String> = s
+        .departements
+        .iter()
+        .map(|d| format!("{} ({})", d.nom, d.code))
+        .collect();
+    writeln!(out, "Départements : {}", deps.join(", "))?;
+    let intercos: Vec<&str> = s.intercommunalites.iter().map(|i| i.nom.as_str()).collect();
+    writeln!(out, "Intercommunalités : {}", intercos.join(", "))?;
     writeln!(out, "Partenaires : {}", s.partenaires.join(", "))?;
 
     let publics: Vec<Vec<Cell>> = PUBLICS
@@ -167,9 +257,21 @@ fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
         })
         .collect();
     writeln!(out, "\nPublics")?;
-    writeln!(out, "{}", render::table(&["public", "personnes", "renseigné pour"], &publics))?;
+    writeln!(
+        out,
+        "{}",
+        render::table(&["public", "personnes", "renseigné pour"], &publics)
+    )?;
 
-    let headers = |first: &'static str| [first, "sessions", "participants", "heures", "heures-stagiaires"];
+    let headers = |first: &'static str| {
+        [
+            first,
+            "sessions",
+            "participants",
+            "heures",
+            "heures-stagiaires",
+        ]
+    };
     let lines = |label: String, c: &Counts| {
         let mut r = vec![Cell::text(label)];
         r.extend(count_cells(c));
@@ -180,20 +282,65 @@ fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
         .iter()
         .map(|(t, c)| lines(refs::theme_label(t).to_string(), c))
         .collect();
-    writeln!(out, "\nPar thème\n{}", render::table(&headers("thème"), &themes))?;
-    let projets: Vec<Vec<Cell>> = s.par_projet.iter().map(|(p, _, c)| lines(p.clone(), c)).collect();
-    writeln!(out, "\nPar projet\n{}", render::table(&headers("projet"), &projets))?;
-    let villes: Vec<Vec<Cell>> = s.villes.iter().map(|(v, c)| lines(v.clone(), c)).collect();
-    writeln!(out, "\nPar ville\n{}", render::table(&headers("ville"), &villes))?;
+    writeln!(
+        out,
+        "\nPar thème\n{}",
+        render::table(&headers("thème"), &themes)
+    )?;
+    let projets: Vec<Vec<Cell>> = s
+        .par_projet
+        .iter()
+        .map(|(p, _, c)| lines(p.clone(), c))
+        .collect();
+    writeln!(
+        out,
+        "\nPar projet\n{}",
+        render::table(&headers("projet"), &projets)
+    )?;
+    let places = |list: &[Territorial]| -> Vec<Vec<Cell>> {
+        list.iter()
+            .map(|t| lines(format!("{} ({})", t.nom, t.code), &t.counts))
+            .collect()
+    };
+    let mut villes = places(&s.villes);
+    if s.distance.sessions > 0 {
+        villes.push(lines("à distance".into(), &s.distance));
+    }
+    for (typed, c) in &s.inconnues {
+        villes.push(lines(format!("{typed} (non reconnue)"), c));
+    }
+    writeln!(
+        out,
+        "\nPar ville\n{}",
+        render::table(&headers("ville"), &villes)
+    )?;
+    writeln!(
+        out,
+        "\nPar département\n{}",
+        render::table(&headers("département"), &places(&s.departements))
+    )?;
     let mois: Vec<Vec<Cell>> = s
         .par_mois
         .iter()
         .map(|(m, c)| lines(MONTHS[(*m as usize).clamp(1, 12) - 1].to_string(), c))
         .collect();
-    writeln!(out, "\nPar mois\n{}", render::table(&headers("mois"), &mois))?;
+    writeln!(
+        out,
+        "\nPar mois\n{}",
+        render::table(&headers("mois"), &mois)
+    )?;
     if s.annulees > 0 {
         writeln!(out, "{} session(s) annulée(s), hors chiffres.", s.annulees)?;
     }
+    if !s.inconnues.is_empty() {
+        writeln!(
+            out,
+            "Attention : {} commune(s) non reconnue(s), hors villes et départements ; voir `ici session list --commune-inconnue`.",
+            s.inconnues.len()
+        )?;
+    }
     writeln!(out, "\n(1) {NOTE_PERSONNES}")?;
+    writeln!(out, "(2) {NOTE_VILLES}")?;
+    writeln!(out, "(3) {NOTE_INTERCOS}")?;
     Ok(())
 }

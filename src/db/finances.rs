@@ -39,7 +39,12 @@ pub fn insert(conn: &Connection, e: &NewEcriture) -> Result<i64> {
         "INSERT INTO ligne (ecriture_id, compte, debit, credit) VALUES (?1, ?2, ?3, ?4)",
     )?;
     for l in &e.lignes {
-        st.execute(params![id, l.compte.as_str(), l.debit.cents(), l.credit.cents()])?;
+        st.execute(params![
+            id,
+            l.compte.as_str(),
+            l.debit.cents(),
+            l.credit.cents()
+        ])?;
     }
     Ok(id)
 }
@@ -66,7 +71,11 @@ pub struct Filter {
 }
 
 /// Lines in date order, reading only the filtered range through the date index.
-pub fn lines(conn: &Connection, f: &Filter, mut each: impl FnMut(LigneDetail) -> Result<()>) -> Result<()> {
+pub fn lines(
+    conn: &Connection,
+    f: &Filter,
+    mut each: impl FnMut(LigneDetail) -> Result<()>,
+) -> Result<()> {
     let (start, end) = f
         .period
         .clone()

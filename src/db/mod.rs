@@ -14,7 +14,10 @@ use std::time::Duration;
 
 /// Numbered migrations, applied in order; `PRAGMA user_version` is the number applied.
 /// Each file only adds, and says why in its first lines. `schema.sql` is their sum.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0002_communes_insee.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -25,6 +28,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Ledger {
     conn: Connection,
     path: Option<PathBuf>,
+    /// What the last migration has to tell the user (communes it could not resolve).
+    notes: Vec<String>,
 }
 
 /// What `ici init` found.
@@ -49,11 +54,7 @@ impl Ledger {
         create_private_file(path)?;
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
             .with_context(|| format!("ouverture du registre {}", path.display()))?;
-        let mut ledger = Ledger {
-            conn,
-            path: Some(path.to_path_buf()),
-        };
-        ledger.configure()?;
+        let mut ledger = Ledger::new(conn, Some(path))?;
         ledger.migrate()?;
         Ok(InitOutcome::Created)
     }
@@ -71,24 +72,31 @@ impl Ledger {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .with_context(|| format!("ouverture du registre {}", path.display()))?;
-        let mut ledger = Ledger {
-            conn,
-            path: Some(path.to_path_buf()),
-        };
-        ledger.configure()?;
+        let mut ledger = Ledger::new(conn, Some(path))?;
         ledger.migrate()?;
         Ok(ledger)
     }
 
     /// A throw-away ledger in memory, for `ici demo` and tests.
     pub fn in_memory() -> Result<Ledger> {
-        let mut ledger = Ledger {
-            conn: Connection::open_in_memory()?,
-            path: None,
-        };
-        ledger.configure()?;
+        let mut ledger = Ledger::new(Connection::open_in_memory()?, None)?;
         ledger.migrate()?;
         Ok(ledger)
+    }
+
+    fn new(conn: Connection, path: Option<&Path>) -> Result<Ledger> {
+        let mut ledger = Ledger {
+            conn,
+            path: path.map(Path::to_path_buf),
+            notes: Vec::new(),
+        };
+        ledger.configure()?;
+        Ok(ledger)
+    }
+
+    /// Messages for the user left by opening the ledger (a migration's report).
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -141,6 +149,12 @@ impl Ledger {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             tx.execute_batch(sql)
                 .with_context(|| format!("migration {} du registre", i + 1))?;
+            if i + 1 == 2 {
+                let unresolved = sessions::resolve_typed_communes(&tx)?;
+                if !unresolved.is_empty() {
+                    self.notes.push(unresolved_report(&unresolved));
+                }
+            }
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -157,6 +171,18 @@ impl Ledger {
         tx.commit()?;
         Ok(out)
     }
+}
+
+/// The migration's report on communes it could not resolve.
+fn unresolved_report(unresolved: &[(String, i64)]) -> String {
+    let list: Vec<String> = unresolved
+        .iter()
+        .map(|(nom, n)| format!("  « {nom} » : {n} session(s)"))
+        .collect();
+    format!(
+        "Mise à jour du registre : les communes ont été reconnues par leur code INSEE, sauf celles-ci, gardées telles que saisies :\n{}\nLa liste des sessions concernées : `ici session list --commune-inconnue` ; pour corriger : `ici session corrige N --commune …`.",
+        list.join("\n")
+    )
 }
 
 /// The current time, as stored in `cree_le` columns.
@@ -220,7 +246,14 @@ mod tests {
             let mut st = c
                 .prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
                 .unwrap();
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            // A table rebuilt by a migration is stored renamed, with its name quoted.
+            let normalise = |sql: String| -> String {
+                sql.replace('"', "")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            st.query_map([], |r| Ok((r.get(0)?, normalise(r.get(1)?))))
                 .unwrap()
                 .map(Result::unwrap)
                 .collect()

@@ -40,9 +40,9 @@ pub fn parse_theme(input: &str) -> Result<&'static str> {
     let folded = suggest::fold(input).replace(' ', "-");
     match THEMES.iter().find(|(c, _)| *c == folded) {
         Some((code, _)) => Ok(code),
-        None => bail_user!(
-            "thème « {input} » inconnu : citoyennete, education-populaire ou emploi"
-        ),
+        None => {
+            bail_user!("thème « {input} » inconnu : citoyennete, education-populaire ou emploi")
+        }
     }
 }
 
@@ -69,7 +69,12 @@ pub fn add_projet(
     }
     conn.execute(
         "INSERT INTO projet (nom, theme, intitule, cree_le) VALUES (?1, ?2, ?3, ?4)",
-        params![nom, theme, intitule.map(str::trim).filter(|s| !s.is_empty()), now()],
+        params![
+            nom,
+            theme,
+            intitule.map(str::trim).filter(|s| !s.is_empty()),
+            now()
+        ],
     )?;
     Ok(nom)
 }
@@ -101,17 +106,32 @@ fn names(conn: &Connection, table: &str) -> Result<Vec<String>> {
 
 /// Id of a known project, or an error proposing the nearest names.
 pub fn projet_id(conn: &Connection, nom: &str) -> Result<i64> {
-    lookup(conn, "projet", nom, "ici projet add NOM --theme …", "ici projet list")
+    lookup(
+        conn,
+        "projet",
+        nom,
+        "ici projet add NOM --theme …",
+        "ici projet list",
+    )
 }
 
 /// Id of a known partner, or an error proposing the nearest names.
 pub fn partenaire_id(conn: &Connection, nom: &str) -> Result<i64> {
-    lookup(conn, "partenaire", nom, "ici partenaire add NOM", "ici partenaire list")
+    lookup(
+        conn,
+        "partenaire",
+        nom,
+        "ici partenaire add NOM",
+        "ici partenaire list",
+    )
 }
 
 fn lookup(conn: &Connection, table: &str, nom: &str, add: &str, list: &str) -> Result<i64> {
     let sql = format!("SELECT id FROM {table} WHERE nom = ?1");
-    if let Some(id) = conn.query_row(&sql, [nom.trim()], |r| r.get(0)).optional()? {
+    if let Some(id) = conn
+        .query_row(&sql, [nom.trim()], |r| r.get(0))
+        .optional()?
+    {
         return Ok(id);
     }
     let known = names(conn, table)?;
@@ -119,19 +139,6 @@ fn lookup(conn: &Connection, table: &str, nom: &str, add: &str, list: &str) -> R
     bail_user!(
         "{table} « {nom} » inconnu.{hint}\nLa liste : `{list}` ; pour en ajouter un : `{add}`."
     )
-}
-
-/// Id of a commune as typed (trimmed, case ignored), created on first use.
-pub fn commune_id(conn: &Connection, nom: &str) -> Result<i64> {
-    let nom = nom.trim();
-    if let Some(id) = conn
-        .query_row("SELECT id FROM commune WHERE nom = ?1", [nom], |r| r.get(0))
-        .optional()?
-    {
-        return Ok(id);
-    }
-    conn.execute("INSERT INTO commune (nom) VALUES (?1)", [nom])?;
-    Ok(conn.last_insert_rowid())
 }
 
 pub fn projets(conn: &Connection) -> Result<Vec<Projet>> {
@@ -167,4 +174,3 @@ pub fn partenaires(conn: &Connection) -> Result<Vec<Partenaire>> {
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
-

@@ -1,6 +1,7 @@
 //! The yearly aggregates behind `ici bilan` and `ici stats`: a few grouped SQL sums
 //! over one year's rows, read through the date indexes.
 
+use crate::db::sessions::place_from_columns;
 use crate::domain::bilan::Solde;
 use crate::domain::date::year_bounds;
 use crate::domain::stats::{Counts, Group, Public};
@@ -37,10 +38,11 @@ pub fn soldes(conn: &Connection, annee: i32) -> Result<Vec<Solde>> {
 pub fn session_groups(conn: &Connection, annee: i32) -> Result<Vec<Group>> {
     let (start, end) = year_bounds(annee);
     let mut st = conn.prepare(
-        "SELECT p.nom, p.theme, g.mois, c.nom, g.n, g.participants, g.minutes, g.minutes_stagiaires,
+        "SELECT p.nom, p.theme, g.mois, g.lieu, g.code_insee, g.commune_saisie, g.n, g.participants, g.minutes, g.minutes_stagiaires,
                 g.femmes, g.femmes_r, g.qpv, g.qpv_r, g.jeunes_ml, g.jeunes_ml_r,
                 g.demandeurs_emploi, g.demandeurs_emploi_r, g.rsa, g.rsa_r
-         FROM (SELECT s.projet_id, CAST(substr(s.date, 6, 2) AS INTEGER) AS mois, s.commune_id,
+         FROM (SELECT s.projet_id, CAST(substr(s.date, 6, 2) AS INTEGER) AS mois,
+                      s.lieu, s.code_insee, s.commune_saisie,
                       count(*) AS n, sum(s.participants) AS participants,
                       sum(s.duree_minutes) AS minutes,
                       sum(s.participants * s.duree_minutes) AS minutes_stagiaires,
@@ -56,27 +58,26 @@ pub fn session_groups(conn: &Connection, annee: i32) -> Result<Vec<Group>> {
                       total(CASE WHEN s.rsa IS NOT NULL THEN s.participants END) AS rsa_r
                FROM session s
                WHERE s.date >= ?1 AND s.date < ?2 AND s.annulee_le IS NULL
-               GROUP BY s.projet_id, mois, s.commune_id) g
-         JOIN projet p ON p.id = g.projet_id
-         JOIN commune c ON c.id = g.commune_id",
+               GROUP BY s.projet_id, mois, s.lieu, s.code_insee, s.commune_saisie) g
+         JOIN projet p ON p.id = g.projet_id",
     )?;
     let rows = st.query_map(params![start, end], |r| {
         let mut publics = [Public::default(); 5];
         for (i, p) in publics.iter_mut().enumerate() {
             // total() returns a float; the sums are of integers.
-            p.personnes = r.get::<_, f64>(8 + 2 * i)? as i64;
-            p.renseigne = r.get::<_, f64>(9 + 2 * i)? as i64;
+            p.personnes = r.get::<_, f64>(10 + 2 * i)? as i64;
+            p.renseigne = r.get::<_, f64>(11 + 2 * i)? as i64;
         }
         Ok(Group {
             projet: r.get(0)?,
             theme: r.get(1)?,
             mois: r.get(2)?,
-            commune: r.get(3)?,
+            place: place_from_columns(&r.get::<_, String>(3)?, r.get(4)?, r.get(5)?),
             counts: Counts {
-                sessions: r.get(4)?,
-                participants: r.get(5)?,
-                minutes: r.get(6)?,
-                minutes_stagiaires: r.get(7)?,
+                sessions: r.get(6)?,
+                participants: r.get(7)?,
+                minutes: r.get(8)?,
+                minutes_stagiaires: r.get(9)?,
             },
             publics,
         })

@@ -3,8 +3,9 @@
 use crate::bail_user;
 use crate::db::{now, refs};
 use crate::domain::duration::Minutes;
-use crate::domain::session::{NewSession, Publics};
+use crate::domain::session::{Lieu, NewSession, Place, Publics};
 use crate::error::in_field;
+use crate::territory::{self, Resolution};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -15,7 +16,7 @@ pub struct Session {
     pub date: String,
     pub projet: String,
     pub theme: String,
-    pub commune: String,
+    pub place: Place,
     pub duree: Minutes,
     pub participants: u32,
     pub publics: Publics,
@@ -24,6 +25,23 @@ pub struct Session {
     pub formateur: Option<String>,
     pub annulee_le: Option<String>,
     pub motif_annulation: Option<String>,
+}
+
+/// Reads the place columns (lieu, code_insee, commune_saisie).
+pub fn place_from_columns(lieu: &str, code: Option<String>, saisie: Option<String>) -> Place {
+    match (lieu, code.as_deref().and_then(territory::commune), saisie) {
+        ("distance", _, _) => Place::Distance,
+        (_, Some(c), _) => Place::Commune(c),
+        (_, None, saisie) => Place::Inconnue(saisie.or(code).unwrap_or_default()),
+    }
+}
+
+/// The place columns (lieu, code_insee) of a checked place.
+fn place_columns(lieu: &Lieu) -> (&'static str, Option<&'static str>) {
+    match lieu {
+        Lieu::Site(c) => ("site", Some(c.code)),
+        Lieu::Distance => ("distance", None),
+    }
 }
 
 /// Resolves the names of a checked session and writes it; returns its number.
@@ -35,17 +53,18 @@ pub fn insert(conn: &Connection, s: &NewSession) -> Result<i64> {
         .map(|p| refs::partenaire_id(conn, p))
         .transpose()
         .map_err(|e| in_field("partenaire", e))?;
-    let commune_id = refs::commune_id(conn, &s.commune)?;
+    let (lieu, code) = place_columns(&s.lieu);
     let p = s.publics;
     conn.prepare_cached(
-        "INSERT INTO session (date, projet_id, commune_id, duree_minutes, participants,
+        "INSERT INTO session (date, projet_id, lieu, code_insee, duree_minutes, participants,
              femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire_id, intitule, formateur, cree_le)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         s.date.format("%Y-%m-%d").to_string(),
         projet_id,
-        commune_id,
+        lieu,
+        code,
         s.duree.0,
         s.participants,
         p.femmes,
@@ -61,12 +80,12 @@ pub fn insert(conn: &Connection, s: &NewSession) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-const SELECT: &str = "SELECT s.id, s.date, p.nom, p.theme, c.nom, s.duree_minutes, s.participants,
+const SELECT: &str = "SELECT s.id, s.date, p.nom, p.theme, s.lieu, s.code_insee, s.commune_saisie,
+        s.duree_minutes, s.participants,
         s.femmes, s.qpv, s.jeunes_ml, s.demandeurs_emploi, s.rsa, pa.nom, s.intitule, s.formateur,
         s.annulee_le, s.motif_annulation
     FROM session s
     JOIN projet p ON p.id = s.projet_id
-    JOIN commune c ON c.id = s.commune_id
     LEFT JOIN partenaire pa ON pa.id = s.partenaire_id";
 
 fn from_row(r: &Row) -> rusqlite::Result<Session> {
@@ -75,15 +94,15 @@ fn from_row(r: &Row) -> rusqlite::Result<Session> {
         date: r.get(1)?,
         projet: r.get(2)?,
         theme: r.get(3)?,
-        commune: r.get(4)?,
-        duree: Minutes(r.get(5)?),
-        participants: r.get(6)?,
-        publics: Publics::from_values([r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?]),
-        partenaire: r.get(12)?,
-        intitule: r.get(13)?,
-        formateur: r.get(14)?,
-        annulee_le: r.get(15)?,
-        motif_annulation: r.get(16)?,
+        place: place_from_columns(&r.get::<_, String>(4)?, r.get(5)?, r.get(6)?),
+        duree: Minutes(r.get(7)?),
+        participants: r.get(8)?,
+        publics: Publics::from_values([r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?]),
+        partenaire: r.get(14)?,
+        intitule: r.get(15)?,
+        formateur: r.get(16)?,
+        annulee_le: r.get(17)?,
+        motif_annulation: r.get(18)?,
     })
 }
 
@@ -100,10 +119,16 @@ pub struct Filter {
     pub projet_id: Option<i64>,
     pub partenaire_id: Option<i64>,
     pub with_cancelled: bool,
+    /// Only sessions whose commune is still as typed, not resolved.
+    pub commune_inconnue: bool,
 }
 
 /// Sessions in date order, reading only the filtered range through the date index.
-pub fn list(conn: &Connection, f: &Filter, mut each: impl FnMut(Session) -> Result<()>) -> Result<()> {
+pub fn list(
+    conn: &Connection,
+    f: &Filter,
+    mut each: impl FnMut(Session) -> Result<()>,
+) -> Result<()> {
     let (start, end) = f
         .period
         .clone()
@@ -113,10 +138,18 @@ pub fn list(conn: &Connection, f: &Filter, mut each: impl FnMut(Session) -> Resu
            AND (?3 IS NULL OR s.projet_id = ?3)
            AND (?4 IS NULL OR s.partenaire_id = ?4)
            AND (?5 OR s.annulee_le IS NULL)
+           AND (NOT ?6 OR s.commune_saisie IS NOT NULL)
          ORDER BY s.date, s.id"
     );
     let mut st = conn.prepare(&sql)?;
-    let mut rows = st.query(params![start, end, f.projet_id, f.partenaire_id, f.with_cancelled])?;
+    let mut rows = st.query(params![
+        start,
+        end,
+        f.projet_id,
+        f.partenaire_id,
+        f.with_cancelled,
+        f.commune_inconnue
+    ])?;
     while let Some(row) = rows.next()? {
         each(from_row(row)?)?;
     }
@@ -129,9 +162,7 @@ pub fn cancel(conn: &Connection, numero: i64, motif: &str) -> Result<Session> {
     if motif.is_empty() {
         bail_user!("--motif vide : dites pourquoi la session est annulée");
     }
-    let Some(session) = get(conn, numero)? else {
-        bail_user!("session n° {numero} introuvable (voir `ici session list`)");
-    };
+    let session = existing(conn, numero)?;
     if let Some(le) = &session.annulee_le {
         bail_user!("la session n° {numero} est déjà annulée depuis le {le}");
     }
@@ -140,4 +171,47 @@ pub fn cancel(conn: &Connection, numero: i64, motif: &str) -> Result<Session> {
         params![now(), motif, numero],
     )?;
     Ok(get(conn, numero)?.expect("session just updated"))
+}
+
+fn existing(conn: &Connection, numero: i64) -> Result<Session> {
+    match get(conn, numero)? {
+        Some(s) => Ok(s),
+        None => bail_user!("session n° {numero} introuvable (voir `ici session list`)"),
+    }
+}
+
+/// Sets the place of a session (a commune left as typed, or a mistake).
+pub fn set_place(conn: &Connection, numero: i64, lieu: &Lieu) -> Result<Session> {
+    existing(conn, numero)?;
+    let (lieu, code) = place_columns(lieu);
+    conn.execute(
+        "UPDATE session SET lieu = ?1, code_insee = ?2, commune_saisie = NULL WHERE id = ?3",
+        params![lieu, code, numero],
+    )?;
+    existing(conn, numero)
+}
+
+/// Resolves the communes still as typed against the reference; returns those it
+/// could not, with their number of sessions. Run by the migration to INSEE codes.
+pub fn resolve_typed_communes(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let typed: Vec<(String, i64)> = conn
+        .prepare(
+            "SELECT commune_saisie, count(*) FROM session
+             WHERE commune_saisie IS NOT NULL GROUP BY commune_saisie ORDER BY commune_saisie",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut unresolved = Vec::new();
+    for (saisie, n) in typed {
+        match territory::resolve(&saisie) {
+            Resolution::Found(c) => {
+                conn.execute(
+                    "UPDATE session SET code_insee = ?1, commune_saisie = NULL WHERE commune_saisie = ?2",
+                    params![c.code, saisie],
+                )?;
+            }
+            _ => unresolved.push((saisie, n)),
+        }
+    }
+    Ok(unresolved)
 }

@@ -57,9 +57,7 @@ impl Operation {
             "charge" => Operation::Charge,
             "emprunt" => Operation::Emprunt,
             "remboursement" => Operation::Remboursement,
-            _ => bail_user!(
-                "type « {input} » inconnu : produit, charge, emprunt ou remboursement"
-            ),
+            _ => bail_user!("type « {input} » inconnu : produit, charge, emprunt ou remboursement"),
         })
     }
 
@@ -91,8 +89,12 @@ impl Operation {
         let compte = Compte::parse(input)?;
         if !self.accepts(&compte) {
             let expected = match self {
-                Operation::Produit => "de la classe 7 (706 prestations, 74 subventions, 756 cotisations…)",
-                Operation::Charge => "de la classe 6 (6411 salaires, 613 locations, 622 honoraires…)",
+                Operation::Produit => {
+                    "de la classe 7 (706 prestations, 74 subventions, 756 cotisations…)"
+                }
+                Operation::Charge => {
+                    "de la classe 6 (6411 salaires, 613 locations, 622 honoraires…)"
+                }
                 Operation::Emprunt | Operation::Remboursement => {
                     "d'emprunt, en 16 (164 emprunts bancaires, 168 autres emprunts)"
                 }
@@ -147,9 +149,15 @@ const LABELS: &[(&str, &str)] = &[
     ("65", "Autres charges de gestion courante"),
     ("66", "Charges financières"),
     ("67", "Charges exceptionnelles"),
-    ("68", "Dotations aux amortissements, provisions et engagements"),
+    (
+        "68",
+        "Dotations aux amortissements, provisions et engagements",
+    ),
     ("69", "Impôts sur les bénéfices"),
-    ("70", "Ventes de produits finis, prestations de services, marchandises"),
+    (
+        "70",
+        "Ventes de produits finis, prestations de services, marchandises",
+    ),
     ("706", "Prestations de services"),
     ("708", "Produits des activités annexes"),
     ("71", "Production stockée"),

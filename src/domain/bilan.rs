@@ -73,7 +73,11 @@ impl Bilan {
                 _ => {}
             }
         }
-        for list in [&mut bilan.produits, &mut bilan.charges, &mut bilan.contributions] {
+        for list in [
+            &mut bilan.produits,
+            &mut bilan.charges,
+            &mut bilan.contributions,
+        ] {
             list.retain(|p| p.montant.cents() != 0);
             list.sort_by(|a, b| {
                 (a.compte.as_str(), a.tiers.is_none(), &a.tiers).cmp(&(

@@ -32,7 +32,9 @@ pub fn parse_past_date(input: &str) -> Result<NaiveDate> {
 pub fn parse_year(input: &str) -> Result<i32> {
     match input.trim().parse::<i32>() {
         Ok(y) if (1900..=2999).contains(&y) => Ok(y),
-        _ => bail_user!("année « {input} » invalide : écrivez-la sur quatre chiffres, par exemple 2017"),
+        _ => bail_user!(
+            "année « {input} » invalide : écrivez-la sur quatre chiffres, par exemple 2017"
+        ),
     }
 }
 
@@ -55,7 +57,15 @@ mod tests {
 
     #[test]
     fn refuses_bad_dates() {
-        for input in ["2017-02-30", "31/04/2017", "2017/06/12", "12-06-2017", "", "hier", "0017-06-12"] {
+        for input in [
+            "2017-02-30",
+            "31/04/2017",
+            "2017/06/12",
+            "12-06-2017",
+            "",
+            "hier",
+            "0017-06-12",
+        ] {
             assert!(parse_date(input).is_err(), "{input}");
         }
         assert!(parse_past_date("2999-01-01").is_err());
@@ -66,6 +76,9 @@ mod tests {
     fn years() {
         assert_eq!(parse_year("2017").unwrap(), 2017);
         assert!(parse_year("17x").is_err());
-        assert_eq!(year_bounds(2017), ("2017-01-01".into(), "2018-01-01".into()));
+        assert_eq!(
+            year_bounds(2017),
+            ("2017-01-01".into(), "2018-01-01".into())
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Workshop durations in whole minutes, parsed from the ways trainers write them.
 
 use crate::bail_user;
+use crate::domain::money::group_thousands;
 use anyhow::Result;
 use std::fmt;
 
@@ -85,9 +86,18 @@ impl fmt::Display for Minutes {
     }
 }
 
-/// Hours as a figure: `1143`, `2,5` (French) — whole hours print without decimals.
+/// Hours as a figure, in French: `1 143`, `2,5`, `4 925,5` — whole hours print
+/// without decimals.
 pub fn hours_fr(minutes: i64) -> String {
-    hours_plain(minutes).replace('.', ",")
+    let plain = hours_plain(minutes);
+    let (whole, frac) = plain.split_once('.').unwrap_or((&plain, ""));
+    let sign = if whole.starts_with('-') { "-" } else { "" };
+    let grouped = group_thousands(whole.trim_start_matches('-').parse().unwrap_or(0));
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{frac}")
+    }
 }
 
 /// Hours as a plain number with a dot: `1143`, `2.5`, `0.75`, for CSV and JSON.
@@ -127,7 +137,17 @@ mod tests {
     #[test]
     fn refuses_bad_durations() {
         for input in [
-            "", "0", "0h", "12h01", "13h", "800min", "2h75", "h30", "trois heures", "-1", "1,333",
+            "",
+            "0",
+            "0h",
+            "12h01",
+            "13h",
+            "800min",
+            "2h75",
+            "h30",
+            "trois heures",
+            "-1",
+            "1,333",
         ] {
             assert!(Minutes::parse(input).is_err(), "{input}");
         }
@@ -143,5 +163,7 @@ mod tests {
         assert_eq!(hours_plain(45), "0.75");
         assert_eq!(hours_plain(20), "0.33");
         assert_eq!(hours_fr(150), "2,5");
+        assert_eq!(hours_fr(68_580), "1\u{a0}143");
+        assert_eq!(hours_fr(295_530), "4\u{a0}925,5");
     }
 }

@@ -59,7 +59,9 @@ impl FinanceDraft<'_> {
         if libelle.is_empty() {
             return Err(in_field(
                 "libelle",
-                user("valeur manquante : décrivez l'écriture (« Subvention NET94 », « Loyer juin »…)"),
+                user(
+                    "valeur manquante : décrivez l'écriture (« Subvention NET94 », « Loyer juin »…)",
+                ),
             ));
         }
         let tresorerie = match self.via.map(str::trim).filter(|s| !s.is_empty()) {

@@ -33,7 +33,9 @@ impl Money {
             bail_user!("montant vide : {hint}");
         }
         if cleaned.starts_with('-') {
-            bail_user!("montant « {input} » négatif : saisissez un montant positif ; le sens (produit ou charge) vient de la commande");
+            bail_user!(
+                "montant « {input} » négatif : saisissez un montant positif ; le sens (produit ou charge) vient de la commande"
+            );
         }
         let (units, decimals) = match cleaned.find([',', '.']) {
             Some(pos) => (&cleaned[..pos], &cleaned[pos + 1..]),
@@ -53,7 +55,11 @@ impl Money {
             );
         }
         let units: i64 = units.parse()?;
-        let mut frac: i64 = if decimals.is_empty() { 0 } else { decimals.parse()? };
+        let mut frac: i64 = if decimals.is_empty() {
+            0
+        } else {
+            decimals.parse()?
+        };
         if decimals.len() == 1 {
             frac *= 10;
         }
@@ -102,7 +108,7 @@ pub fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{a0}');
         }
         out.push(c);
@@ -127,14 +133,26 @@ mod tests {
             ("30 000 €", 3_000_000),
             ("10000000", MAX_CENTS),
         ] {
-            assert_eq!(Money::parse_positive(input).unwrap(), Money(cents), "{input}");
+            assert_eq!(
+                Money::parse_positive(input).unwrap(),
+                Money(cents),
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn refuses_bad_amounts() {
         for input in [
-            "", "0", "0,00", "-12", "12,345", "1.234,56", "abc", "12€50", "10000000,01",
+            "",
+            "0",
+            "0,00",
+            "-12",
+            "12,345",
+            "1.234,56",
+            "abc",
+            "12€50",
+            "10000000,01",
             "99999999999999",
         ] {
             let err = Money::parse_positive(input).unwrap_err();

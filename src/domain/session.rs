@@ -2,8 +2,9 @@
 
 use crate::bail_user;
 use crate::domain::date::parse_past_date;
-use crate::error::field;
 use crate::domain::duration::Minutes;
+use crate::error::{field, user};
+use crate::territory::{self, Commune, Resolution};
 use anyhow::Result;
 use chrono::NaiveDate;
 
@@ -21,8 +22,16 @@ pub struct Publics {
 pub const PUBLICS: [(&str, &str, &str); 5] = [
     ("femmes", "Femmes", "--femmes"),
     ("qpv", "Habitants QPV", "--qpv"),
-    ("jeunes_ml", "Jeunes suivis en mission locale", "--jeunes-ml"),
-    ("demandeurs_emploi", "Demandeurs d'emploi", "--demandeurs-emploi"),
+    (
+        "jeunes_ml",
+        "Jeunes suivis en mission locale",
+        "--jeunes-ml",
+    ),
+    (
+        "demandeurs_emploi",
+        "Demandeurs d'emploi",
+        "--demandeurs-emploi",
+    ),
     ("rsa", "Bénéficiaires du RSA", "--rsa"),
 ];
 
@@ -49,12 +58,58 @@ impl Publics {
     }
 }
 
-/// A session ready to be written: every value checked, names not yet resolved.
+/// Where a session took place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lieu {
+    /// In a commune or municipal arrondissement, by INSEE code.
+    Site(&'static Commune),
+    /// Remote: counts in no city.
+    Distance,
+}
+
+/// Where a recorded session took place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Commune(&'static Commune),
+    Distance,
+    /// Typed in an older ledger and not recognised; waits for `ici session corrige`.
+    Inconnue(String),
+}
+
+impl Place {
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            Place::Commune(c) => Some(c.code),
+            _ => None,
+        }
+    }
+
+    pub fn departement(&self) -> Option<&'static str> {
+        match self {
+            Place::Commune(c) => Some(c.departement),
+            _ => None,
+        }
+    }
+}
+
+/// `Villejuif`, `Paris 18e Arrondissement`, `à distance`, `Villejuiff (non reconnue)`.
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Commune(c) => f.write_str(c.nom),
+            Place::Distance => f.write_str("à distance"),
+            Place::Inconnue(s) => write!(f, "{s} (non reconnue)"),
+        }
+    }
+}
+
+/// A session ready to be written: every value checked, its place resolved;
+/// project and partner names are resolved by the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSession {
     pub date: NaiveDate,
     pub projet: String,
-    pub commune: String,
+    pub lieu: Lieu,
     pub duree: Minutes,
     pub participants: u32,
     pub publics: Publics,
@@ -69,6 +124,8 @@ pub struct SessionDraft<'a> {
     pub date: &'a str,
     pub projet: &'a str,
     pub commune: &'a str,
+    /// `site` (default) or `distance`.
+    pub lieu: Option<&'a str>,
     pub duree: &'a str,
     pub participants: &'a str,
     pub publics: [Option<&'a str>; 5],
@@ -84,8 +141,11 @@ impl SessionDraft<'_> {
     /// Checks every field; an error names the field it is about (see [`in_field`]).
     pub fn check(&self) -> Result<NewSession> {
         let date = field("date", parse_past_date(self.date))?;
-        let projet = field("projet", required(self.projet, "le projet (voir `ici projet list`)"))?;
-        let commune = field("commune", required(self.commune, "la commune où s'est tenue la session"))?;
+        let projet = field(
+            "projet",
+            required(self.projet, "le projet (voir `ici projet list`)"),
+        )?;
+        let lieu = parse_lieu(self.lieu, self.commune)?;
         let duree = field("duree", Minutes::parse(self.duree))?;
         let participants = field("participants", parse_participants(self.participants))?;
         let mut values = [None; 5];
@@ -98,7 +158,7 @@ impl SessionDraft<'_> {
         Ok(NewSession {
             date,
             projet,
-            commune,
+            lieu,
             duree,
             participants,
             publics: Publics::from_values(values),
@@ -115,6 +175,63 @@ fn required(value: &str, what: &str) -> Result<String> {
         bail_user!("valeur manquante : indiquez {what}");
     }
     Ok(v.to_string())
+}
+
+/// The place of a session: a commune resolved to its INSEE code, or remote.
+pub fn parse_lieu(lieu: Option<&str>, commune: &str) -> Result<Lieu> {
+    let commune = commune.trim();
+    match lieu.map(str::trim).filter(|s| !s.is_empty()) {
+        None | Some("site") => {
+            if commune.is_empty() {
+                return field(
+                    "commune",
+                    Err(user(
+                        "valeur manquante : indiquez la commune où s'est tenue la session (ou --lieu distance)",
+                    )),
+                );
+            }
+            field("commune", resolve_commune(commune).map(Lieu::Site))
+        }
+        Some("distance") if commune.is_empty() => Ok(Lieu::Distance),
+        Some("distance") => field(
+            "commune",
+            Err(user(format!(
+                "« {commune} » : une session à distance n'a pas de commune ; retirez la commune ou le lieu « distance »"
+            ))),
+        ),
+        Some(other) => field(
+            "lieu",
+            Err(user(format!(
+                "« {other} » inconnu : site (par défaut) ou distance"
+            ))),
+        ),
+    }
+}
+
+/// A commune as typed (code, postal code, name) to one commune, or an error that
+/// lists the candidates or the nearest names.
+pub fn resolve_commune(input: &str) -> Result<&'static Commune> {
+    let describe = |cs: &[&'static Commune]| -> String {
+        cs.iter()
+            .map(|c| format!("« {} » ({})", territory::label(c), c.code))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match territory::resolve(input) {
+        Resolution::Found(c) => Ok(c),
+        Resolution::Ambiguous(cs) => bail_user!(
+            "commune « {input} » ambiguë : {}. Précisez le département, par exemple « {} », ou donnez le code INSEE.",
+            describe(&cs),
+            cs.first().map(|c| territory::label(c)).unwrap_or_default()
+        ),
+        Resolution::Unknown(cs) if cs.is_empty() => bail_user!(
+            "commune « {input} » inconnue. Cherchez-la avec `ici commune cherche TEXTE`."
+        ),
+        Resolution::Unknown(cs) => bail_user!(
+            "commune « {input} » inconnue. Vouliez-vous dire {} ? Cherchez avec `ici commune cherche TEXTE`.",
+            describe(&cs[..cs.len().min(3)])
+        ),
+    }
 }
 
 fn optional(value: Option<&str>) -> Option<String> {
@@ -134,10 +251,14 @@ fn parse_count(raw: &str) -> Result<u32> {
 fn parse_participants(raw: &str) -> Result<u32> {
     let n = parse_count(raw)?;
     if n == 0 {
-        bail_user!("« 0 » : une session sans participant ne s'enregistre pas ; si elle n'a pas eu lieu, ne la saisissez pas ou annulez-la");
+        bail_user!(
+            "« 0 » : une session sans participant ne s'enregistre pas ; si elle n'a pas eu lieu, ne la saisissez pas ou annulez-la"
+        );
     }
     if n > MAX_PARTICIPANTS {
-        bail_user!("« {n} » : plus de {MAX_PARTICIPANTS} personnes pour une session, vérifiez le nombre");
+        bail_user!(
+            "« {n} » : plus de {MAX_PARTICIPANTS} personnes pour une session, vérifiez le nombre"
+        );
     }
     Ok(n)
 }
@@ -171,7 +292,7 @@ mod tests {
     #[test]
     fn checks_a_good_session() {
         let s = draft().check().unwrap();
-        assert_eq!(s.commune, "Villejuif");
+        assert_eq!(s.lieu, Lieu::Site(territory::commune("94076").unwrap()));
         assert_eq!(s.duree, Minutes(180));
         assert_eq!(s.publics.femmes, Some(7));
         assert_eq!(s.publics.jeunes_ml, None);
@@ -179,8 +300,33 @@ mod tests {
     }
 
     #[test]
+    fn places() {
+        let mut d = draft();
+        d.commune = "";
+        d.lieu = Some("distance");
+        assert_eq!(d.check().unwrap().lieu, Lieu::Distance);
+        for (typed, code) in [
+            ("94043", "94043"),
+            ("94270", "94043"),
+            ("kremlin bicetre", "94043"),
+            ("Paris 18e", "75118"),
+            ("Saint-Denis (93)", "93066"),
+        ] {
+            let mut d = draft();
+            d.commune = typed;
+            match d.check().unwrap().lieu {
+                Lieu::Site(c) => assert_eq!(c.code, code, "{typed}"),
+                Lieu::Distance => panic!("{typed}"),
+            }
+        }
+        let err = resolve_commune("L'Haï-les-Roses").unwrap_err().to_string();
+        assert!(err.contains("L'Haÿ-les-Roses (94) » (94038)"), "{err}");
+    }
+
+    #[test]
     fn refuses_bad_sessions() {
-        let cases: Vec<Box<dyn Fn(&mut SessionDraft<'static>)>> = vec![
+        type Change = Box<dyn Fn(&mut SessionDraft<'static>)>;
+        let cases: Vec<Change> = vec![
             Box::new(|d| d.participants = "0"),
             Box::new(|d| d.participants = "-3"),
             Box::new(|d| d.participants = "douze"),
@@ -190,6 +336,10 @@ mod tests {
             Box::new(|d| d.date = "2999-01-01"),
             Box::new(|d| d.projet = " "),
             Box::new(|d| d.commune = ""),
+            Box::new(|d| d.commune = "Villejuiff"),
+            Box::new(|d| d.commune = "Saint-Denis"),
+            Box::new(|d| d.lieu = Some("distance")),
+            Box::new(|d| d.lieu = Some("ailleurs")),
         ];
         for (i, change) in cases.iter().enumerate() {
             let mut d = draft();

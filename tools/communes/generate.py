@@ -63,7 +63,10 @@ def check_integrity(tarball: Path) -> None:
 
 def load(tarball: Path, workdir: Path) -> dict[str, list]:
     with tarfile.open(tarball, "r:gz") as tar:
-        tar.extractall(workdir / "extract", filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4
+            tar.extractall(workdir / "extract", filter="data")
+        else:
+            tar.extractall(workdir / "extract")
     pkg = workdir / "extract" / "package"
     meta = json.loads((pkg / "package.json").read_text(encoding="utf-8"))
     if meta.get("version") != VERSION:
