@@ -203,9 +203,10 @@ pub fn search(text: &str, limit: usize) -> Vec<&'static Commune> {
         push_unique(&mut picked, i);
     }
     picked.truncate(limit);
-    // Resembling names, only when the textual matches are too few.
-    if picked.len() < limit && !key.is_empty() {
-        let missing = limit - picked.len();
+    // Resembling names, only when nothing matches textually: a list padded with
+    // look-alikes from the other end of France hides the answer.
+    if picked.is_empty() && !key.is_empty() {
+        let missing = limit.min(MAX_SUGGESTIONS);
         let more = index.fuzzy(&key, article, |i| !picked.contains(&i), missing);
         picked.extend(more);
     }

@@ -220,7 +220,7 @@ pub fn resolve_commune(input: &str) -> Result<&'static Commune> {
     match territory::resolve(input) {
         Resolution::Found(c) => Ok(c),
         Resolution::Ambiguous(cs) => bail_user!(
-            "commune « {input} » ambiguë : {}. Précisez le département, par exemple « {} », ou donnez le code INSEE.",
+            "commune « {input} » ambiguë : {}. Tapez l'une de ces désignations, par exemple « {} », ou « insee CODE ».",
             describe(&cs),
             cs.first().map(|c| territory::label(c)).unwrap_or_default()
         ),
