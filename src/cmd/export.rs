@@ -44,6 +44,11 @@ pub enum Kind {
     Finances,
 }
 
+enum Filters {
+    Sessions(sessions::Filter),
+    Finances(finances::Filter),
+}
+
 const SESSION_HEADERS: [&str; 17] = [
     "numero",
     "date",
@@ -80,19 +85,12 @@ const FINANCE_HEADERS: [&str; 10] = [
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let ledger = ctx.open()?;
     let conn = ledger.conn();
-    // Filters are checked before any file is created.
-    let session_filter = session::filter(
-        conn,
-        a.annee.as_deref(),
-        a.projet.as_deref(),
-        a.tiers.as_deref(),
-    );
-    let finance_filter = finance::filter(
-        conn,
-        a.annee.as_deref(),
-        a.projet.as_deref(),
-        a.tiers.as_deref(),
-    );
+    // Filters are checked before the output file is created, so a typo never empties it.
+    let (annee, projet, tiers) = (a.annee.as_deref(), a.projet.as_deref(), a.tiers.as_deref());
+    let filter = match a.quoi {
+        Kind::Sessions => Filters::Sessions(session::filter(conn, annee, projet, tiers)?),
+        Kind::Finances => Filters::Finances(finance::filter(conn, annee, projet, tiers)?),
+    };
     let mut file;
     let sink: &mut dyn Write = match &a.output {
         Some(path) => {
@@ -104,9 +102,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         }
         None => out,
     };
-    let rows = match a.quoi {
-        Kind::Sessions => {
-            let f = session_filter?;
+    let rows = match filter {
+        Filters::Sessions(f) => {
             let mut csv = CsvOut::new(&mut *sink, a.excel, &SESSION_HEADERS)?;
             let mut n = 0;
             sessions::list(conn, &f, |s| {
@@ -139,8 +136,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             csv.finish()?;
             n
         }
-        Kind::Finances => {
-            let f = finance_filter?;
+        Filters::Finances(f) => {
             let mut csv = CsvOut::new(&mut *sink, a.excel, &FINANCE_HEADERS)?;
             let mut n = 0;
             finances::lines(conn, &f, |l| {

@@ -36,28 +36,28 @@ pub enum EmpruntCommande {
 #[derive(Debug, clap::Args)]
 pub struct EntryArgs {
     /// Date : 2017-06-12 ou 12/06/2017
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub date: String,
     /// Montant en euros : 1234,56 ou 1234.56 ou « 1 234,56 € »
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub montant: String,
     /// Compte : 7… pour un produit (706, 741, 756), 6… pour une charge (6411, 613), 16… pour un emprunt
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub compte: String,
     /// Libellé de l'écriture
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub libelle: String,
     /// Tiers : le financeur, le client ou le prêteur (voir `ici partenaire list`)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub tiers: Option<String>,
     /// Projet concerné
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub projet: Option<String>,
     /// Référence de la pièce justificative
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub piece: Option<String>,
     /// Contrepartie : 512 (banque, par défaut) ou 530 (caisse)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub via: Option<String>,
 }
 
@@ -114,14 +114,14 @@ fn record(ctx: &Ctx, op: Operation, a: &EntryArgs, out: &mut dyn Write) -> Resul
     let l = &entry.lignes[0];
     let montant = Money(l.debit.cents() + l.credit.cents());
     let what = match op {
-        Operation::Produit => "Produit",
-        Operation::Charge => "Charge",
-        Operation::Emprunt => "Emprunt reçu",
-        Operation::Remboursement => "Remboursement d'emprunt",
+        Operation::Produit => "Produit enregistré",
+        Operation::Charge => "Charge enregistrée",
+        Operation::Emprunt => "Emprunt reçu enregistré",
+        Operation::Remboursement => "Remboursement d'emprunt enregistré",
     };
     writeln!(
         out,
-        "{what} enregistré : écriture n° {numero} du {}, {montant} au compte {} ({}), contrepartie {}.",
+        "{what} : écriture n° {numero} du {}, {montant} au compte {} ({}), contrepartie {}.",
         entry.date.format("%d/%m/%Y"),
         l.compte.as_str(),
         label(l.compte.as_str()),

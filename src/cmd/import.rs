@@ -163,6 +163,18 @@ fn column_key(header: &str) -> String {
     suggest::fold(header).replace(' ', "_")
 }
 
+/// The 1-based line number of a byte offset. The csv crate's own line count is off
+/// by one on CR LF files (what Excel writes on Windows), so lines are counted here.
+fn line_at(text: &str, byte: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut end = (byte as usize).min(bytes.len());
+    // A record's position may point at the line end that precedes it.
+    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+}
+
 /// Parses, checks and writes a whole file inside the caller's transaction.
 pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> Result<Summary> {
     let (text, note) = decode(bytes);
@@ -202,10 +214,10 @@ pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> 
     };
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = e.position().map_or(0, |p| line_at(&text, p.byte()));
             user(format!("{name}, ligne {line} : ligne CSV illisible ({e})"))
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_at(&text, p.byte()));
         let get = |col: &str| -> Option<&str> {
             let i = expected.iter().position(|(c, _)| *c == col)?;
             index[i].and_then(|pos| record.get(pos))
@@ -313,6 +325,10 @@ mod tests {
         assert_eq!(column_key("libellé"), "libelle");
         assert_eq!(sniff_delimiter("date;projet;commune"), b';');
         assert_eq!(sniff_delimiter("date,projet,commune"), b',');
+        assert_eq!(line_at("a\r\nb\r\nc", 6), 3);
+        // The csv crate places a record after a CR LF on the LF.
+        assert_eq!(line_at("date;projet\r\na;1\r\nb;2", 12), 2);
+        assert_eq!(line_at("a\nb", 0), 1);
     }
 
     #[test]

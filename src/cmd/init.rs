@@ -16,11 +16,30 @@ pub fn run(ctx: &Ctx, _args: Args, out: &mut dyn Write) -> Result<()> {
             "Registre créé : {}\nIl contiendra des données personnelles : il n'est lisible que par vous (droits 0600).",
             path.display()
         )?,
-        InitOutcome::AlreadyThere { version } => writeln!(
+        InitOutcome::AlreadyThere {
+            version,
+            migrated_from: None,
+            ..
+        } => writeln!(
             out,
             "Le registre existe déjà : {} (schéma {version}). Rien n'a été modifié.",
             path.display()
         )?,
+        InitOutcome::AlreadyThere {
+            version,
+            migrated_from: Some(from),
+            notes,
+        } => {
+            writeln!(
+                out,
+                "Le registre existe déjà : {}. Il a été mis à jour du schéma {from} au schéma {version}, sans perte.",
+                path.display()
+            )?;
+            // Like every opening's migration report, on standard error.
+            for note in notes {
+                eprintln!("{note}");
+            }
+        }
     }
     Ok(())
 }

@@ -52,7 +52,10 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 .map(|p| {
                     vec![
                         Cell::text(&p.nom),
-                        Cell::text(refs::theme_label(&p.theme)),
+                        match format {
+                            Format::Table => Cell::text(refs::theme_label(&p.theme)),
+                            _ => Cell::text(&p.theme),
+                        },
                         Cell::opt(p.intitule.as_deref()),
                         Cell::Int(p.sessions),
                     ]

@@ -24,6 +24,7 @@ pub enum Commande {
     /// Corrige le lieu d'une session (commune non reconnue, erreur de saisie)
     Corrige {
         /// Numéro de la session (voir `ici session list`)
+        #[arg(value_parser = parse_numero)]
         numero: i64,
         /// Commune : nom, code INSEE ou code postal
         #[arg(long, required_unless_present = "lieu")]
@@ -35,9 +36,10 @@ pub enum Commande {
     /// Annule une session : elle reste au registre mais sort de tous les chiffres
     Annule {
         /// Numéro de la session (voir `ici session list`)
+        #[arg(value_parser = parse_numero)]
         numero: i64,
         /// Pourquoi elle est annulée
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         motif: String,
     },
 }
@@ -45,46 +47,46 @@ pub enum Commande {
 #[derive(Debug, clap::Args)]
 pub struct AddArgs {
     /// Date : 2017-06-12 ou 12/06/2017
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub date: String,
     /// Projet (voir `ici projet list`)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub projet: String,
     /// Commune où la session a eu lieu : nom, code INSEE (94043) ou code postal (94270)
-    #[arg(long, required_unless_present = "lieu")]
+    #[arg(long, required_unless_present = "lieu", allow_hyphen_values = true)]
     pub commune: Option<String>,
     /// site (par défaut) ou distance : une session à distance ne compte dans aucune ville
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub lieu: Option<String>,
     /// Durée : 3h, 2h30, 90min, 1,5
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub duree: String,
     /// Nombre de participants
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub participants: String,
     /// Dont femmes
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub femmes: Option<String>,
     /// Dont habitants d'un quartier prioritaire (QPV)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub qpv: Option<String>,
     /// Dont jeunes suivis par une mission locale
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub jeunes_ml: Option<String>,
     /// Dont demandeurs d'emploi
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub demandeurs_emploi: Option<String>,
     /// Dont bénéficiaires du RSA
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub rsa: Option<String>,
     /// Partenaire de la session (voir `ici partenaire list`)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub partenaire: Option<String>,
     /// Intitulé de l'atelier
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub intitule: Option<String>,
     /// Formateur ou formatrice
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub formateur: Option<String>,
 }
 
@@ -104,6 +106,17 @@ pub struct ListArgs {
     pub commune_inconnue: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// A session number as typed: a positive whole number.
+fn parse_numero(s: &str) -> Result<i64, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(
+            "attendu le numéro d'une session, un nombre entier positif (voir `ici session list`)"
+                .into(),
+        ),
+    }
 }
 
 pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
@@ -234,7 +247,9 @@ struct SessionJson<'a> {
     date: &'a str,
     projet: &'a str,
     lieu: &'static str,
+    /// The official name, "à distance", or the place as typed when not recognised.
     commune: String,
+    commune_reconnue: bool,
     code_insee: Option<&'static str>,
     duree_minutes: u32,
     participants: u32,
@@ -271,7 +286,11 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
                 } else {
                     "site"
                 },
-                commune: s.place.to_string(),
+                commune: match &s.place {
+                    Place::Inconnue(typed) => typed.clone(),
+                    other => other.to_string(),
+                },
+                commune_reconnue: !matches!(s.place, Place::Inconnue(_)),
                 code_insee: s.place.code(),
                 duree_minutes: s.duree.0,
                 participants: s.participants,

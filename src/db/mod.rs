@@ -30,12 +30,20 @@ pub struct Ledger {
     path: Option<PathBuf>,
     /// What the last migration has to tell the user (communes it could not resolve).
     notes: Vec<String>,
+    /// The schema version found on opening, when a migration ran.
+    migrated_from: Option<i64>,
 }
 
 /// What `ici init` found.
 pub enum InitOutcome {
     Created,
-    AlreadyThere { version: i64 },
+    /// The ledger was there; `migrated_from` is its schema before this opening
+    /// brought it up to date, if it did.
+    AlreadyThere {
+        version: i64,
+        migrated_from: Option<i64>,
+        notes: Vec<String>,
+    },
 }
 
 impl Ledger {
@@ -43,9 +51,11 @@ impl Ledger {
     /// or leaves an existing one untouched.
     pub fn init(path: &Path) -> Result<InitOutcome> {
         if path.exists() {
-            let ledger = Ledger::open(path)?;
+            let mut ledger = Ledger::open(path)?;
             return Ok(InitOutcome::AlreadyThere {
                 version: ledger.version()?,
+                migrated_from: ledger.migrated_from,
+                notes: ledger.take_notes(),
             });
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -89,6 +99,7 @@ impl Ledger {
             conn,
             path: path.map(Path::to_path_buf),
             notes: Vec::new(),
+            migrated_from: None,
         };
         ledger.configure()?;
         Ok(ledger)
@@ -107,21 +118,28 @@ impl Ledger {
         &self.conn
     }
 
+    /// Connection settings; nothing here writes to the file.
     fn configure(&mut self) -> Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
-        if self.path.is_some() {
-            // WAL lets readers work while a trainer writes; the mode is stored in the file.
-            let mode: String = self
-                .conn
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-            if !mode.eq_ignore_ascii_case("wal") {
-                bail!("le registre n'a pas pu passer en journal WAL (mode {mode})");
-            }
-        }
         // Deleted personal data is overwritten, not left in free pages.
         self.conn.execute_batch(
             "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = NORMAL;",
         )?;
+        Ok(())
+    }
+
+    /// WAL lets readers work while a trainer writes; the mode is stored in the file,
+    /// so it is set only once the file is known to be a ledger this build may write.
+    fn enable_wal(&mut self) -> Result<()> {
+        if self.path.is_none() {
+            return Ok(());
+        }
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            bail!("le registre n'a pas pu passer en journal WAL (mode {mode})");
+        }
         Ok(())
     }
 
@@ -131,6 +149,7 @@ impl Ledger {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// Refuses a ledger this build must not write, then brings the schema up to date.
     fn migrate(&mut self) -> Result<()> {
         let current = self.version()?;
         if current > SCHEMA_VERSION {
@@ -138,6 +157,19 @@ impl Ledger {
                 "ce registre a été écrit par une version plus récente d'ici (schéma {current}, cette version connaît le schéma {SCHEMA_VERSION}) : il n'est pas modifié. Mettez ici à jour pour l'utiliser."
             );
         }
+        if current == 0 {
+            let objects: i64 =
+                self.conn
+                    .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            if objects > 0 {
+                let path = self.path.as_deref().unwrap_or(Path::new(":memory:"));
+                bail_user!(
+                    "{} n'est pas un registre ici (c'est une autre base SQLite) : il n'est pas modifié. Indiquez le bon fichier avec --ledger, ou un nouveau chemin pour `ici init`.",
+                    path.display()
+                );
+            }
+        }
+        self.enable_wal()?;
         if current == SCHEMA_VERSION {
             return Ok(());
         }
@@ -158,6 +190,9 @@ impl Ledger {
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
+        if current > 0 {
+            self.migrated_from = Some(current);
+        }
         Ok(())
     }
 

@@ -138,7 +138,7 @@ pub fn list(
            AND (?3 IS NULL OR s.projet_id = ?3)
            AND (?4 IS NULL OR s.partenaire_id = ?4)
            AND (?5 OR s.annulee_le IS NULL)
-           AND (NOT ?6 OR s.commune_saisie IS NOT NULL)
+           AND (NOT ?6 OR s.commune_saisie IS NOT NULL OR s.lieu = 'site')
          ORDER BY s.date, s.id"
     );
     let mut st = conn.prepare(&sql)?;
@@ -151,7 +151,13 @@ pub fn list(
         f.commune_inconnue
     ])?;
     while let Some(row) = rows.next()? {
-        each(from_row(row)?)?;
+        let session = from_row(row)?;
+        // A code the bundled reference no longer knows (communes merge) is unknown
+        // too; only the reference can tell, so that case is filtered here.
+        if f.commune_inconnue && !matches!(session.place, Place::Inconnue(_)) {
+            continue;
+        }
+        each(session)?;
     }
     Ok(())
 }

@@ -180,7 +180,8 @@ fn required(value: &str, what: &str) -> Result<String> {
 /// The place of a session: a commune resolved to its INSEE code, or remote.
 pub fn parse_lieu(lieu: Option<&str>, commune: &str) -> Result<Lieu> {
     let commune = commune.trim();
-    match lieu.map(str::trim).filter(|s| !s.is_empty()) {
+    let lieu = lieu.map(|l| l.trim().to_lowercase());
+    match lieu.as_deref().filter(|s| !s.is_empty()) {
         None | Some("site") => {
             if commune.is_empty() {
                 return field(
