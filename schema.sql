@@ -55,7 +55,7 @@ CREATE TABLE session (
 
 CREATE INDEX session_date ON session (date);
 CREATE INDEX session_projet ON session (projet_id, date);
-CREATE INDEX session_partenaire ON session (partenaire_id);
+CREATE INDEX session_partenaire ON session (partenaire_id, date);
 -- Sessions still waiting for their commune to be resolved.
 CREATE INDEX session_commune_saisie ON session (commune_saisie) WHERE commune_saisie IS NOT NULL;
 
@@ -70,7 +70,7 @@ CREATE TABLE ecriture (
     cree_le        TEXT NOT NULL
 );
 CREATE INDEX ecriture_date ON ecriture (date);
-CREATE INDEX ecriture_tiers ON ecriture (tiers_id);
+CREATE INDEX ecriture_tiers ON ecriture (tiers_id, date);
 CREATE INDEX ecriture_projet ON ecriture (projet_id);
 
 -- Amounts in integer cents; exactly one side of a line is non-zero.

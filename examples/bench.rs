@@ -430,12 +430,12 @@ fn create_ledger(path: &Path, notes: &mut Vec<String>) -> Result<Names> {
     }
     let mut ledger = Ledger::open(path)?;
     ledger.write(|tx| {
-        if refs::projets(tx)?.is_empty() {
+        if refs::projets(tx, None)?.is_empty() {
             for (nom, theme) in FALLBACK_PROJETS {
                 refs::add_projet(tx, nom, theme, None)?;
             }
         }
-        if refs::partenaires(tx)?.is_empty() {
+        if refs::partenaires(tx, None)?.is_empty() {
             for nom in FALLBACK_PARTENAIRES {
                 refs::add_partenaire(tx, nom)?;
             }
@@ -444,8 +444,11 @@ fn create_ledger(path: &Path, notes: &mut Vec<String>) -> Result<Names> {
     })?;
     let conn = ledger.conn();
     Ok(Names {
-        projets: refs::projets(conn)?.into_iter().map(|p| p.nom).collect(),
-        partenaires: refs::partenaires(conn)?
+        projets: refs::projets(conn, None)?
+            .into_iter()
+            .map(|p| p.nom)
+            .collect(),
+        partenaires: refs::partenaires(conn, None)?
             .into_iter()
             .map(|p| p.nom)
             .collect(),
@@ -1262,7 +1265,7 @@ fn main() -> Result<()> {
         [(&empty, "vide"), (s_large, s_large_label)],
         |p| session_add(p, &projet, "Villejuif"),
     );
-    let reads: [(&str, Vec<&str>, &'static str); 5] = [
+    let reads: [(&str, Vec<&str>, &'static str); 7] = [
         ("`ici stats 2017`", vec!["stats", "2017"], ""),
         (
             "`ici session list --annee 2017 --format csv`",
@@ -1282,15 +1285,17 @@ fn main() -> Result<()> {
             ],
             "",
         ),
+        ("`ici projet list`", vec!["projet", "list"], ""),
         (
-            "`ici projet list`",
-            vec!["projet", "list"],
-            "compte les sessions de toutes les années",
+            "`ici projet list --annee 2017`",
+            vec!["projet", "list", "--annee", "2017"],
+            "compte les sessions de 2017",
         ),
+        ("`ici partenaire list`", vec!["partenaire", "list"], ""),
         (
-            "`ici partenaire list`",
-            vec!["partenaire", "list"],
-            "compte sessions et écritures de toutes les années",
+            "`ici partenaire list --annee 2017`",
+            vec!["partenaire", "list", "--annee", "2017"],
+            "compte sessions et écritures de 2017",
         ),
     ];
     for (label, args, note) in &reads {

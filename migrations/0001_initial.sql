@@ -61,7 +61,7 @@ CREATE TABLE ecriture (
     cree_le        TEXT NOT NULL
 );
 CREATE INDEX ecriture_date ON ecriture (date);
-CREATE INDEX ecriture_tiers ON ecriture (tiers_id);
+CREATE INDEX ecriture_tiers ON ecriture (tiers_id, date);
 CREATE INDEX ecriture_projet ON ecriture (projet_id);
 
 -- Amounts in integer cents; exactly one side of a line is non-zero.

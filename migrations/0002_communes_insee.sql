@@ -52,6 +52,6 @@ ALTER TABLE session_0002 RENAME TO session;
 
 CREATE INDEX session_date ON session (date);
 CREATE INDEX session_projet ON session (projet_id, date);
-CREATE INDEX session_partenaire ON session (partenaire_id);
+CREATE INDEX session_partenaire ON session (partenaire_id, date);
 -- Sessions still waiting for their commune to be resolved.
 CREATE INDEX session_commune_saisie ON session (commune_saisie) WHERE commune_saisie IS NOT NULL;

@@ -222,10 +222,7 @@ fn ici_ledger_variable_is_used_when_there_is_no_flag_and_the_flag_wins() {
         .output()
         .unwrap();
     expect_code(&out, 0, &["projet", "list"]);
-    assert_eq!(
-        stdout(&out),
-        "projet,thème,intitulé,sessions\nNET94,emploi,,0\n"
-    );
+    assert_eq!(stdout(&out), "projet,thème,intitulé\nNET94,emploi,\n");
 
     // --ledger beats ICI_LEDGER: this one does not exist.
     let out = sb
@@ -337,12 +334,24 @@ fn projets_and_partenaires_are_listed_in_table_csv_and_json() {
 
     assert_eq!(
         sb.ok(&["projet", "list", "--format", "csv"]),
+        "projet,thème,intitulé\n\
+         BP-PARIS,citoyennete,\n\
+         NET94,emploi,Numérique et emploi en Val-de-Marne\n"
+    );
+    assert_eq!(
+        sb.ok(&["projet", "list", "--annee", "2017", "--format", "csv"]),
         "projet,thème,intitulé,sessions\n\
          BP-PARIS,citoyennete,,0\n\
          NET94,emploi,Numérique et emploi en Val-de-Marne,1\n"
     );
     assert_eq!(
-        sb.json(&["projet", "list"]),
+        sb.ok(&["projet", "list", "--annee", "2016", "--format", "csv"]),
+        "projet,thème,intitulé,sessions\n\
+         BP-PARIS,citoyennete,,0\n\
+         NET94,emploi,Numérique et emploi en Val-de-Marne,0\n"
+    );
+    assert_eq!(
+        sb.json(&["projet", "list", "--annee", "2017"]),
         json!([
             {"nom": "BP-PARIS", "theme": "citoyennete", "intitule": null, "sessions": 0},
             {"nom": "NET94", "theme": "emploi", "intitule": "Numérique et emploi en Val-de-Marne", "sessions": 1},
@@ -362,13 +371,20 @@ fn projets_and_partenaires_are_listed_in_table_csv_and_json() {
 
     assert_eq!(
         sb.ok(&["partenaire", "list", "--format", "csv"]),
+        "partenaire\n\
+         Département du Val-de-Marne\n\
+         Pôle emploi Cachan\n\
+         Ville de Villejuif\n"
+    );
+    assert_eq!(
+        sb.ok(&["partenaire", "list", "--annee", "2017", "--format", "csv"]),
         "partenaire,sessions,écritures\n\
          Département du Val-de-Marne,0,1\n\
          Pôle emploi Cachan,0,0\n\
          Ville de Villejuif,1,0\n"
     );
     assert_eq!(
-        sb.json(&["partenaire", "list"]),
+        sb.json(&["partenaire", "list", "--annee", "2017"]),
         json!([
             {"nom": "Département du Val-de-Marne", "sessions": 0, "ecritures": 1},
             {"nom": "Pôle emploi Cachan", "sessions": 0, "ecritures": 0},
@@ -712,9 +728,9 @@ fn a_cancelled_session_stays_listed_but_leaves_the_figures() {
     assert_eq!(stats["personnes_formees"], json!(22));
     assert_eq!(sorted_strings(&stats["villes"]), ["Paris", "Villejuif"]);
     assert_eq!(
-        sb.json(&["projet", "list"])[1]["sessions"],
-        json!(2),
-        "NET94 counts 1 and 2"
+        sb.json(&["projet", "list", "--annee", "2017"])[1]["sessions"],
+        json!(1),
+        "NET94 in 2017 counts session 1; 4 is cancelled, 2 is in 2016"
     );
 
     for (args, says) in [
@@ -1281,8 +1297,8 @@ fn import_of_projets_partenaires_and_finances() {
     assert_eq!(
         sb.json(&["projet", "list"]),
         json!([
-            {"nom": "FRMJC", "theme": "education-populaire", "intitule": null, "sessions": 0},
-            {"nom": "NET94", "theme": "emploi", "intitule": "Numérique et emploi", "sessions": 0},
+            {"nom": "FRMJC", "theme": "education-populaire", "intitule": null},
+            {"nom": "NET94", "theme": "emploi", "intitule": "Numérique et emploi"},
         ])
     );
     assert_eq!(

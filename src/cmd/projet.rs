@@ -2,6 +2,7 @@
 
 use crate::cmd::Ctx;
 use crate::db::refs;
+use crate::domain::date::{parse_year, year_bounds};
 use crate::render::{self, Cell, Format};
 use anyhow::Result;
 use std::io::Write;
@@ -21,6 +22,9 @@ pub enum Commande {
     },
     /// Liste les projets
     List {
+        /// Compter aussi l'activité de cette année (2017)
+        #[arg(long)]
+        annee: Option<String>,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
@@ -42,31 +46,36 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 refs::theme_label(theme)
             )?;
         }
-        Commande::List { format } => {
-            let projets = refs::projets(ledger.conn())?;
+        Commande::List { annee, format } => {
+            let period = annee
+                .as_deref()
+                .map(parse_year)
+                .transpose()?
+                .map(year_bounds);
+            let projets = refs::projets(ledger.conn(), period.as_ref())?;
             if format == Format::Json {
                 return render::json(out, &projets);
             }
             let rows: Vec<Vec<Cell>> = projets
                 .iter()
                 .map(|p| {
-                    vec![
+                    let mut row = vec![
                         Cell::text(&p.nom),
                         match format {
                             Format::Table => Cell::text(refs::theme_label(&p.theme)),
                             _ => Cell::text(&p.theme),
                         },
                         Cell::opt(p.intitule.as_deref()),
-                        Cell::Int(p.sessions),
-                    ]
+                    ];
+                    row.extend(p.sessions.map(Cell::Int));
+                    row
                 })
                 .collect();
-            render::rows(
-                out,
-                format,
-                &["projet", "thème", "intitulé", "sessions"],
-                &rows,
-            )?;
+            let mut headers = vec!["projet", "thème", "intitulé"];
+            if period.is_some() {
+                headers.push("sessions");
+            }
+            render::rows(out, format, &headers, &rows)?;
         }
     }
     Ok(())

@@ -12,14 +12,19 @@ pub struct Projet {
     pub nom: String,
     pub theme: String,
     pub intitule: Option<String>,
-    pub sessions: i64,
+    /// Sessions in the year asked for, if one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<i64>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Partenaire {
     pub nom: String,
-    pub sessions: i64,
-    pub ecritures: i64,
+    /// Sessions and transactions in the year asked for, if one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecritures: Option<i64>,
 }
 
 pub const THEMES: [(&str, &str); 3] = [
@@ -141,13 +146,20 @@ fn lookup(conn: &Connection, table: &str, nom: &str, add: &str, list: &str) -> R
     )
 }
 
-pub fn projets(conn: &Connection) -> Result<Vec<Projet>> {
+/// The projects; with a year, each one's sessions that year (read through the
+/// (projet, date) index, so the cost follows that year, not the whole ledger).
+pub fn projets(conn: &Connection, period: Option<&(String, String)>) -> Result<Vec<Projet>> {
     let mut st = conn.prepare(
         "SELECT p.nom, p.theme, p.intitule,
-                (SELECT count(*) FROM session s WHERE s.projet_id = p.id AND s.annulee_le IS NULL)
+                CASE WHEN ?1 IS NOT NULL THEN
+                  (SELECT count(*) FROM session s
+                   WHERE s.projet_id = p.id AND s.date >= ?1 AND s.date < ?2
+                     AND s.annulee_le IS NULL)
+                END
          FROM projet p ORDER BY p.nom",
     )?;
-    let rows = st.query_map([], |r| {
+    let (start, end) = period.cloned().unzip();
+    let rows = st.query_map(params![start, end], |r| {
         Ok(Projet {
             nom: r.get(0)?,
             theme: r.get(1)?,
@@ -158,14 +170,26 @@ pub fn projets(conn: &Connection) -> Result<Vec<Projet>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn partenaires(conn: &Connection) -> Result<Vec<Partenaire>> {
+/// The partners; with a year, each one's sessions and transactions that year.
+pub fn partenaires(
+    conn: &Connection,
+    period: Option<&(String, String)>,
+) -> Result<Vec<Partenaire>> {
     let mut st = conn.prepare(
         "SELECT p.nom,
-                (SELECT count(*) FROM session s WHERE s.partenaire_id = p.id AND s.annulee_le IS NULL),
-                (SELECT count(*) FROM ecriture e WHERE e.tiers_id = p.id)
+                CASE WHEN ?1 IS NOT NULL THEN
+                  (SELECT count(*) FROM session s
+                   WHERE s.partenaire_id = p.id AND s.date >= ?1 AND s.date < ?2
+                     AND s.annulee_le IS NULL)
+                END,
+                CASE WHEN ?1 IS NOT NULL THEN
+                  (SELECT count(*) FROM ecriture e
+                   WHERE e.tiers_id = p.id AND e.date >= ?1 AND e.date < ?2)
+                END
          FROM partenaire p ORDER BY p.nom",
     )?;
-    let rows = st.query_map([], |r| {
+    let (start, end) = period.cloned().unzip();
+    let rows = st.query_map(params![start, end], |r| {
         Ok(Partenaire {
             nom: r.get(0)?,
             sessions: r.get(1)?,
