@@ -9,6 +9,7 @@
 //! helpers live in this file on purpose (it does not share `tests/common`).
 
 use assert_cmd::Command;
+use ici::db::SCHEMA_VERSION;
 use rusqlite::Connection;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -836,7 +837,7 @@ fn migration_resolves_typed_communes_and_reports_the_others() {
 
     // First open: migrated, with a report on stderr.
     let (stdout, stderr) = env.ok_both(&["session", "list", "--format", "json"]);
-    assert_eq!(user_version(&env.ledger()), 2);
+    assert_eq!(user_version(&env.ledger()), SCHEMA_VERSION);
     assert!(stderr.contains("« Villejuiff » : 1 session(s)"), "{stderr}");
     assert!(
         stderr.contains("« Saint-Denis » : 2 session(s)"),
@@ -958,7 +959,7 @@ fn migration_resolves_typed_communes_and_reports_the_others() {
     );
     assert_eq!(s["a_distance"]["sessions"], json!(1));
     assert_eq!(s["sessions"], json!(8));
-    assert_eq!(user_version(&env.ledger()), 2);
+    assert_eq!(user_version(&env.ledger()), SCHEMA_VERSION);
 }
 
 /// A ledger every commune of which resolves is migrated without a word.
@@ -976,7 +977,7 @@ fn migration_with_every_commune_resolved_reports_nothing() {
     }
     let (_, stderr) = env.ok_both(&["stats", "2017", "--format", "json"]);
     assert_eq!(stderr, "", "nothing to report");
-    assert_eq!(user_version(&env.ledger()), 2);
+    assert_eq!(user_version(&env.ledger()), SCHEMA_VERSION);
     assert_eq!(
         env.codes(),
         some(&[
@@ -993,7 +994,7 @@ fn init_on_an_old_ledger_does_not_hide_the_migration_report() {
     let env = Env::empty();
     schema_1_ledger(&env.ledger());
     let (init_out, init_err) = env.ok_both(&["init"]);
-    let migrated = user_version(&env.ledger()) == 2;
+    let migrated = user_version(&env.ledger()) == SCHEMA_VERSION;
     if migrated {
         assert!(
             !init_out.contains("Rien n'a été modifié"),

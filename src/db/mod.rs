@@ -17,6 +17,8 @@ use std::time::Duration;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_communes_insee.sql"),
+    include_str!("../../migrations/0003_comptabilite.sql"),
+    include_str!("../../migrations/0004_participants.sql"),
 ];
 
 /// The schema version this build writes.

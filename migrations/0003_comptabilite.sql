@@ -1,0 +1,2 @@
+-- 0003: books a chartered accountant would sign (placeholder, filled by the
+-- accounting change before any release).

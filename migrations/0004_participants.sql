@@ -1,0 +1,2 @@
+-- 0004: identified participants (placeholder, filled by the participants change
+-- before any release).
