@@ -60,6 +60,9 @@ CREATE INDEX session_partenaire ON session (partenaire_id, date);
 CREATE INDEX session_commune_saisie ON session (commune_saisie) WHERE commune_saisie IS NOT NULL;
 
 -- A transaction (écriture): one date, one label, lines whose debits equal credits.
+-- journal and numero_source: the journal code and entry number of the
+-- accountant's file it came from (NULL for entries typed in ici); annule_id: the
+-- entry this one reverses.
 CREATE TABLE ecriture (
     id             INTEGER PRIMARY KEY,
     date           TEXT NOT NULL CHECK (date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
@@ -67,7 +70,10 @@ CREATE TABLE ecriture (
     piece          TEXT,
     tiers_id       INTEGER REFERENCES partenaire (id),
     projet_id      INTEGER REFERENCES projet (id),
-    cree_le        TEXT NOT NULL
+    cree_le        TEXT NOT NULL,
+    journal        TEXT,
+    numero_source  TEXT,
+    annule_id      INTEGER REFERENCES ecriture (id)
 );
 CREATE INDEX ecriture_date ON ecriture (date);
 CREATE INDEX ecriture_tiers ON ecriture (tiers_id, date);
@@ -84,3 +90,158 @@ CREATE TABLE ligne (
 );
 -- Covers the yearly aggregates: the sums read the index, not the table.
 CREATE INDEX ligne_ecriture ON ligne (ecriture_id, compte, debit, credit);
+
+-- Books: an entry is never edited or deleted (it is reversed), and a closed year
+-- takes no more entries.
+CREATE UNIQUE INDEX ecriture_source ON ecriture (journal, numero_source, date)
+    WHERE numero_source IS NOT NULL;
+CREATE UNIQUE INDEX ecriture_annulee ON ecriture (annule_id) WHERE annule_id IS NOT NULL;
+
+CREATE TABLE cloture (
+    annee      INTEGER PRIMARY KEY CHECK (annee BETWEEN 1900 AND 2999),
+    cloture_le TEXT NOT NULL
+);
+
+CREATE TRIGGER ecriture_exercice_clos BEFORE INSERT ON ecriture
+WHEN EXISTS (SELECT 1 FROM cloture WHERE annee = CAST(substr(NEW.date, 1, 4) AS INTEGER))
+BEGIN
+    SELECT RAISE(ABORT, 'exercice clos : aucune écriture ne peut y être ajoutée');
+END;
+
+CREATE TRIGGER ligne_exercice_clos BEFORE INSERT ON ligne
+WHEN EXISTS (SELECT 1 FROM ecriture e JOIN cloture c ON c.annee = CAST(substr(e.date, 1, 4) AS INTEGER)
+             WHERE e.id = NEW.ecriture_id)
+BEGIN
+    SELECT RAISE(ABORT, 'exercice clos : aucune écriture ne peut y être ajoutée');
+END;
+
+-- Lines are written right after their entry: an entry already recorded takes no more.
+CREATE TRIGGER ligne_ecriture_enregistree BEFORE INSERT ON ligne
+WHEN NEW.ecriture_id <> (SELECT max(id) FROM ecriture)
+BEGIN
+    SELECT RAISE(ABORT, 'une écriture enregistrée ne reçoit plus de ligne : contrepassez-la');
+END;
+
+CREATE TRIGGER ecriture_non_modifiable BEFORE UPDATE ON ecriture
+BEGIN
+    SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
+END;
+
+CREATE TRIGGER ecriture_non_supprimable BEFORE DELETE ON ecriture
+BEGIN
+    SELECT RAISE(ABORT, 'une écriture ne se supprime pas : contrepassez-la');
+END;
+
+CREATE TRIGGER ligne_non_modifiable BEFORE UPDATE ON ligne
+BEGIN
+    SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
+END;
+
+CREATE TRIGGER ligne_non_supprimable BEFORE DELETE ON ligne
+BEGIN
+    SELECT RAISE(ABORT, 'une écriture ne se supprime pas : contrepassez-la');
+END;
+
+CREATE TRIGGER cloture_definitive_modification BEFORE UPDATE ON cloture
+BEGIN
+    SELECT RAISE(ABORT, 'une clôture est définitive');
+END;
+
+CREATE TRIGGER cloture_definitive_suppression BEFORE DELETE ON cloture
+BEGIN
+    SELECT RAISE(ABORT, 'une clôture est définitive');
+END;
+
+
+-- Participants (0004)
+-- Identified people under pseudonymous codes, their attendance, exits and the
+-- projects' targets; identity apart, erasure logged by date only.
+
+-- A person who attends. Each profile attribute is NULL when it was not asked and
+-- 'nc' (non communiqué) when it was asked and not given. An erased person keeps
+-- only an opaque code (X-…) and their attendance.
+CREATE TABLE participant (
+    id               INTEGER PRIMARY KEY,
+    code             TEXT NOT NULL UNIQUE
+                     CHECK (code GLOB 'P-[0-9][0-9][0-9][0-9]*' OR code GLOB 'X-[0-9A-F]*'),
+    sexe             TEXT CHECK (sexe IN ('f', 'h', 'nc')),
+    -- The year only: the age bracket is derived from it.
+    annee_naissance  INTEGER CHECK (annee_naissance BETWEEN 1900 AND 2100),
+    statut           TEXT CHECK (statut IN ('en-emploi', 'demandeur-emploi',
+                         'demandeur-emploi-longue-duree', 'inactif', 'scolarise', 'retraite', 'nc')),
+    qpv              TEXT CHECK (qpv IN ('oui', 'non', 'nc')),
+    -- RSA or another minimum social benefit.
+    rsa              TEXT CHECK (rsa IN ('oui', 'non', 'nc')),
+    mission_locale   TEXT CHECK (mission_locale IN ('oui', 'non', 'nc')),
+    -- Highest level of education, as ISCED groups.
+    diplome          TEXT CHECK (diplome IN ('0-2', '3-4', '5-8', 'nc')),
+    handicap         TEXT CHECK (handicap IN ('oui', 'non', 'nc')),
+    -- Commune of residence, by INSEE code.
+    code_insee       TEXT CHECK (code_insee GLOB '[0-9][0-9AB][0-9][0-9][0-9]'),
+    -- Who sent the person (prescripteur).
+    prescripteur_id  INTEGER REFERENCES partenaire (id),
+    cree_le          TEXT NOT NULL
+);
+CREATE INDEX participant_prescripteur ON participant (prescripteur_id) WHERE prescripteur_id IS NOT NULL;
+
+-- The highest participant number given so far: a code is never given twice, not
+-- even after its holder was erased.
+CREATE TABLE participant_compteur (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    dernier  INTEGER NOT NULL CHECK (dernier >= 0)
+);
+
+-- Names and contact details, apart from the profile: deleted on erasure, never
+-- exported unless asked with --avec-identite.
+CREATE TABLE participant_identite (
+    participant_id  INTEGER PRIMARY KEY REFERENCES participant (id),
+    nom             TEXT,
+    prenom          TEXT,
+    telephone       TEXT,
+    courriel        TEXT
+);
+
+-- A named person at a session. The session's other participants are anonymous.
+CREATE TABLE presence (
+    session_id      INTEGER NOT NULL REFERENCES session (id),
+    participant_id  INTEGER NOT NULL REFERENCES participant (id),
+    -- Time actually attended when less than the session; NULL: the whole session.
+    minutes         INTEGER CHECK (minutes > 0 AND minutes <= 720),
+    PRIMARY KEY (session_id, participant_id)
+) WITHOUT ROWID;
+CREATE INDEX presence_participant ON presence (participant_id, session_id);
+
+-- The named people of a session are among its headcount.
+CREATE TRIGGER presence_dans_effectif BEFORE INSERT ON presence
+WHEN (SELECT count(*) FROM presence WHERE session_id = NEW.session_id)
+     >= (SELECT participants FROM session WHERE id = NEW.session_id)
+BEGIN
+    SELECT RAISE(ABORT, 'une présence de plus que l''effectif de la session');
+END;
+
+-- Where a person went after a project: one exit per person and project.
+CREATE TABLE sortie (
+    participant_id  INTEGER NOT NULL REFERENCES participant (id),
+    projet_id       INTEGER NOT NULL REFERENCES projet (id),
+    date            TEXT NOT NULL CHECK (date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+    situation       TEXT NOT NULL CHECK (situation IN ('emploi-durable', 'emploi-court',
+                        'formation-qualifiante', 'creation-activite', 'recherche-emploi',
+                        'inactif', 'abandon', 'nc')),
+    cree_le         TEXT NOT NULL,
+    PRIMARY KEY (participant_id, projet_id)
+) WITHOUT ROWID;
+CREATE INDEX sortie_projet ON sortie (projet_id);
+
+-- A project's targets: people reached, and the share of positive exits in tenths
+-- of a percent (600 = 60 %).
+CREATE TABLE objectif (
+    projet_id          INTEGER PRIMARY KEY REFERENCES projet (id),
+    participants       INTEGER CHECK (participants > 0),
+    sorties_positives  INTEGER CHECK (sorties_positives BETWEEN 0 AND 1000)
+);
+
+-- That an erasure happened, and when: nothing else, not even the opaque code.
+CREATE TABLE effacement (
+    id         INTEGER PRIMARY KEY,
+    efface_le  TEXT NOT NULL CHECK (efface_le GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]')
+);

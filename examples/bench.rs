@@ -14,6 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use ici::db::{Ledger, finances, refs, sessions};
 use ici::domain::account::Operation;
 use ici::domain::finance::FinanceDraft;
+use ici::domain::money::group_thousands;
 use ici::domain::session::SessionDraft;
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -1359,6 +1360,62 @@ fn main() -> Result<()> {
         m.unavailable("3", cherche, s_large_label);
         m.unavailable("3", &kremlin, s_large_label);
     }
+    // Scenario 4: the accountant's file. Each run imports a generated FEC into a fresh
+    // copy of an empty ledger (one transaction); then the same file again, which must
+    // add nothing; then the bilan of the year it filled.
+    let fec_lines = if config.quick { 100_000 } else { 1_000_000 };
+    let fec_path = scratch.join("grand-fec.txt");
+    let (_, fec_secs) = timed(|| write_big_fec(&fec_path, fec_lines))?;
+    notes.push(format!(
+        "FEC de {} lignes généré en {:.1} s ({:.1} Mio)",
+        group_thousands(fec_lines as u64),
+        fec_secs,
+        std::fs::metadata(&fec_path)?.len() as f64 / 1_048_576.0
+    ));
+    let heavy = Runner {
+        bin: bin.clone(),
+        rss: RssMethod::detect(&scratch),
+        scratch: scratch.clone(),
+        runs: if config.quick { 1 } else { 3 },
+        rss_runs: 1,
+    };
+    let empty_ledger = scratch.join("vide-fec.sqlite");
+    Ledger::init(&empty_ledger)?;
+    let fec_label = format!(
+        "`ici import fec` ({} lignes)",
+        group_thousands(fec_lines as u64)
+    );
+    eprintln!("• {fec_label}");
+    let mut k = 0;
+    let fec_arg = fec_path.clone();
+    let outcome = heavy.measure(|| {
+        k += 1;
+        let fresh = scratch.join(format!("fec-{k}.sqlite"));
+        std::fs::copy(&empty_ledger, &fresh).expect("copy of the empty ledger");
+        let mut v = vec![OsString::from("--ledger"), fresh.into()];
+        v.extend(os(&["import", "fec"]));
+        v.push(fec_arg.clone().into());
+        v
+    });
+    m.rows.push(Row {
+        scenario: "4",
+        commande: fec_label,
+        registre: "vide".into(),
+        outcome,
+    });
+    let filled = scratch.join(format!("fec-{k}.sqlite"));
+    let again = "`ici import fec` du même fichier (n'ajoute rien)";
+    m.one("4", again, "rempli par l'import", || {
+        let mut v = with_ledger(&filled, &["import", "fec"]);
+        v.push(fec_path.clone().into());
+        v
+    });
+    m.one(
+        "4",
+        "`ici bilan 2018 --format json`",
+        "rempli par l'import",
+        || with_ledger(&filled, &["bilan", "2018", "--format", "json"]),
+    );
     let Measures { rows, pairs, .. } = m;
 
     // --- Report ------------------------------------------------------------
@@ -1497,5 +1554,49 @@ fn main() -> Result<()> {
             grew.join(", ")
         );
     }
+    Ok(())
+}
+
+/// A FEC of `lines` lines (two-line entries over 2018: invoices and salaries) written
+/// with the library's own writer.
+fn write_big_fec(path: &Path, lines: usize) -> Result<()> {
+    use ici::domain::fec::{FecEntry, FecLine, write};
+    let mut rng = Rng(2018);
+    let first = NaiveDate::from_ymd_opt(2018, 1, 1).expect("valid date");
+    let n = lines / 2;
+    let line = |compte: &str, debit: i64, credit: i64| FecLine {
+        line: 0,
+        compte: compte.to_string(),
+        compte_lib: None,
+        aux_num: None,
+        aux_lib: None,
+        libelle: Some("Opération".to_string()),
+        debit,
+        credit,
+    };
+    let entries: Vec<FecEntry> = (0..n)
+        .map(|i| {
+            let date = first + chrono::Duration::days((i * 365 / n) as i64);
+            let amount = 100 + rng.below(500_000) as i64;
+            let (journal, debit, credit) = match i % 4 {
+                0 => ("VT", "411000", "706000"),
+                1 => ("AC", "606400", "401000"),
+                2 => ("SA", "641100", "421000"),
+                _ => ("BQ", "512000", "411000"),
+            };
+            FecEntry {
+                journal: journal.to_string(),
+                journal_lib: None,
+                numero: format!("{journal}{i:07}"),
+                date,
+                piece_ref: Some(format!("P{i}")),
+                piece_date: Some(date),
+                valid_date: None,
+                lines: vec![line(debit, amount, 0), line(credit, 0, amount)],
+            }
+        })
+        .collect();
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    write(&entries, &mut out)?;
     Ok(())
 }

@@ -973,7 +973,7 @@ fn bilan_json_totals_the_year_by_account_group_and_splits_subsidies_by_funder() 
         [
             poste(
                 "70",
-                "Ventes de produits finis, prestations de services, marchandises",
+                "Ventes de produits fabriqués, prestations de services, marchandises",
                 "2750.50"
             ),
             poste(
@@ -997,7 +997,7 @@ fn bilan_json_totals_the_year_by_account_group_and_splits_subsidies_by_funder() 
     assert_eq!(
         postes(&b["charges"]),
         [
-            poste("60", "Achats", "99.99"),
+            poste("60", "Achats (sauf 603)", "99.99"),
             poste("61", "Services extérieurs", "2500.00"),
             poste("64", "Charges de personnel", "33000.00"),
         ]
@@ -1629,7 +1629,7 @@ fn export_finances_to_a_file_for_excel() {
     );
     let want = "\u{feff}ecriture;date;compte;libelle_compte;libelle;tiers;projet;piece;debit;credit\r\n\
         1;2017-03-01;7412;Subventions d'exploitation;Subvention NET94;Département du Val-de-Marne;NET94;CD94-2017-01;0,00;1234,56\r\n\
-        1;2017-03-01;512;Banque;Subvention NET94;Département du Val-de-Marne;NET94;CD94-2017-01;1234,56;0,00\r\n";
+        1;2017-03-01;512;Banques;Subvention NET94;Département du Val-de-Marne;NET94;CD94-2017-01;1234,56;0,00\r\n";
     assert_eq!(std::fs::read_to_string(&file).unwrap(), want);
 
     let plain = sb.ok(&["export", "finances", "--annee", "2017"]);
@@ -1637,8 +1637,8 @@ fn export_finances_to_a_file_for_excel() {
         plain,
         "ecriture,date,compte,libelle_compte,libelle,tiers,projet,piece,debit,credit\n\
          1,2017-03-01,7412,Subventions d'exploitation,Subvention NET94,Département du Val-de-Marne,NET94,CD94-2017-01,0.00,1234.56\n\
-         1,2017-03-01,512,Banque,Subvention NET94,Département du Val-de-Marne,NET94,CD94-2017-01,1234.56,0.00\n\
-         2,2017-03-02,6064,Achats,'=cmd|' /C calc'!A0,,,,99.99,0.00\n\
+         1,2017-03-01,512,Banques,Subvention NET94,Département du Val-de-Marne,NET94,CD94-2017-01,1234.56,0.00\n\
+         2,2017-03-02,6064,Fournitures administratives,'=cmd|' /C calc'!A0,,,,99.99,0.00\n\
          2,2017-03-02,530,Caisse,'=cmd|' /C calc'!A0,,,,0.00,99.99\n"
     );
 }
@@ -1784,10 +1784,27 @@ fn demo_json_gives_bilan_and_stats() {
 fn importing_the_2017_fixtures_gives_the_demo_figures() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/2017");
     let sb = Sandbox::new();
-    for kind in ["projets", "partenaires", "sessions", "finances"] {
+    // People are imported before the sessions they attend, attendance after them.
+    for kind in [
+        "projets",
+        "partenaires",
+        "participants",
+        "sessions",
+        "presences",
+        "sorties",
+        "finances",
+    ] {
         let file = fixtures.join(format!("{kind}.csv"));
         sb.ok(&["import", kind, file.to_str().unwrap()]);
     }
+    // The demo records the report's #MedNum94 target.
+    sb.ok(&[
+        "projet",
+        "objectif",
+        "MEDNUM94",
+        "--sorties-positives",
+        "60%",
+    ]);
     let bilan = sb.json(&["bilan", "2017"]);
     let stats = sb.json(&["stats", "2017"]);
     assert_2017_figures(&bilan, &stats);

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use std::io::Write;
 
 /// The 2017 reference data, in the order they must be loaded.
-pub const FIXTURES_2017: [(import::Kind, &str, &str); 4] = [
+pub const FIXTURES_2017: [(import::Kind, &str, &str); 8] = [
     (
         import::Kind::Projets,
         "fixtures/2017/projets.csv",
@@ -19,17 +19,43 @@ pub const FIXTURES_2017: [(import::Kind, &str, &str); 4] = [
         "fixtures/2017/partenaires.csv",
         include_str!("../../fixtures/2017/partenaires.csv"),
     ),
+    // Pseudonymous codes and profiles only: no names in the bundled data.
+    (
+        import::Kind::Participants,
+        "fixtures/2017/participants.csv",
+        include_str!("../../fixtures/2017/participants.csv"),
+    ),
     (
         import::Kind::Sessions,
         "fixtures/2017/sessions.csv",
         include_str!("../../fixtures/2017/sessions.csv"),
     ),
     (
+        import::Kind::Presences,
+        "fixtures/2017/presences.csv",
+        include_str!("../../fixtures/2017/presences.csv"),
+    ),
+    (
+        import::Kind::Sorties,
+        "fixtures/2017/sorties.csv",
+        include_str!("../../fixtures/2017/sorties.csv"),
+    ),
+    (
         import::Kind::Finances,
         "fixtures/2017/finances.csv",
         include_str!("../../fixtures/2017/finances.csv"),
     ),
+    // The year before, so that `ici bilan 2017 --comparer` has something to compare.
+    (
+        import::Kind::Finances,
+        "fixtures/2016/finances.csv",
+        include_str!("../../fixtures/2016/finances.csv"),
+    ),
 ];
+
+/// The 2017 report's target for #MedNum94: 60 % of positive exits (tenths of a
+/// percent), as `ici projet objectif MEDNUM94 --sorties-positives 60%` records it.
+pub const MEDNUM94: (&str, u32) = ("MEDNUM94", 600);
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -45,6 +71,8 @@ pub fn ledger_2017() -> Result<Ledger> {
             import::import_bytes(tx, kind, name, text.as_bytes())
                 .with_context(|| format!("chargement de {name}"))?;
         }
+        // The report's target for #MedNum94: 60 % of positive exits.
+        crate::db::participants::set_objectif(tx, MEDNUM94.0, None, Some(MEDNUM94.1))?;
         Ok(())
     })?;
     Ok(ledger)

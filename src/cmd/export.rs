@@ -1,10 +1,12 @@
 //! `ici export sessions|finances`: one row per session or per transaction line, for a
-//! funder. Nothing personal leaves: no trainer names, no participant data.
+//! funder. Nothing personal leaves: no trainer names, no participant data. `ici export
+//! fse` (one row per participant, see `participant::export_fse`) adds names only with
+//! --avec-identite.
 
 use crate::cmd::{Ctx, finance, session};
 use crate::db::finances;
 use crate::db::sessions;
-use crate::domain::account::label;
+use crate::domain::chart::{self, Plan};
 use crate::domain::session::Place;
 use crate::render::{Cell, CsvOut};
 use anyhow::{Context, Result};
@@ -13,15 +15,21 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Exemples :\n  ici export sessions --annee 2017 --projet NET94 --excel -o net94-2017.csv\n  ici export finances --annee 2017 --tiers \"Département du Val-de-Marne\" --excel -o cd94.csv"
+    after_help = "Exemples :\n  ici export sessions --annee 2017 --projet NET94 --excel -o net94-2017.csv\n  ici export finances --annee 2017 --tiers \"Département du Val-de-Marne\" --excel -o cd94.csv\n  ici export fec 2017 --siren 123456782\n  ici export fse --projet MEDNUM94 --annee 2017 --excel -o mednum94-fse.csv"
 )]
 pub struct Args {
     /// Ce qu'on exporte
     #[arg(value_enum)]
     pub quoi: Kind,
+    /// Année (2017) ; pour le FEC : l'exercice
+    #[arg(value_name = "ANNEE")]
+    pub exercice: Option<String>,
     /// Année (2017)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "exercice")]
     pub annee: Option<String>,
+    /// FEC : le SIREN de l'association (9 chiffres), qui nomme le fichier
+    #[arg(long)]
+    pub siren: Option<String>,
     /// Projet
     #[arg(long)]
     pub projet: Option<String>,
@@ -34,6 +42,10 @@ pub struct Args {
     /// Pour Excel en français : « ; », BOM UTF-8, virgule décimale
     #[arg(long)]
     pub excel: bool,
+    /// FSE : ajouter nom, prénom, téléphone et courriel (à ne remettre qu'à qui doit
+    /// les connaître)
+    #[arg(long)]
+    pub avec_identite: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,6 +54,12 @@ pub enum Kind {
     Sessions,
     /// Une ligne par ligne d'écriture
     Finances,
+    /// Le fichier des écritures comptables d'un exercice (FEC), pour le cabinet
+    /// comptable ou l'administration
+    Fec,
+    /// Une ligne par participant d'un projet (--projet), avec les indicateurs du
+    /// Fonds social européen
+    Fse,
 }
 
 enum Filters {
@@ -85,11 +103,33 @@ const FINANCE_HEADERS: [&str; 10] = [
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let ledger = ctx.open()?;
     let conn = ledger.conn();
+    let annee = a.exercice.as_deref().or(a.annee.as_deref());
+    if a.quoi == Kind::Fec {
+        return super::export_fec::run(conn, annee, a.siren.as_deref(), a.output.as_deref(), out);
+    }
+    if a.avec_identite && a.quoi != Kind::Fse {
+        crate::bail_user!(
+            "--avec-identite ne vaut que pour `ici export fse` : les autres exports ne contiennent aucune donnée personnelle"
+        );
+    }
+    if a.quoi == Kind::Fse {
+        return super::participant::export_fse(
+            conn,
+            a.projet.as_deref(),
+            annee,
+            a.avec_identite,
+            a.excel,
+            a.output.as_deref(),
+            out,
+        );
+    }
     // Filters are checked before the output file is created, so a typo never empties it.
-    let (annee, projet, tiers) = (a.annee.as_deref(), a.projet.as_deref(), a.tiers.as_deref());
+    let (projet, tiers) = (a.projet.as_deref(), a.tiers.as_deref());
     let filter = match a.quoi {
         Kind::Sessions => Filters::Sessions(session::filter(conn, annee, projet, tiers)?),
         Kind::Finances => Filters::Finances(finance::filter(conn, annee, projet, tiers)?),
+        Kind::Fec => unreachable!("written by export_fec"),
+        Kind::Fse => unreachable!("written by participant::export_fse"),
     };
     let mut file;
     let sink: &mut dyn Write = match &a.output {
@@ -141,7 +181,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             let mut n = 0;
             finances::lines(conn, &f, |l| {
                 n += 1;
-                let compte_label = label(&l.compte);
+                let year = l.date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2020);
+                let compte_label = chart::label(Plan::for_year(year), &l.compte);
                 csv.row(&[
                     Cell::Int(l.numero),
                     Cell::text(l.date),

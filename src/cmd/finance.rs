@@ -5,7 +5,8 @@
 use crate::cmd::Ctx;
 use crate::db::finances::{self, Filter, LigneDetail};
 use crate::db::refs;
-use crate::domain::account::{Operation, label};
+use crate::domain::account::Operation;
+use crate::domain::chart::{self, Plan};
 use crate::domain::date::{parse_year, year_bounds};
 use crate::domain::finance::FinanceDraft;
 use crate::domain::money::Money;
@@ -124,7 +125,7 @@ fn record(ctx: &Ctx, op: Operation, a: &EntryArgs, out: &mut dyn Write) -> Resul
         "{what} : écriture n° {numero} du {}, {montant} au compte {} ({}), contrepartie {}.",
         entry.date.format("%d/%m/%Y"),
         l.compte.as_str(),
-        label(l.compte.as_str()),
+        chart::label(Plan::for_date(entry.date), l.compte.as_str()),
         entry.lignes[1].compte.as_str(),
     )?;
     if matches!(op, Operation::Emprunt | Operation::Remboursement) {

@@ -1,4 +1,5 @@
-//! `ici import sessions|finances|projets|partenaires FICHIER.csv`: all or nothing.
+//! `ici import sessions|finances|projets|partenaires|participants|presences|sorties
+//! FICHIER.csv`: all or nothing.
 //! One bad row rejects the file, naming its line, column and value; the ledger is
 //! then exactly as it was.
 
@@ -21,7 +22,10 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Colonnes (première ligne du fichier, séparateur « ; » ou « , », UTF-8 avec ou sans BOM) :
-  sessions     date, projet, commune, duree, participants [, lieu (site ou distance), femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire, intitule, formateur]
+  sessions     date, projet, commune, duree, participants [, lieu (site ou distance), femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire, intitule, formateur, presents (codes P-0001 P-0002)]
+  participants [code, sexe, naissance, statut, qpv, rsa, mission_locale, diplome, handicap, commune, prescripteur, nom, prenom, telephone, courriel]
+  presences    code, et session (numéro) ou date et projet [, duree (temps présent, si moins que la session)]
+  sorties      code, date, situation [, projet]
   finances     date, type (produit, charge, emprunt, remboursement), montant, compte, libelle [, tiers, projet, piece, via]
   projets      nom, theme [, intitule]
   partenaires  nom"
@@ -44,6 +48,14 @@ pub enum Kind {
     Projets,
     /// Partenaires et financeurs
     Partenaires,
+    /// Participants (codes et profils)
+    Participants,
+    /// Feuilles de présence : qui, à quelle session
+    Presences,
+    /// Sorties : la situation des participants à la fin d'un projet
+    Sorties,
+    /// Le fichier des écritures comptables (FEC) du cabinet comptable
+    Fec,
 }
 
 impl Kind {
@@ -65,7 +77,11 @@ impl Kind {
                 ("partenaire", false),
                 ("intitule", false),
                 ("formateur", false),
+                ("presents", false),
             ],
+            Kind::Participants => crate::cmd::participant::PARTICIPANT_COLUMNS,
+            Kind::Presences => crate::cmd::participant::PRESENCE_COLUMNS,
+            Kind::Sorties => crate::cmd::participant::SORTIE_COLUMNS,
             Kind::Finances => &[
                 ("date", true),
                 ("type", true),
@@ -79,6 +95,8 @@ impl Kind {
             ],
             Kind::Projets => &[("nom", true), ("theme", true), ("intitule", false)],
             Kind::Partenaires => &[("nom", true)],
+            // Read by its own parser: see `import_fec`.
+            Kind::Fec => &[],
         }
     }
 }
@@ -92,6 +110,9 @@ pub struct Summary {
     pub produits: i64,
     pub charges: i64,
     pub note: Option<&'static str>,
+    /// Sessions and people an attendance import touched.
+    pub sessions: std::collections::BTreeSet<i64>,
+    pub personnes: std::collections::BTreeSet<String>,
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
@@ -103,6 +124,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     })?;
     let name = a.fichier.display().to_string();
     let mut ledger = ctx.open()?;
+    if a.quoi == Kind::Fec {
+        return super::import_fec::run(&mut ledger, &name, &bytes, out);
+    }
     let summary = ledger.write(|tx| import_bytes(tx, a.quoi, &name, &bytes))?;
     report(out, a.quoi, &name, &summary)
 }
@@ -128,6 +152,16 @@ pub fn report(out: &mut dyn Write, kind: Kind, name: &str, s: &Summary) -> Resul
         )?,
         Kind::Projets => writeln!(out, "{} projet(s) importé(s) depuis {name}.", s.rows)?,
         Kind::Partenaires => writeln!(out, "{} partenaire(s) importé(s) depuis {name}.", s.rows)?,
+        Kind::Participants => writeln!(out, "{} participant(s) importé(s) depuis {name}.", s.rows)?,
+        Kind::Presences => writeln!(
+            out,
+            "{} présence(s) importée(s) depuis {name} : {} personne(s), {} session(s).",
+            s.rows,
+            s.personnes.len(),
+            s.sessions.len()
+        )?,
+        Kind::Sorties => writeln!(out, "{} sortie(s) importée(s) depuis {name}.", s.rows)?,
+        Kind::Fec => {}
     }
     Ok(())
 }
@@ -273,6 +307,8 @@ fn import_row<'a>(
                 partenaire: get("partenaire"),
                 intitule: get("intitule"),
                 formateur: get("formateur"),
+                presents: get("presents"),
+                anonymes: None,
             }
             .check()?;
             sessions::insert(conn, &s)?;
@@ -310,6 +346,10 @@ fn import_row<'a>(
         Kind::Partenaires => {
             refs::add_partenaire(conn, req("nom")).map_err(|e| crate::error::in_field("nom", e))?;
         }
+        Kind::Participants => crate::cmd::participant::import_participant(conn, get)?,
+        Kind::Presences => crate::cmd::participant::import_presence(conn, get, summary)?,
+        Kind::Sorties => crate::cmd::participant::import_sortie(conn, get)?,
+        Kind::Fec => unreachable!("a FEC is read by import_fec"),
     }
     Ok(())
 }

@@ -1,14 +1,20 @@
 //! The subcommands, one file each, and the dispatch between them.
 
 pub mod bilan;
+pub mod cloture;
 pub mod commune;
 pub mod completions;
+pub mod compte;
 pub mod demo;
+pub mod ecriture;
 pub mod export;
+pub mod export_fec;
 pub mod finance;
 pub mod import;
+pub mod import_fec;
 pub mod init;
 pub mod partenaire;
+pub mod participant;
 pub mod projet;
 pub mod session;
 pub mod stats;
@@ -52,6 +58,9 @@ pub enum Commande {
     /// Sessions (ateliers, formations) : enregistrer, lister, annuler
     #[command(subcommand)]
     Session(session::Commande),
+    /// Participants (codes pseudonymes) : enregistrer, lister, sorties, effacement
+    #[command(subcommand)]
+    Participant(participant::Commande),
     /// Produits (recettes : subventions, prestations, cotisations…)
     #[command(subcommand)]
     Produit(finance::Commande),
@@ -61,6 +70,14 @@ pub enum Commande {
     /// Emprunts reçus et remboursés (hors résultat)
     #[command(subcommand)]
     Emprunt(finance::EmpruntCommande),
+    /// Écritures en partie double sur tous comptes ; contrepassation
+    #[command(subcommand)]
+    Ecriture(ecriture::Commande),
+    /// Clôture d'un exercice (après l'assemblée générale) ; liste des exercices clos
+    Cloture(cloture::Args),
+    /// Plan comptable des associations
+    #[command(subcommand)]
+    Compte(compte::Commande),
     /// Compte de résultat de l'année : produits, charges, excédent ou déficit
     Bilan(bilan::Args),
     /// Chiffres d'activité de l'année : sessions, personnes, heures, villes, publics
@@ -112,6 +129,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Projet(c) => projet::run(&ctx, c, out),
         Commande::Partenaire(c) => partenaire::run(&ctx, c, out),
         Commande::Session(c) => session::run(&ctx, c, out),
+        Commande::Participant(c) => participant::run(&ctx, c, out),
         Commande::Produit(c) => {
             finance::run(&ctx, crate::domain::account::Operation::Produit, c, out)
         }
@@ -119,6 +137,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             finance::run(&ctx, crate::domain::account::Operation::Charge, c, out)
         }
         Commande::Emprunt(c) => finance::run_emprunt(&ctx, c, out),
+        Commande::Ecriture(c) => ecriture::run(&ctx, c, out),
+        Commande::Cloture(a) => cloture::run(&ctx, a, out),
+        Commande::Compte(c) => compte::run(c, out),
         Commande::Bilan(a) => bilan::run(&ctx, a, out),
         Commande::Stats(a) => stats::run(&ctx, a, out),
         Commande::Commune(c) => commune::run(c, out),

@@ -1,8 +1,10 @@
-//! `ici projet add|list`: the projects (actions) sessions and money are attached to.
+//! `ici projet add|list|objectif`: the projects (actions) sessions and money are
+//! attached to, and their targets.
 
 use crate::cmd::Ctx;
-use crate::db::refs;
+use crate::db::{participants, refs};
 use crate::domain::date::{parse_year, year_bounds};
+use crate::domain::participant::{parse_percent, percent_fr};
 use crate::render::{self, Cell, Format};
 use anyhow::Result;
 use std::io::Write;
@@ -28,6 +30,20 @@ pub enum Commande {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Fixe les objectifs d'un projet : personnes à former, part de sorties positives
+    #[command(
+        after_help = "Exemple :\n  ici projet objectif MEDNUM94 --participants 12 --sorties-positives 60%\n\nSorties positives : emploi durable (CDI ou CDD de 6 mois ou plus), formation qualifiante, création d'activité. `ici stats ANNEE` compare chaque année à ces objectifs."
+    )]
+    Objectif {
+        /// Nom du projet
+        nom: String,
+        /// Nombre de personnes à former dans l'année
+        #[arg(long, required_unless_present = "sorties_positives")]
+        participants: Option<String>,
+        /// Part des sorties qui doivent être positives (60%)
+        #[arg(long)]
+        sorties_positives: Option<String>,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
@@ -45,6 +61,38 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 "Projet « {nom} » ajouté (thème : {}).",
                 refs::theme_label(theme)
             )?;
+        }
+        Commande::Objectif {
+            nom,
+            participants,
+            sorties_positives,
+        } => {
+            let participants = participants
+                .as_deref()
+                .map(|p| match p.trim().parse::<u32>() {
+                    Ok(n) if n > 0 => Ok(n),
+                    _ => Err(crate::error::user(format!(
+                        "--participants : « {p} » : attendu un nombre entier de personnes, 1 ou plus"
+                    ))),
+                })
+                .transpose()?;
+            let sorties = sorties_positives
+                .as_deref()
+                .map(|s| {
+                    parse_percent(s)
+                        .map_err(|e| crate::error::user(format!("--sorties-positives : {e:#}")))
+                })
+                .transpose()?;
+            let o =
+                ledger.write(|tx| participants::set_objectif(tx, &nom, participants, sorties))?;
+            let mut parts = Vec::new();
+            if let Some(n) = o.participants {
+                parts.push(format!("{n} personne(s) formée(s) dans l'année"));
+            }
+            if let Some(t) = o.sorties_positives {
+                parts.push(format!("{} de sorties positives", percent_fr(t)));
+            }
+            writeln!(out, "Objectifs de {} : {}.", o.projet, parts.join(", "))?;
         }
         Commande::List { annee, format } => {
             let period = annee

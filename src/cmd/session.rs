@@ -1,11 +1,11 @@
 //! `ici session add|list|annule`: what a trainer records right after a workshop.
 
 use crate::cmd::Ctx;
-use crate::db::refs;
 use crate::db::sessions::{self, Filter, Session};
+use crate::db::{participants, refs};
 use crate::domain::date::{parse_year, year_bounds};
-use crate::domain::duration::hours_plain;
-use crate::domain::session::{PUBLICS, Place, SessionDraft, parse_lieu};
+use crate::domain::duration::{Minutes, hours_plain};
+use crate::domain::session::{PUBLICS, Place, SessionDraft, parse_breakdown_change, parse_lieu};
 use crate::error::with_flag;
 use crate::render::{self, Cell, Format};
 use crate::territory;
@@ -21,18 +21,9 @@ pub enum Commande {
     Add(Box<AddArgs>),
     /// Liste les sessions
     List(ListArgs),
-    /// Corrige le lieu d'une session (commune non reconnue, erreur de saisie)
-    Corrige {
-        /// Numéro de la session (voir `ici session list`)
-        #[arg(value_parser = parse_numero)]
-        numero: i64,
-        /// Commune : nom, code INSEE ou code postal
-        #[arg(long, required_unless_present = "lieu")]
-        commune: Option<String>,
-        /// site (par défaut) ou distance
-        #[arg(long)]
-        lieu: Option<String>,
-    },
+    /// Corrige le lieu d'une session (commune non reconnue, erreur de saisie) ou les
+    /// répartitions de ses participants anonymes
+    Corrige(Box<CorrigeArgs>),
     /// Annule une session : elle reste au registre mais sort de tous les chiffres
     Annule {
         /// Numéro de la session (voir `ici session list`)
@@ -42,6 +33,37 @@ pub enum Commande {
         #[arg(long, allow_hyphen_values = true)]
         motif: String,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CorrigeArgs {
+    /// Numéro de la session (voir `ici session list`)
+    #[arg(value_parser = parse_numero)]
+    pub numero: i64,
+    /// Commune : nom, code INSEE ou code postal
+    #[arg(
+        long,
+        required_unless_present_any = ["lieu", "femmes", "qpv", "jeunes_ml", "demandeurs_emploi", "rsa"]
+    )]
+    pub commune: Option<String>,
+    /// site (par défaut) ou distance
+    #[arg(long)]
+    pub lieu: Option<String>,
+    /// Femmes parmi les participants anonymes (nc : non renseigné)
+    #[arg(long, allow_hyphen_values = true)]
+    pub femmes: Option<String>,
+    /// Habitants d'un QPV parmi les anonymes (nc : non renseigné)
+    #[arg(long, allow_hyphen_values = true)]
+    pub qpv: Option<String>,
+    /// Jeunes suivis en mission locale parmi les anonymes (nc : non renseigné)
+    #[arg(long, allow_hyphen_values = true)]
+    pub jeunes_ml: Option<String>,
+    /// Demandeurs d'emploi parmi les anonymes (nc : non renseigné)
+    #[arg(long, allow_hyphen_values = true)]
+    pub demandeurs_emploi: Option<String>,
+    /// Bénéficiaires du RSA parmi les anonymes (nc : non renseigné)
+    #[arg(long, allow_hyphen_values = true)]
+    pub rsa: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,10 +83,21 @@ pub struct AddArgs {
     /// Durée : 3h, 2h30, 90min, 1,5
     #[arg(long, allow_hyphen_values = true)]
     pub duree: String,
-    /// Nombre de participants
+    /// Nombre de participants, présents nommés et anonymes ensemble
+    #[arg(
+        long,
+        required_unless_present_any = ["presents", "anonymes"],
+        allow_hyphen_values = true
+    )]
+    pub participants: Option<String>,
+    /// Codes des présents nommés, séparés par des virgules (P-0001,P-0002) ; P-0003:2h
+    /// pour quelqu'un resté deux heures
     #[arg(long, allow_hyphen_values = true)]
-    pub participants: String,
-    /// Dont femmes
+    pub presents: Option<String>,
+    /// Nombre de participants anonymes, en plus des présents nommés
+    #[arg(long, allow_hyphen_values = true)]
+    pub anonymes: Option<String>,
+    /// Dont femmes (avec des présents nommés : parmi les anonymes)
     #[arg(long, allow_hyphen_values = true)]
     pub femmes: Option<String>,
     /// Dont habitants d'un quartier prioritaire (QPV)
@@ -133,24 +166,74 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             )?;
             Ok(())
         }
-        Commande::Corrige {
-            numero,
-            commune,
-            lieu,
-        } => {
-            let lieu =
-                parse_lieu(lieu.as_deref(), commune.as_deref().unwrap_or("")).map_err(with_flag)?;
-            let mut ledger = ctx.open()?;
-            let s = ledger.write(|tx| sessions::set_place(tx, numero, &lieu))?;
-            writeln!(
-                out,
-                "Session n° {numero} du {} : lieu corrigé en {}.",
-                s.date,
-                describe_place(&s.place)
-            )?;
-            Ok(())
+        Commande::Corrige(a) => corrige(ctx, *a, out),
+    }
+}
+
+fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
+    let numero = a.numero;
+    let lieu = if a.commune.is_some() || a.lieu.is_some() {
+        Some(parse_lieu(a.lieu.as_deref(), a.commune.as_deref().unwrap_or("")).map_err(with_flag)?)
+    } else {
+        None
+    };
+    let typed = [
+        &a.femmes,
+        &a.qpv,
+        &a.jeunes_ml,
+        &a.demandeurs_emploi,
+        &a.rsa,
+    ];
+    let mut publics = [None; 5];
+    for (i, raw) in typed.iter().enumerate() {
+        if let Some(raw) = raw {
+            publics[i] = Some(
+                crate::error::field(PUBLICS[i].0, parse_breakdown_change(raw))
+                    .map_err(with_flag)?,
+            );
         }
     }
+    let mut ledger = ctx.open()?;
+    let s = ledger
+        .write(|tx| {
+            if let Some(lieu) = &lieu {
+                sessions::set_place(tx, numero, lieu)?;
+            }
+            if publics.iter().any(Option::is_some) {
+                sessions::set_publics(tx, numero, &publics)?;
+            }
+            Ok(sessions::get(tx, numero)?.expect("session just corrected"))
+        })
+        .map_err(with_flag)?;
+    if lieu.is_some() {
+        writeln!(
+            out,
+            "Session n° {numero} du {} : lieu corrigé en {}.",
+            s.date,
+            describe_place(&s.place)
+        )?;
+    }
+    if publics.iter().any(Option::is_some) {
+        let list: Vec<String> = PUBLICS
+            .iter()
+            .zip(s.publics.values())
+            .map(|((_, label, _), v)| {
+                format!(
+                    "{} {}",
+                    label.to_lowercase(),
+                    v.map_or("non renseigné".to_string(), |n| n.to_string())
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "Session n° {numero} du {} : répartitions des {} participant(s) anonyme(s) : {}.",
+            s.date,
+            s.participants - s.nommes,
+            list.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 fn add(ctx: &Ctx, a: AddArgs, out: &mut dyn Write) -> Result<()> {
@@ -160,7 +243,9 @@ fn add(ctx: &Ctx, a: AddArgs, out: &mut dyn Write) -> Result<()> {
         commune: a.commune.as_deref().unwrap_or(""),
         lieu: a.lieu.as_deref(),
         duree: &a.duree,
-        participants: &a.participants,
+        participants: a.participants.as_deref().unwrap_or(""),
+        presents: a.presents.as_deref(),
+        anonymes: a.anonymes.as_deref(),
         publics: [
             a.femmes.as_deref(),
             a.qpv.as_deref(),
@@ -178,13 +263,14 @@ fn add(ctx: &Ctx, a: AddArgs, out: &mut dyn Write) -> Result<()> {
         .write(|tx| sessions::insert(tx, &new))
         .map_err(with_flag)?;
     let s = sessions::get(ledger.conn(), numero)?.expect("session just written");
+    let codes = participants::session_codes(ledger.conn(), numero)?;
     writeln!(out, "Session n° {numero} enregistrée.")?;
-    writeln!(out, "{}", render::table(&[], &detail(&s)))?;
+    writeln!(out, "{}", render::table(&[], &detail(&s, &codes)))?;
     Ok(())
 }
 
-/// The fields of one session, one per row.
-fn detail(s: &Session) -> Vec<Vec<Cell>> {
+/// The fields of one session, one per row, with the codes of its named people.
+fn detail(s: &Session, codes: &[(String, Option<u32>)]) -> Vec<Vec<Cell>> {
     let mut rows = vec![
         vec![Cell::text("date"), Cell::text(&s.date)],
         vec![Cell::text("projet"), Cell::text(&s.projet)],
@@ -192,10 +278,28 @@ fn detail(s: &Session) -> Vec<Vec<Cell>> {
         vec![Cell::text("durée"), Cell::text(s.duree.to_string())],
         vec![Cell::text("participants"), Cell::Int(s.participants.into())],
     ];
+    if !codes.is_empty() {
+        let list: Vec<String> = codes
+            .iter()
+            .map(|(c, m)| match m {
+                Some(m) => format!("{c} ({})", Minutes(*m)),
+                None => c.clone(),
+            })
+            .collect();
+        rows.push(vec![
+            Cell::text(format!("dont nommés ({})", codes.len())),
+            Cell::text(list.join(", ")),
+        ]);
+        rows.push(vec![
+            Cell::text("dont anonymes"),
+            Cell::Int((s.participants - s.nommes).into()),
+        ]);
+    }
+    let among = if codes.is_empty() { "dont" } else { "anonymes" };
     for ((_, label, _), v) in PUBLICS.iter().zip(s.publics.values()) {
         if let Some(v) = v {
             rows.push(vec![
-                Cell::text(format!("dont {}", label.to_lowercase())),
+                Cell::text(format!("{among} {}", label.to_lowercase())),
                 Cell::Int(v.into()),
             ]);
         }
@@ -253,6 +357,9 @@ struct SessionJson<'a> {
     code_insee: Option<&'static str>,
     duree_minutes: u32,
     participants: u32,
+    /// Of the participants, the named ones and the anonymous ones.
+    nommes: u32,
+    anonymes: u32,
     femmes: Option<u32>,
     qpv: Option<u32>,
     jeunes_ml: Option<u32>,
@@ -294,6 +401,8 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
                 code_insee: s.place.code(),
                 duree_minutes: s.duree.0,
                 participants: s.participants,
+                nommes: s.nommes,
+                anonymes: s.participants - s.nommes,
                 femmes: s.publics.femmes,
                 qpv: s.publics.qpv,
                 jeunes_ml: s.publics.jeunes_ml,

@@ -2,10 +2,11 @@
 //! hours, cities, partners, publics — by theme, project and month.
 
 use crate::cmd::Ctx;
-use crate::db::{refs, reports};
+use crate::db::{participants, refs, reports};
 use crate::domain::date::parse_year;
+use crate::domain::participant::{percent_fr, percent_json};
 use crate::domain::session::PUBLICS;
-use crate::domain::stats::{Counts, Stats, Territorial};
+use crate::domain::stats::{Counts, ProjetResultat, Stats, Territorial};
 use crate::render::{self, Cell, Format, hours_json};
 use anyhow::Result;
 use rusqlite::Connection;
@@ -20,8 +21,17 @@ pub struct Args {
     pub format: Format,
 }
 
-/// Says how "personnes formées" is counted until participants are identified.
-pub const NOTE_PERSONNES: &str = "« Personnes formées » est la somme des participants des sessions de l'année : une personne venue à plusieurs sessions y est comptée à chaque fois.";
+/// Says how "personnes formées" is counted.
+pub const NOTE_PERSONNES: &str = "« Personnes formées » compte une fois chaque personne nommée (code P-…) venue dans l'année, quel que soit son nombre de sessions, plus chaque participation anonyme comme une personne : une personne venue sans être nommée à plusieurs sessions y est comptée à chaque fois. Les participations comptent chaque personne à chaque session.";
+
+/// How heures-stagiaires are counted.
+pub const NOTE_HEURES: &str = "Heures-stagiaires : le temps de présence de chaque participant, la durée de la session pour un anonyme, le temps noté pour une personne nommée partie plus tôt.";
+
+/// Who the profile breakdowns describe.
+pub const NOTE_PROFILS: &str = "Profils comptés par personne nommée, une fois chacune ; l'âge est celui atteint dans l'année. Les publics ajoutent aux répartitions saisies pour les anonymes les personnes nommées d'après leur fiche.";
+
+/// What a positive exit is.
+pub const NOTE_SORTIES: &str = "Sorties positives : emploi durable (CDI ou CDD de 6 mois ou plus), formation qualifiante, création d'activité ; taux sur les sorties notées des personnes nommées venues dans l'année.";
 
 /// How places are counted.
 pub const NOTE_VILLES: &str = "Villes distinctes par code INSEE ; les arrondissements de Paris, Lyon et Marseille comptent pour leur ville ; une session à distance ne compte dans aucune.";
@@ -40,6 +50,10 @@ pub fn compute(conn: &Connection, annee: i32) -> Result<Stats> {
         &reports::session_groups(conn, annee)?,
         reports::partenaires_actifs(conn, annee)?,
         reports::sessions_annulees(conn, annee)?,
+    )
+    .with_people(
+        &participants::attendees(conn, annee)?,
+        &participants::objectifs(conn)?,
     ))
 }
 
@@ -95,6 +109,37 @@ fn to_json(s: &Stats) -> Value {
         "par_mois": s.par_mois.iter().map(|(mo, c)| with(counts_json(c), "mois", format!("{}-{mo:02}", s.annee))).collect::<Vec<_>>(),
         "sessions_annulees": s.annulees,
         "note": NOTE_PERSONNES,
+        "participations": s.participations(),
+        "personnes_nommees": s.nommees,
+        "personnes_anonymes": s.total.anonymes(),
+        "nouveaux": s.nouveaux,
+        "deja_venus": s.deja_venus,
+        "profils": s.profils.iter().map(|p| (p.cle.to_string(), json!(p.valeurs.iter().map(|v| json!({
+            "code": v.code,
+            "libelle": v.libelle,
+            "personnes": v.personnes,
+        })).collect::<Vec<_>>()))).collect::<Map<String, Value>>(),
+        "resultats_par_projet": s.resultats.iter().map(resultat_json).collect::<Vec<_>>(),
+    })
+}
+
+fn resultat_json(r: &ProjetResultat) -> Value {
+    let objectif = r.objectif.as_ref();
+    let cible_personnes = objectif.and_then(|o| o.participants);
+    let cible_sorties = objectif.and_then(|o| o.sorties_positives);
+    json!({
+        "projet": r.projet,
+        "personnes": r.personnes,
+        "personnes_nommees": r.nommees,
+        "sorties": r.sorties,
+        "sorties_positives": r.positives,
+        "sans_sortie": r.sans_sortie(),
+        "taux_sorties_positives": r.taux_positives.map(percent_json),
+        "situations": r.situations.iter().map(|(k, n)| (k.to_string(), Value::from(*n))).collect::<Map<String, Value>>(),
+        "objectif_personnes": cible_personnes,
+        "objectif_sorties_positives": cible_sorties.map(percent_json),
+        "objectif_personnes_atteint": cible_personnes.map(|c| r.personnes >= c),
+        "objectif_sorties_positives_atteint": cible_sorties.and_then(|c| r.taux_positives.map(|t| t >= c)),
     })
 }
 
@@ -168,6 +213,46 @@ pub fn print(out: &mut dyn Write, s: &Stats, format: Format) -> Result<()> {
                     Cell::Empty,
                 ]);
             }
+            let count = |rubrique: &str, nom: String, n: i64| {
+                vec![
+                    Cell::text(rubrique),
+                    Cell::text(nom),
+                    Cell::Empty,
+                    Cell::Int(n),
+                    Cell::Empty,
+                    Cell::Empty,
+                ]
+            };
+            for (nom, n) in [
+                ("formées", s.personnes_formees()),
+                ("nommées", s.nommees),
+                ("participations anonymes", s.total.anonymes()),
+                ("nouvelles", s.nouveaux),
+                ("déjà venues", s.deja_venus),
+            ] {
+                rows.push(count("personnes", nom.to_string(), n));
+            }
+            for p in &s.profils {
+                for v in &p.valeurs {
+                    rows.push(count(
+                        "profil",
+                        format!("{} : {}", p.titre, v.libelle),
+                        v.personnes,
+                    ));
+                }
+            }
+            for r in &s.resultats {
+                rows.push(count(
+                    "sorties",
+                    format!("{} : notées", r.projet),
+                    r.sorties,
+                ));
+                rows.push(count(
+                    "sorties",
+                    format!("{} : positives", r.projet),
+                    r.positives,
+                ));
+            }
             for p in &s.partenaires {
                 rows.push(vec![
                     Cell::text("partenaire"),
@@ -207,12 +292,22 @@ fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
             Cell::text("Personnes formées (1)"),
             Cell::Int(s.personnes_formees()),
         ],
+        vec![Cell::text("  dont personnes nommées"), Cell::Int(s.nommees)],
+        vec![
+            Cell::text("    nouvelles / déjà venues"),
+            Cell::text(format!("{} / {}", s.nouveaux, s.deja_venus)),
+        ],
+        vec![
+            Cell::text("  dont participations anonymes"),
+            Cell::Int(s.total.anonymes()),
+        ],
+        vec![Cell::text("Participations"), Cell::Int(s.participations())],
         vec![
             Cell::text("Heures de formation"),
             Cell::Hours(s.total.minutes),
         ],
         vec![
-            Cell::text("Heures-stagiaires"),
+            Cell::text("Heures-stagiaires (4)"),
             Cell::Hours(s.total.minutes_stagiaires),
         ],
         vec![Cell::text("Villes (2)"), Cell::Int(villes.len() as i64)],
@@ -252,11 +347,11 @@ fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
             vec![
                 Cell::text(*label),
                 Cell::Int(p.personnes),
-                Cell::text(format!("{} sur {}", p.renseigne, s.total.participants)),
+                Cell::text(format!("{} sur {}", p.renseigne, s.personnes_formees())),
             ]
         })
         .collect();
-    writeln!(out, "\nPublics")?;
+    writeln!(out, "\nPublics (5)")?;
     writeln!(
         out,
         "{}",
@@ -339,8 +434,84 @@ fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
             s.inconnues.len()
         )?;
     }
+    print_people(out, s)?;
     writeln!(out, "\n(1) {NOTE_PERSONNES}")?;
     writeln!(out, "(2) {NOTE_VILLES}")?;
     writeln!(out, "(3) {NOTE_INTERCOS}")?;
+    writeln!(out, "(4) {NOTE_HEURES}")?;
+    writeln!(out, "(5) {NOTE_PROFILS}")?;
+    if !s.resultats.is_empty() {
+        writeln!(out, "(6) {NOTE_SORTIES}")?;
+    }
+    Ok(())
+}
+
+/// The named people's profiles and each project's exits against its targets.
+fn print_people(out: &mut dyn Write, s: &Stats) -> Result<()> {
+    if s.nommees > 0 {
+        let mut rows = Vec::new();
+        for p in &s.profils {
+            // The zeros of the fixed lists are left to the JSON.
+            for (i, v) in p.valeurs.iter().filter(|v| v.personnes > 0).enumerate() {
+                rows.push(vec![
+                    Cell::text(if i == 0 { p.titre } else { "" }),
+                    Cell::text(&v.libelle),
+                    Cell::Int(v.personnes),
+                ]);
+            }
+        }
+        writeln!(
+            out,
+            "\nProfils des {} personnes nommées (5)\n{}",
+            s.nommees,
+            render::table(&["profil", "valeur", "personnes"], &rows)
+        )?;
+    }
+    if s.resultats.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<Vec<Cell>> = s
+        .resultats
+        .iter()
+        .map(|r| {
+            let o = r.objectif.as_ref();
+            vec![
+                Cell::text(&r.projet),
+                Cell::Int(r.personnes),
+                Cell::opt_int(o.and_then(|o| o.participants)),
+                Cell::Int(r.nommees),
+                Cell::Int(r.sorties),
+                Cell::Int(r.positives),
+                Cell::opt(r.taux_positives.map(percent_fr)),
+                Cell::opt(o.and_then(|o| o.sorties_positives).map(percent_fr)),
+                Cell::text(
+                    match (o.and_then(|o| o.sorties_positives), r.taux_positives) {
+                        (Some(c), Some(t)) if t >= c => "atteint",
+                        (Some(_), Some(_)) => "non atteint",
+                        (Some(_), None) => "aucune sortie notée",
+                        (None, _) => "",
+                    },
+                ),
+            ]
+        })
+        .collect();
+    writeln!(
+        out,
+        "\nSorties et objectifs par projet (6)\n{}",
+        render::table(
+            &[
+                "projet",
+                "personnes",
+                "objectif personnes",
+                "nommées",
+                "sorties notées",
+                "positives",
+                "taux positives",
+                "objectif",
+                "résultat",
+            ],
+            &rows
+        )
+    )?;
     Ok(())
 }

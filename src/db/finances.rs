@@ -1,15 +1,19 @@
 //! Transactions (écritures) and their lines in the ledger.
 
 use crate::db::{now, refs};
-use crate::domain::finance::NewEcriture;
+use crate::domain::account::Compte;
+use crate::domain::chart::{self, Plan};
+use crate::domain::date::year_bounds;
+use crate::domain::fec::{FecEntry, FecLine};
+use crate::domain::finance::{Ligne, NewEcriture};
 use crate::domain::money::Money;
-use crate::error::in_field;
+use crate::error::{in_field, user};
 use anyhow::{Result, ensure};
-use rusqlite::{Connection, params};
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// Resolves the names of a checked transaction and writes it with its lines.
 pub fn insert(conn: &Connection, e: &NewEcriture) -> Result<i64> {
-    ensure!(e.is_balanced(), "écriture déséquilibrée : {e:?}");
     let tiers_id = e
         .tiers
         .as_deref()
@@ -22,9 +26,50 @@ pub fn insert(conn: &Connection, e: &NewEcriture) -> Result<i64> {
         .map(|p| refs::projet_id(conn, p))
         .transpose()
         .map_err(|e| in_field("projet", e))?;
+    insert_resolved(conn, e, tiers_id, projet_id)
+}
+
+/// Writes a checked transaction whose names are already resolved. Refuses a closed
+/// year with a message a treasurer can act on (the schema's triggers refuse it too).
+pub fn insert_resolved(
+    conn: &Connection,
+    e: &NewEcriture,
+    tiers_id: Option<i64>,
+    projet_id: Option<i64>,
+) -> Result<i64> {
+    refuse_closed_year(conn, e.date.year())?;
+    insert_unchecked(conn, e, tiers_id, projet_id, &now())
+}
+
+/// Refuses a closed year in words a treasurer can act on (the triggers refuse it too,
+/// in words meant for a developer).
+pub fn refuse_closed_year(conn: &Connection, annee: i32) -> Result<()> {
+    if let Some(le) = cloture(conn, annee)? {
+        return Err(in_field(
+            "date",
+            user(format!(
+                "l'exercice {annee} est clos depuis le {le} : aucune écriture datée de {annee} ne peut être ajoutée ni contrepassée. Passez la correction sur l'exercice {}.",
+                annee + 1
+            )),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a balanced entry whose year the caller has checked is open; `cree_le` is
+/// passed in so that a bulk import stamps its entries once.
+pub fn insert_unchecked(
+    conn: &Connection,
+    e: &NewEcriture,
+    tiers_id: Option<i64>,
+    projet_id: Option<i64>,
+    cree_le: &str,
+) -> Result<i64> {
+    ensure!(e.is_balanced(), "écriture déséquilibrée : {e:?}");
     conn.prepare_cached(
-        "INSERT INTO ecriture (date, libelle, piece, tiers_id, projet_id, cree_le)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO ecriture (date, libelle, piece, tiers_id, projet_id, cree_le,
+                               journal, numero_source, annule_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         e.date.format("%Y-%m-%d").to_string(),
@@ -32,7 +77,10 @@ pub fn insert(conn: &Connection, e: &NewEcriture) -> Result<i64> {
         e.piece,
         tiers_id,
         projet_id,
-        now(),
+        cree_le,
+        e.journal,
+        e.numero_source,
+        e.annule,
     ])?;
     let id = conn.last_insert_rowid();
     let mut st = conn.prepare_cached(
@@ -47,6 +95,161 @@ pub fn insert(conn: &Connection, e: &NewEcriture) -> Result<i64> {
         ])?;
     }
     Ok(id)
+}
+
+/// True when an entry with this journal, number and date is already in the ledger
+/// (an accountant's file imported before).
+pub fn source_exists(conn: &Connection, journal: &str, numero: &str, date: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM ecriture WHERE journal = ?1 AND numero_source = ?2 AND date = ?3",
+        )?
+        .exists(params![journal, numero, date])?)
+}
+
+/// When the year was closed, if it was.
+pub fn cloture(conn: &Connection, annee: i32) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT cloture_le FROM cloture WHERE annee = ?1")?
+        .query_row([annee], |r| r.get(0))
+        .optional()?)
+}
+
+/// Closes a year: from now on no entry dated in it can be added or reversed.
+pub fn cloturer(conn: &Connection, annee: i32) -> Result<()> {
+    if let Some(le) = cloture(conn, annee)? {
+        return Err(user(format!("l'exercice {annee} est déjà clos (le {le})")));
+    }
+    conn.execute(
+        "INSERT INTO cloture (annee, cloture_le) VALUES (?1, ?2)",
+        params![annee, now()],
+    )?;
+    Ok(())
+}
+
+/// The closed years, oldest first, with their closing date.
+pub fn clotures(conn: &Connection) -> Result<Vec<(i32, String)>> {
+    let mut st = conn.prepare("SELECT annee, cloture_le FROM cloture ORDER BY annee")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A stored transaction with its lines.
+#[derive(Debug, Clone)]
+pub struct Ecriture {
+    pub numero: i64,
+    pub date: NaiveDate,
+    pub libelle: String,
+    pub piece: Option<String>,
+    pub tiers_id: Option<i64>,
+    pub projet_id: Option<i64>,
+    pub journal: Option<String>,
+    pub annule_id: Option<i64>,
+    /// The entry that reverses this one, if any.
+    pub annulee_par: Option<i64>,
+    pub lignes: Vec<Ligne>,
+}
+
+pub fn get(conn: &Connection, numero: i64) -> Result<Option<Ecriture>> {
+    let head = conn
+        .query_row(
+            "SELECT e.id, e.date, e.libelle, e.piece, e.tiers_id, e.projet_id, e.journal,
+                    e.annule_id, (SELECT r.id FROM ecriture r WHERE r.annule_id = e.id)
+             FROM ecriture e WHERE e.id = ?1",
+            [numero],
+            |r| {
+                Ok(Ecriture {
+                    numero: r.get(0)?,
+                    date: r.get(1)?,
+                    libelle: r.get(2)?,
+                    piece: r.get(3)?,
+                    tiers_id: r.get(4)?,
+                    projet_id: r.get(5)?,
+                    journal: r.get(6)?,
+                    annule_id: r.get(7)?,
+                    annulee_par: r.get(8)?,
+                    lignes: Vec::new(),
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut e) = head else {
+        return Ok(None);
+    };
+    let mut st = conn.prepare_cached(
+        "SELECT compte, debit, credit FROM ligne WHERE ecriture_id = ?1 ORDER BY id",
+    )?;
+    let rows = st.query_map([numero], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (compte, debit, credit) = row?;
+        e.lignes.push(Ligne {
+            compte: Compte::parse(&compte)?,
+            debit: Money(debit),
+            credit: Money(credit),
+        });
+    }
+    Ok(Some(e))
+}
+
+/// Writes the entry that reverses entry `numero` (same accounts, sides swapped),
+/// linked to it; returns the new entry's number.
+pub fn reverse(
+    conn: &Connection,
+    numero: i64,
+    date: Option<NaiveDate>,
+    motif: &str,
+) -> Result<i64> {
+    let Some(original) = get(conn, numero)? else {
+        return Err(user(format!(
+            "écriture n° {numero} introuvable (voir `ici produit list`, `ici charge list` ou `ici export finances`)"
+        )));
+    };
+    if let Some(par) = original.annulee_par {
+        return Err(user(format!(
+            "l'écriture n° {numero} est déjà contrepassée par l'écriture n° {par}"
+        )));
+    }
+    if let Some(of) = original.annule_id {
+        return Err(user(format!(
+            "l'écriture n° {numero} contrepasse déjà l'écriture n° {of} : elle ne se contrepasse pas à son tour ; saisissez plutôt une nouvelle écriture"
+        )));
+    }
+    if let Some(le) = cloture(conn, original.date.year())? {
+        return Err(user(format!(
+            "l'écriture n° {numero} est datée de l'exercice {} clos le {le} : elle ne peut plus être contrepassée. Passez la correction sur l'exercice suivant.",
+            original.date.year()
+        )));
+    }
+    let date = date.unwrap_or(original.date);
+    let reversal = NewEcriture {
+        date,
+        libelle: format!(
+            "Contrepassation de l'écriture n° {numero} : {}",
+            motif.trim()
+        ),
+        piece: original.piece.clone(),
+        tiers: None,
+        projet: None,
+        journal: original.journal.clone(),
+        numero_source: None,
+        annule: Some(numero),
+        lignes: original
+            .lignes
+            .iter()
+            .map(|l| Ligne {
+                compte: l.compte.clone(),
+                debit: l.credit,
+                credit: l.debit,
+            })
+            .collect(),
+    };
+    insert_resolved(conn, &reversal, original.tiers_id, original.projet_id)
 }
 
 /// One transaction line with its transaction's details, for listings and exports.
@@ -106,4 +309,99 @@ pub fn lines(
         })?;
     }
     Ok(())
+}
+
+/// The year's entries as the lines of a FEC, in date order. Entries typed in ici get
+/// a journal from their counterpart (bank BQ, cash CA, else OD) and their own number.
+pub fn fec_entries(conn: &Connection, annee: i32) -> Result<Vec<FecEntry>> {
+    let (start, end) = year_bounds(annee);
+    let mut st = conn.prepare(
+        "SELECT e.id, e.date, e.libelle, e.piece, e.journal, e.numero_source, e.cree_le,
+                t.id, t.nom, l.compte, l.debit, l.credit,
+                (SELECT max(CASE WHEN x.compte LIKE '512%' THEN 2 WHEN x.compte LIKE '53%' THEN 1 ELSE 0 END)
+                 FROM ligne x WHERE x.ecriture_id = e.id)
+         FROM ecriture e JOIN ligne l ON l.ecriture_id = e.id
+         LEFT JOIN partenaire t ON t.id = e.tiers_id
+         WHERE e.date >= ?1 AND e.date < ?2
+         ORDER BY e.date, e.id, l.id",
+    )?;
+    let mut rows = st.query(params![start, end])?;
+    let mut entries: Vec<FecEntry> = Vec::new();
+    let mut last_id = None;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let date: NaiveDate = r.get(1)?;
+        if last_id != Some(id) {
+            last_id = Some(id);
+            let journal: Option<String> = r.get(4)?;
+            let kind: i64 = r.get(12)?;
+            let journal = journal.unwrap_or_else(|| {
+                match kind {
+                    2 => "BQ",
+                    1 => "CA",
+                    _ => "OD",
+                }
+                .to_string()
+            });
+            let cree_le: String = r.get(6)?;
+            entries.push(FecEntry {
+                journal_lib: Some(journal_label(&journal).to_string()),
+                journal,
+                // Entries typed in ici are numbered apart from imported ones, which keep
+                // their own numbers, so that the two never merge on re-import.
+                numero: r
+                    .get::<_, Option<String>>(5)?
+                    .unwrap_or_else(|| format!("ICI{id}")),
+                date,
+                piece_ref: Some(
+                    r.get::<_, Option<String>>(3)?
+                        .unwrap_or_else(|| id.to_string()),
+                ),
+                piece_date: Some(date),
+                valid_date: NaiveDate::parse_from_str(cree_le.get(..10).unwrap_or(""), "%Y-%m-%d")
+                    .ok(),
+                lines: Vec::new(),
+            });
+        }
+        let entry = entries.last_mut().expect("entry pushed above");
+        let libelle: String = r.get(2)?;
+        let compte: String = r.get(9)?;
+        let tiers_id: Option<i64> = r.get(7)?;
+        let tiers: Option<String> = r.get(8)?;
+        // The tiers goes on the third-party and subsidy lines, where an accountant
+        // expects an auxiliary account.
+        let aux = matches!(compte.as_bytes().first(), Some(b'4')) || compte.starts_with("74");
+        entry.lines.push(FecLine {
+            line: 0,
+            compte_lib: Some(chart::label(Plan::for_date(date), &compte).to_string()),
+            aux_num: tiers_id.filter(|_| aux).map(|t| format!("T{t:05}")),
+            aux_lib: tiers.filter(|_| aux),
+            libelle: Some(libelle),
+            debit: r.get(10)?,
+            credit: r.get(11)?,
+            compte,
+        });
+    }
+    Ok(entries)
+}
+
+fn journal_label(code: &str) -> &'static str {
+    match code.to_uppercase().as_str() {
+        "BQ" => "Banque",
+        "CA" => "Caisse",
+        "AN" | "OUV" | "RAN" => "À nouveaux",
+        "VT" | "VE" => "Ventes",
+        "AC" | "HA" => "Achats",
+        "SA" => "Salaires",
+        _ => "Opérations diverses",
+    }
+}
+
+/// The partner whose name is exactly this (case ignored), if any: how a FEC's
+/// auxiliary account label finds its tiers.
+pub fn partenaire_named(conn: &Connection, nom: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM partenaire WHERE nom = ?1")?
+        .query_row([nom.trim()], |r| r.get(0))
+        .optional()?)
 }

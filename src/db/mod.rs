@@ -2,6 +2,7 @@
 //! All SQL lives in this module and its children; they speak in domain types.
 
 pub mod finances;
+pub mod participants;
 pub mod refs;
 pub mod reports;
 pub mod sessions;
@@ -283,12 +284,13 @@ mod tests {
             let mut st = c
                 .prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
                 .unwrap();
-            // A table rebuilt by a migration is stored renamed, with its name quoted.
+            // A table rebuilt by a migration is stored renamed, with its name quoted, and
+            // a column added by ALTER TABLE is spliced in with its own spacing: compare
+            // the statements without quotes and white space.
             let normalise = |sql: String| -> String {
-                sql.replace('"', "")
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                sql.chars()
+                    .filter(|c| *c != '"' && !c.is_whitespace())
+                    .collect()
             };
             st.query_map([], |r| Ok((r.get(0)?, normalise(r.get(1)?))))
                 .unwrap()

@@ -1,7 +1,7 @@
 //! Sessions in the ledger: writing, listing, cancelling.
 
 use crate::bail_user;
-use crate::db::{now, refs};
+use crate::db::{now, participants, refs};
 use crate::domain::duration::Minutes;
 use crate::domain::session::{Lieu, NewSession, Place, Publics};
 use crate::error::in_field;
@@ -25,6 +25,8 @@ pub struct Session {
     pub formateur: Option<String>,
     pub annulee_le: Option<String>,
     pub motif_annulation: Option<String>,
+    /// Of the participants, how many are named (the rest are anonymous).
+    pub nommes: u32,
 }
 
 /// Reads the place columns (lieu, code_insee, commune_saisie).
@@ -53,6 +55,9 @@ pub fn insert(conn: &Connection, s: &NewSession) -> Result<i64> {
         .map(|p| refs::partenaire_id(conn, p))
         .transpose()
         .map_err(|e| in_field("partenaire", e))?;
+    // Every code is checked before anything is written.
+    let presents =
+        participants::resolve_presents(conn, &s.presents).map_err(|e| in_field("presents", e))?;
     let (lieu, code) = place_columns(&s.lieu);
     let p = s.publics;
     conn.prepare_cached(
@@ -77,13 +82,16 @@ pub fn insert(conn: &Connection, s: &NewSession) -> Result<i64> {
         s.formateur,
         now(),
     ])?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    participants::add_presences(conn, id, &presents)?;
+    Ok(id)
 }
 
 const SELECT: &str = "SELECT s.id, s.date, p.nom, p.theme, s.lieu, s.code_insee, s.commune_saisie,
         s.duree_minutes, s.participants,
         s.femmes, s.qpv, s.jeunes_ml, s.demandeurs_emploi, s.rsa, pa.nom, s.intitule, s.formateur,
-        s.annulee_le, s.motif_annulation
+        s.annulee_le, s.motif_annulation,
+        (SELECT count(*) FROM presence pr WHERE pr.session_id = s.id)
     FROM session s
     JOIN projet p ON p.id = s.projet_id
     LEFT JOIN partenaire pa ON pa.id = s.partenaire_id";
@@ -103,6 +111,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Session> {
         formateur: r.get(16)?,
         annulee_le: r.get(17)?,
         motif_annulation: r.get(18)?,
+        nommes: r.get(19)?,
     })
 }
 
@@ -193,6 +202,47 @@ pub fn set_place(conn: &Connection, numero: i64, lieu: &Lieu) -> Result<Session>
     conn.execute(
         "UPDATE session SET lieu = ?1, code_insee = ?2, commune_saisie = NULL WHERE id = ?3",
         params![lieu, code, numero],
+    )?;
+    existing(conn, numero)
+}
+
+/// Sets or empties the breakdowns of a session's anonymous participants, in the order
+/// of [`crate::domain::session::PUBLICS`]: `None` leaves one as it is, `Some(None)`
+/// empties it ("non renseigné").
+pub fn set_publics(
+    conn: &Connection,
+    numero: i64,
+    changes: &[Option<Option<u32>>; 5],
+) -> Result<Session> {
+    let s = existing(conn, numero)?;
+    let anonymes = s.participants - s.nommes;
+    let mut values = s.publics.values();
+    for (i, change) in changes.iter().enumerate() {
+        let Some(v) = change else { continue };
+        if let Some(n) = v.filter(|n| *n > anonymes) {
+            let (key, _, _) = crate::domain::session::PUBLICS[i];
+            return Err(in_field(
+                key,
+                crate::error::user(format!(
+                    "« {n} » dépasse les {anonymes} participant(s) anonyme(s) de la session n° {numero} ({} participant(s) dont {} nommé(s)) : une répartition ne compte que les anonymes",
+                    s.participants, s.nommes
+                )),
+            ));
+        }
+        values[i] = *v;
+    }
+    let p = Publics::from_values(values);
+    conn.execute(
+        "UPDATE session SET femmes = ?1, qpv = ?2, jeunes_ml = ?3, demandeurs_emploi = ?4, rsa = ?5
+         WHERE id = ?6",
+        params![
+            p.femmes,
+            p.qpv,
+            p.jeunes_ml,
+            p.demandeurs_emploi,
+            p.rsa,
+            numero
+        ],
     )?;
     existing(conn, numero)
 }

@@ -11,6 +11,11 @@ pub struct Compte(String);
 impl Compte {
     pub fn parse(input: &str) -> Result<Compte> {
         let s = input.trim();
+        if s.starts_with('9') && s.chars().all(|c| c.is_ascii_digit()) {
+            bail_user!(
+                "compte « {input} » : la classe 9 (comptabilité analytique) n'est pas tenue par ici ; rattachez plutôt l'écriture à un projet (--projet)"
+            );
+        }
         let ok = (2..=10).contains(&s.len())
             && s.chars().all(|c| c.is_ascii_digit())
             && matches!(s.as_bytes()[0], b'1'..=b'8');
@@ -108,73 +113,6 @@ impl Operation {
     }
 }
 
-/// Label of an account group or account, from the most specific known prefix.
-pub fn label(compte: &str) -> &'static str {
-    (1..=compte.len().min(4))
-        .rev()
-        .find_map(|n| {
-            LABELS
-                .iter()
-                .find(|(code, _)| *code == &compte[..n])
-                .map(|(_, l)| *l)
-        })
-        .unwrap_or("Compte hors plan")
-}
-
-/// Groups and the common accounts of the 1999 association chart.
-const LABELS: &[(&str, &str)] = &[
-    ("1", "Comptes de capitaux"),
-    ("16", "Emprunts et dettes assimilées"),
-    ("164", "Emprunts auprès des établissements de crédit"),
-    ("168", "Autres emprunts et dettes assimilées"),
-    ("5", "Comptes financiers"),
-    ("512", "Banque"),
-    ("530", "Caisse"),
-    ("60", "Achats"),
-    ("61", "Services extérieurs"),
-    ("613", "Locations"),
-    ("615", "Entretien et réparations"),
-    ("616", "Primes d'assurance"),
-    ("62", "Autres services extérieurs"),
-    ("622", "Rémunérations d'intermédiaires et honoraires"),
-    ("623", "Publicité, publications, relations publiques"),
-    ("625", "Déplacements, missions et réceptions"),
-    ("626", "Frais postaux et de télécommunications"),
-    ("627", "Services bancaires et assimilés"),
-    ("63", "Impôts, taxes et versements assimilés"),
-    ("64", "Charges de personnel"),
-    ("641", "Rémunérations du personnel"),
-    ("645", "Charges de sécurité sociale et de prévoyance"),
-    ("647", "Autres charges sociales"),
-    ("65", "Autres charges de gestion courante"),
-    ("66", "Charges financières"),
-    ("67", "Charges exceptionnelles"),
-    (
-        "68",
-        "Dotations aux amortissements, provisions et engagements",
-    ),
-    ("69", "Impôts sur les bénéfices"),
-    (
-        "70",
-        "Ventes de produits finis, prestations de services, marchandises",
-    ),
-    ("706", "Prestations de services"),
-    ("708", "Produits des activités annexes"),
-    ("71", "Production stockée"),
-    ("72", "Production immobilisée"),
-    ("74", "Subventions d'exploitation"),
-    ("75", "Autres produits de gestion courante"),
-    ("754", "Collectes"),
-    ("756", "Cotisations"),
-    ("758", "Produits divers de gestion courante"),
-    ("76", "Produits financiers"),
-    ("77", "Produits exceptionnels"),
-    ("78", "Reprises sur amortissements et provisions"),
-    ("79", "Transferts de charges"),
-    ("86", "Emplois des contributions volontaires en nature"),
-    ("87", "Contributions volontaires en nature"),
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,14 +130,5 @@ mod tests {
         for bad in ["7", "0741", "9", "74a", "12345678901", ""] {
             assert!(Compte::parse(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn labels_from_the_most_specific_prefix() {
-        assert_eq!(label("74"), "Subventions d'exploitation");
-        assert_eq!(label("7412"), "Subventions d'exploitation");
-        assert_eq!(label("6411"), "Rémunérations du personnel");
-        assert_eq!(label("6061"), "Achats");
-        assert_eq!(label("168"), "Autres emprunts et dettes assimilées");
     }
 }

@@ -1,6 +1,7 @@
 //! Money movements as balanced double-entry transactions (écritures) in cents.
 
 use crate::domain::account::{BANQUE, CAISSE, Compte, Operation};
+use crate::domain::chart::{self, Plan};
 use crate::domain::date::parse_past_date;
 use crate::domain::money::Money;
 use crate::error::{field, in_field, user};
@@ -23,10 +24,23 @@ pub struct NewEcriture {
     pub piece: Option<String>,
     pub tiers: Option<String>,
     pub projet: Option<String>,
+    /// Journal code and entry number in the accountant's file it came from.
+    pub journal: Option<String>,
+    pub numero_source: Option<String>,
+    /// The entry this one reverses.
+    pub annule: Option<i64>,
     pub lignes: Vec<Ligne>,
 }
 
 impl NewEcriture {
+    /// Sums of debits and of credits.
+    pub fn totals(&self) -> (Money, Money) {
+        (
+            Money(self.lignes.iter().map(|l| l.debit.cents()).sum()),
+            Money(self.lignes.iter().map(|l| l.credit.cents()).sum()),
+        )
+    }
+
     /// Sum of debits equals sum of credits, and there is something to record.
     pub fn is_balanced(&self) -> bool {
         let debit: i64 = self.lignes.iter().map(|l| l.debit.cents()).sum();
@@ -88,6 +102,9 @@ impl FinanceDraft<'_> {
             piece: optional(self.piece),
             tiers: optional(self.tiers),
             projet: optional(self.projet),
+            journal: None,
+            numero_source: None,
+            annule: None,
             lignes: vec![
                 Ligne {
                     compte,
@@ -102,8 +119,101 @@ impl FinanceDraft<'_> {
             ],
         };
         debug_assert!(entry.is_balanced());
+        check_chart(&entry)?;
         Ok(entry)
     }
+}
+
+/// A balanced entry as typed: `ici ecriture add --debit 512=100 --credit 706=100`.
+#[derive(Debug, Default)]
+pub struct EcritureDraft<'a> {
+    pub date: &'a str,
+    pub libelle: &'a str,
+    pub debits: &'a [String],
+    pub credits: &'a [String],
+    pub tiers: Option<&'a str>,
+    pub projet: Option<&'a str>,
+    pub piece: Option<&'a str>,
+}
+
+impl EcritureDraft<'_> {
+    pub fn check(&self) -> Result<NewEcriture> {
+        let date = field("date", parse_past_date(self.date))?;
+        let libelle = self.libelle.trim();
+        if libelle.is_empty() {
+            return Err(in_field(
+                "libelle",
+                user("valeur manquante : décrivez l'écriture"),
+            ));
+        }
+        let mut lignes = Vec::new();
+        for (flag, side, debit) in [
+            ("debit", self.debits, true),
+            ("credit", self.credits, false),
+        ] {
+            if side.is_empty() {
+                return Err(in_field(
+                    flag,
+                    user(
+                        "au moins une ligne de chaque côté : --debit COMPTE=MONTANT et --credit COMPTE=MONTANT",
+                    ),
+                ));
+            }
+            for raw in side {
+                let (compte, montant) = field(flag, parse_side(raw))?;
+                if let Err(msg) = chart::check(Plan::for_date(date), compte.as_str()) {
+                    return Err(in_field(flag, user(msg)));
+                }
+                let zero = Money::default();
+                lignes.push(Ligne {
+                    compte,
+                    debit: if debit { montant } else { zero },
+                    credit: if debit { zero } else { montant },
+                });
+            }
+        }
+        let entry = NewEcriture {
+            date,
+            libelle: libelle.to_string(),
+            piece: optional(self.piece),
+            tiers: optional(self.tiers),
+            projet: optional(self.projet),
+            journal: None,
+            numero_source: None,
+            annule: None,
+            lignes,
+        };
+        let (d, c) = entry.totals();
+        if d != c {
+            return Err(user(format!(
+                "écriture déséquilibrée : débits {d}, crédits {c} (écart {}). La somme des --debit doit égaler celle des --credit.",
+                Money((d.cents() - c.cents()).abs())
+            )));
+        }
+        Ok(entry)
+    }
+}
+
+/// `512=1234,56` → (512, 1 234,56 €).
+fn parse_side(raw: &str) -> Result<(Compte, Money)> {
+    let Some((compte, montant)) = raw.split_once('=') else {
+        return Err(user(format!(
+            "« {raw} » : écrivez COMPTE=MONTANT, par exemple 512=1234,56"
+        )));
+    };
+    Ok((Compte::parse(compte)?, Money::parse_positive(montant)?))
+}
+
+/// Every account of the entry is, or extends, an account of the association chart in
+/// force at the entry's date.
+pub fn check_chart(e: &NewEcriture) -> Result<()> {
+    let plan = Plan::for_date(e.date);
+    for l in &e.lignes {
+        if let Err(msg) = chart::check(plan, l.compte.as_str()) {
+            return Err(in_field("compte", user(msg)));
+        }
+    }
+    Ok(())
 }
 
 fn optional(value: Option<&str>) -> Option<String> {

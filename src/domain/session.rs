@@ -3,6 +3,7 @@
 use crate::bail_user;
 use crate::domain::date::parse_past_date;
 use crate::domain::duration::Minutes;
+use crate::domain::participant::{Present, parse_presents};
 use crate::error::{field, user};
 use crate::territory::{self, Commune, Resolution};
 use anyhow::Result;
@@ -111,7 +112,11 @@ pub struct NewSession {
     pub projet: String,
     pub lieu: Lieu,
     pub duree: Minutes,
+    /// The headcount: named people and anonymous ones.
     pub participants: u32,
+    /// The named people, by code; the other participants are anonymous.
+    pub presents: Vec<Present>,
+    /// Breakdowns of the anonymous participants (named people have their profile).
     pub publics: Publics,
     pub partenaire: Option<String>,
     pub intitule: Option<String>,
@@ -127,7 +132,12 @@ pub struct SessionDraft<'a> {
     /// `site` (default) or `distance`.
     pub lieu: Option<&'a str>,
     pub duree: &'a str,
+    /// The headcount; empty when given as named + anonymous instead.
     pub participants: &'a str,
+    /// Codes of the named people (`P-0001,P-0002`).
+    pub presents: Option<&'a str>,
+    /// How many came besides the named people.
+    pub anonymes: Option<&'a str>,
     pub publics: [Option<&'a str>; 5],
     pub partenaire: Option<&'a str>,
     pub intitule: Option<&'a str>,
@@ -147,13 +157,22 @@ impl SessionDraft<'_> {
         )?;
         let lieu = parse_lieu(self.lieu, self.commune)?;
         let duree = field("duree", Minutes::parse(self.duree))?;
-        let participants = field("participants", parse_participants(self.participants))?;
+        let presents = field(
+            "presents",
+            parse_presents(self.presents.unwrap_or("")).and_then(|p| within(p, duree)),
+        )?;
+        let (participants, anonymes) = self.headcount(presents.len() as u32)?;
         let mut values = [None; 5];
         for (i, raw) in self.publics.iter().enumerate() {
             let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
                 continue;
             };
-            values[i] = Some(field(PUBLICS[i].0, parse_breakdown(raw, participants))?);
+            let n = if presents.is_empty() {
+                parse_breakdown(raw, participants)
+            } else {
+                parse_anonymous_breakdown(raw, anonymes)
+            };
+            values[i] = Some(field(PUBLICS[i].0, n)?);
         }
         Ok(NewSession {
             date,
@@ -161,12 +180,111 @@ impl SessionDraft<'_> {
             lieu,
             duree,
             participants,
+            presents,
             publics: Publics::from_values(values),
             partenaire: optional(self.partenaire),
             intitule: optional(self.intitule),
             formateur: optional(self.formateur),
         })
     }
+
+    /// The headcount and its anonymous part, from the number of participants, the
+    /// named people and the number of anonymous ones: two of them give the third,
+    /// and when all three are given they must agree. A session with only a number of
+    /// participants is fully anonymous, as sessions always were.
+    fn headcount(&self, named: u32) -> Result<(u32, u32)> {
+        fn given(v: Option<&str>) -> Option<&str> {
+            v.map(str::trim).filter(|s| !s.is_empty())
+        }
+        let participants = given(Some(self.participants))
+            .map(|p| field("participants", parse_participants(p)))
+            .transpose()?;
+        let anonymes = given(self.anonymes)
+            .map(|a| field("anonymes", parse_count(a)))
+            .transpose()?;
+        let total = match (participants, anonymes) {
+            (Some(n), None) if n < named => {
+                return field(
+                    "participants",
+                    Err(user(format!(
+                        "« {n} » : moins que les {named} présents nommés ; le nombre de participants compte les présents nommés et les anonymes"
+                    ))),
+                );
+            }
+            (Some(n), Some(a)) if u64::from(n) != u64::from(named) + u64::from(a) => {
+                return field(
+                    "participants",
+                    Err(user(format!(
+                        "« {n} » ne fait pas {named} présent(s) nommé(s) + {a} anonyme(s) : donnez le nombre de participants ou celui des anonymes, pas les deux"
+                    ))),
+                );
+            }
+            (Some(n), _) => n,
+            (None, Some(a)) => named.saturating_add(a),
+            (None, None) if named > 0 => named,
+            (None, None) => {
+                return field(
+                    "participants",
+                    Err(user(
+                        "valeur manquante : indiquez le nombre de participants, ou les présents nommés (--presents) et le nombre d'anonymes (--anonymes)",
+                    )),
+                );
+            }
+        };
+        if total == 0 {
+            return field(
+                "anonymes",
+                Err(user(
+                    "« 0 » et aucun présent nommé : une session sans participant ne s'enregistre pas",
+                )),
+            );
+        }
+        if total > MAX_PARTICIPANTS {
+            return field(
+                "anonymes",
+                Err(user(format!(
+                    "« {total} » participants : plus de {MAX_PARTICIPANTS} personnes pour une session, vérifiez le nombre"
+                ))),
+            );
+        }
+        Ok((total, total - named))
+    }
+}
+
+/// The named people's time present, checked against the session: a time equal to the
+/// session's is the whole session.
+fn within(presents: Vec<Present>, duree: Minutes) -> Result<Vec<Present>> {
+    presents
+        .into_iter()
+        .map(|p| match p.minutes {
+            Some(m) if m > duree => bail_user!(
+                "{} présent {m}, plus que la durée de la session ({duree})",
+                p.code
+            ),
+            Some(m) if m == duree => Ok(Present { minutes: None, ..p }),
+            _ => Ok(p),
+        })
+        .collect()
+}
+
+/// A corrected breakdown: a number, or `nc` (or nothing) for "non renseigné". The
+/// ledger checks it against the session's anonymous participants.
+pub fn parse_breakdown_change(raw: &str) -> Result<Option<u32>> {
+    match raw.trim() {
+        "" => Ok(None),
+        s if s.eq_ignore_ascii_case("nc") => Ok(None),
+        s => parse_count(s).map(Some),
+    }
+}
+
+fn parse_anonymous_breakdown(raw: &str, anonymes: u32) -> Result<u32> {
+    let n = parse_count(raw)?;
+    if n > anonymes {
+        bail_user!(
+            "« {n} » dépasse le nombre de participants anonymes ({anonymes}) : avec des présents nommés, une répartition ne compte que les anonymes (les présents nommés sont décrits par leur fiche)"
+        );
+    }
+    Ok(n)
 }
 
 fn required(value: &str, what: &str) -> Result<String> {
@@ -349,5 +467,50 @@ mod tests {
             assert_eq!(crate::error::exit_code(&err), 2, "case {i}: {err}");
             assert!(crate::error::field_of(&err).is_some(), "case {i}: {err}");
         }
+    }
+
+    #[test]
+    fn headcount_from_participants_named_and_anonymous() {
+        // (participants, presents, anonymes) → (headcount, named) or the field refused.
+        type Case = (
+            &'static str,
+            Option<&'static str>,
+            Option<&'static str>,
+            Result<(u32, usize), &'static str>,
+        );
+        let cases: [Case; 8] = [
+            ("12", None, None, Ok((12, 0))),
+            ("", Some("P-1,P-2"), None, Ok((2, 2))),
+            ("", Some("P-1,P-2"), Some("3"), Ok((5, 2))),
+            ("5", Some("P-1"), None, Ok((5, 1))),
+            ("5", Some("P-1"), Some("4"), Ok((5, 1))),
+            ("5", Some("P-1"), Some("3"), Err("participants")),
+            ("1", Some("P-1,P-2"), None, Err("participants")),
+            ("", None, Some("0"), Err("anonymes")),
+        ];
+        for (participants, presents, anonymes, want) in cases {
+            let d = SessionDraft {
+                participants,
+                presents,
+                anonymes,
+                publics: [None; 5],
+                ..draft()
+            };
+            let got = d
+                .check()
+                .map(|s| (s.participants, s.presents.len()))
+                .map_err(|e| crate::error::field_of(&e).unwrap_or("?"));
+            assert_eq!(got, want, "{participants:?} {presents:?} {anonymes:?}");
+        }
+        // With named people, a breakdown counts the anonymous ones only.
+        let mut d = draft();
+        d.participants = "12";
+        d.presents = Some("P-1,P-2,P-3");
+        d.publics = [Some("9"), None, None, None, None];
+        assert_eq!(d.check().unwrap().publics.femmes, Some(9));
+        d.publics = [Some("10"), None, None, None, None];
+        let err = d.check().unwrap_err();
+        assert_eq!(crate::error::field_of(&err), Some("femmes"));
+        assert!(err.to_string().contains("anonymes (9)"), "{err}");
     }
 }

@@ -1,6 +1,10 @@
 //! The year's activity figures. The ledger supplies grouped sums; this module folds
 //! them into totals and breakdowns without touching the database.
 
+use crate::domain::participant::{
+    Choices, DIPLOMES, OUI_NON, Profile, SEXES, SITUATIONS, STATUTS, TRANCHES_AGE, is_positive,
+    rate, tranche_age,
+};
 use crate::domain::session::{PUBLICS, Place};
 use crate::domain::suggest::fold;
 use crate::territory;
@@ -10,9 +14,13 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
     pub sessions: i64,
+    /// Participations: each person at each session, named or anonymous.
     pub participants: i64,
+    /// Of the participations, those of named people (the rest are anonymous).
+    pub nommes: i64,
     pub minutes: i64,
-    /// Participants × minutes: the basis of heures-stagiaires.
+    /// Minutes of presence summed over the participants: the basis of
+    /// heures-stagiaires (a named person who left early counts the time they stayed).
     pub minutes_stagiaires: i64,
 }
 
@@ -20,13 +28,20 @@ impl Counts {
     fn add(&mut self, o: &Counts) {
         self.sessions += o.sessions;
         self.participants += o.participants;
+        self.nommes += o.nommes;
         self.minutes += o.minutes;
         self.minutes_stagiaires += o.minutes_stagiaires;
     }
+
+    /// Anonymous participations: each one counts as one person.
+    pub fn anonymes(&self) -> i64 {
+        self.participants - self.nommes
+    }
 }
 
-/// One public breakdown: people counted, and participants of the sessions where it was
-/// recorded (the rest is "non renseigné").
+/// One public breakdown: people counted, and people for whom it is known (the rest
+/// is "non renseigné"): anonymous participants of the sessions where it was recorded,
+/// plus named people whose profile says yes or no.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Public {
     pub personnes: i64,
@@ -72,6 +87,76 @@ pub struct Stats {
     pub par_projet: Vec<(String, String, Counts)>,
     pub par_mois: Vec<(u32, Counts)>,
     pub annulees: i64,
+    /// Distinct named people who attended in the year.
+    pub nommees: i64,
+    /// Of the named people, those who first came this year and those who had come
+    /// before (anonymous people cannot be told apart).
+    pub nouveaux: i64,
+    pub deja_venus: i64,
+    /// The named people's profiles, one count per person.
+    pub profils: Vec<Profil>,
+    /// Per project: people reached and exits, against the project's targets.
+    pub resultats: Vec<ProjetResultat>,
+}
+
+/// A named person who attended in the year, with what the figures need.
+#[derive(Debug, Clone)]
+pub struct Attendee {
+    pub profile: Profile,
+    /// Came to a session before the year began.
+    pub deja_venu: bool,
+    /// Projects attended in the year, each with the exit recorded for it, if any.
+    pub projets: Vec<(String, Option<&'static str>)>,
+}
+
+/// A project's targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Objectif {
+    pub projet: String,
+    pub participants: Option<i64>,
+    /// Share of positive exits, in tenths of a percent.
+    pub sorties_positives: Option<i64>,
+}
+
+/// One profile breakdown of the named people: sex, age bracket, status…
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profil {
+    /// JSON key (`sexe`, `tranche_age`…).
+    pub cle: &'static str,
+    /// French heading.
+    pub titre: &'static str,
+    pub valeurs: Vec<Valeur>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Valeur {
+    pub code: String,
+    pub libelle: String,
+    pub personnes: i64,
+}
+
+/// A project's year: people and exits, against its targets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjetResultat {
+    pub projet: String,
+    /// Distinct named people plus anonymous participations.
+    pub personnes: i64,
+    pub nommees: i64,
+    /// Named people with an exit recorded for this project.
+    pub sorties: i64,
+    pub positives: i64,
+    /// Exits by situation, in the order of [`SITUATIONS`].
+    pub situations: Vec<(&'static str, i64)>,
+    /// Positive exits over recorded exits, in tenths of a percent.
+    pub taux_positives: Option<i64>,
+    pub objectif: Option<Objectif>,
+}
+
+impl ProjetResultat {
+    /// Named people still without a recorded exit.
+    pub fn sans_sortie(&self) -> i64 {
+        self.nommees - self.sorties
+    }
 }
 
 impl Stats {
@@ -139,17 +224,186 @@ impl Stats {
                 .collect(),
             par_mois: mois.into_iter().collect(),
             annulees,
+            ..Stats::default()
         }
     }
 
-    /// Until participants are identified, people trained is the sum of headcounts.
+    /// Adds what the named people of the year tell: distinct people, new and returning,
+    /// the publics completed from their profiles, profiles counted per person, and
+    /// each project's outcomes against its targets.
+    pub fn with_people(mut self, attendees: &[Attendee], objectifs: &[Objectif]) -> Stats {
+        self.nommees = attendees.len() as i64;
+        self.deja_venus = attendees.iter().filter(|a| a.deja_venu).count() as i64;
+        self.nouveaux = self.nommees - self.deja_venus;
+        for a in attendees {
+            for (acc, (has, known)) in self.publics.iter_mut().zip(publics_of(&a.profile)) {
+                acc.personnes += i64::from(has);
+                acc.renseigne += i64::from(known);
+            }
+        }
+        self.profils = profils(self.annee, attendees);
+        self.resultats = resultats(&self.par_projet, attendees, objectifs);
+        self
+    }
+
+    /// People trained: distinct named people, plus each anonymous participation
+    /// counted as one person (an anonymous person cannot be recognised from one
+    /// session to the next).
     pub fn personnes_formees(&self) -> i64 {
+        self.nommees + self.total.anonymes()
+    }
+
+    /// Participations: each person at each session.
+    pub fn participations(&self) -> i64 {
         self.total.participants
     }
 
     pub fn public_keys() -> impl Iterator<Item = &'static str> {
         PUBLICS.iter().map(|p| p.0)
     }
+}
+
+/// A named person in the five publics, in the order of [`PUBLICS`]: (counts in it,
+/// known either way).
+fn publics_of(p: &Profile) -> [(bool, bool); 5] {
+    let yes_no = |v: Option<&str>| (v == Some("oui"), matches!(v, Some("oui" | "non")));
+    [
+        (p.sexe == Some("f"), matches!(p.sexe, Some("f" | "h"))),
+        yes_no(p.qpv),
+        yes_no(p.mission_locale),
+        (
+            matches!(
+                p.statut,
+                Some("demandeur-emploi" | "demandeur-emploi-longue-duree")
+            ),
+            p.statut.is_some_and(|s| s != "nc"),
+        ),
+        yes_no(p.rsa),
+    ]
+}
+
+/// The profile breakdowns of the named people, one count per person; an attribute
+/// never asked counts as "non communiqué".
+fn profils(annee: i32, attendees: &[Attendee]) -> Vec<Profil> {
+    let fixed = |cle, titre, list: Choices, get: fn(&Profile) -> Option<&'static str>| Profil {
+        cle,
+        titre,
+        valeurs: list
+            .iter()
+            .map(|(code, libelle)| Valeur {
+                code: code.to_string(),
+                libelle: libelle.to_string(),
+                personnes: attendees
+                    .iter()
+                    .filter(|a| get(&a.profile).unwrap_or("nc") == *code)
+                    .count() as i64,
+            })
+            .collect(),
+    };
+    let mut ages: Vec<(&str, &str)> = TRANCHES_AGE.iter().map(|(c, l, _, _)| (*c, *l)).collect();
+    ages.push(("nc", "non communiqué"));
+    let tranche = Profil {
+        cle: "tranche_age",
+        titre: "Tranche d'âge",
+        valeurs: ages
+            .iter()
+            .map(|(code, libelle)| Valeur {
+                code: code.to_string(),
+                libelle: libelle.to_string(),
+                personnes: attendees
+                    .iter()
+                    .filter(|a| tranche_age(annee, a.profile.annee_naissance) == *code)
+                    .count() as i64,
+            })
+            .collect(),
+    };
+    let counted = |cle, titre, key: &dyn Fn(&Profile) -> (String, String)| {
+        let mut by: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for a in attendees {
+            *by.entry(key(&a.profile)).or_default() += 1;
+        }
+        let mut valeurs: Vec<Valeur> = by
+            .into_iter()
+            .map(|((code, libelle), personnes)| Valeur {
+                code,
+                libelle,
+                personnes,
+            })
+            .collect();
+        // Most people first; the unknown last.
+        valeurs.sort_by_key(|v| (v.code.is_empty(), -v.personnes, fold(&v.libelle)));
+        Profil {
+            cle,
+            titre,
+            valeurs,
+        }
+    };
+    vec![
+        fixed("sexe", "Sexe", SEXES, |p| p.sexe),
+        tranche,
+        fixed("statut", "Statut", STATUTS, |p| p.statut),
+        fixed("diplome", "Niveau de diplôme", DIPLOMES, |p| p.diplome),
+        fixed("qpv", "Habitant d'un QPV", OUI_NON, |p| p.qpv),
+        fixed("rsa", "RSA ou minima sociaux", OUI_NON, |p| p.rsa),
+        fixed(
+            "mission_locale",
+            "Suivi par une mission locale",
+            OUI_NON,
+            |p| p.mission_locale,
+        ),
+        fixed("handicap", "Reconnaissance de handicap", OUI_NON, |p| {
+            p.handicap
+        }),
+        counted("residence", "Commune de résidence", &|p| match p
+            .residence
+            .as_deref()
+            .and_then(territory::commune)
+        {
+            Some(c) => (c.code.to_string(), c.nom.to_string()),
+            None => (String::new(), "non renseignée".to_string()),
+        }),
+        counted("prescripteur", "Prescripteur", &|p| match &p.prescripteur {
+            Some(nom) => (nom.clone(), nom.clone()),
+            None => (String::new(), "sans prescripteur".to_string()),
+        }),
+    ]
+}
+
+/// Each project of the year that has named people or targets: its people and exits.
+fn resultats(
+    par_projet: &[(String, String, Counts)],
+    attendees: &[Attendee],
+    objectifs: &[Objectif],
+) -> Vec<ProjetResultat> {
+    let mut out = Vec::new();
+    for (projet, _, counts) in par_projet {
+        let objectif = objectifs.iter().find(|o| &o.projet == projet).cloned();
+        let exits: Vec<Option<&str>> = attendees
+            .iter()
+            .filter_map(|a| a.projets.iter().find(|(p, _)| p == projet))
+            .map(|(_, situation)| *situation)
+            .collect();
+        if exits.is_empty() && objectif.is_none() {
+            continue;
+        }
+        let recorded: Vec<&str> = exits.iter().flatten().copied().collect();
+        let positives = recorded.iter().filter(|s| is_positive(s)).count() as i64;
+        let sorties = recorded.len() as i64;
+        out.push(ProjetResultat {
+            projet: projet.clone(),
+            personnes: exits.len() as i64 + counts.anonymes(),
+            nommees: exits.len() as i64,
+            sorties,
+            positives,
+            situations: SITUATIONS
+                .iter()
+                .map(|(code, _)| (*code, recorded.iter().filter(|s| *s == code).count() as i64))
+                .collect(),
+            taux_positives: rate(positives, sorties),
+            objectif,
+        });
+    }
+    out
 }
 
 /// Counts by territory code, with the territory's name.
@@ -197,6 +451,7 @@ mod tests {
             counts: Counts {
                 sessions: 1,
                 participants: n,
+                nommes: 0,
                 minutes: min,
                 minutes_stagiaires: n * min,
             },
@@ -244,5 +499,77 @@ mod tests {
         assert_eq!(names(&s.intercommunalites), ["Grand-Orly Seine Bièvre"]);
         assert_eq!(s.intercommunalites[0].counts.sessions, 2);
         assert_eq!(s.publics[0].personnes, 6 + 4 + 5 + 1);
+    }
+
+    fn attendee(
+        sexe: &'static str,
+        naissance: i32,
+        projets: &[(&str, Option<&'static str>)],
+    ) -> Attendee {
+        Attendee {
+            profile: Profile {
+                sexe: Some(sexe),
+                annee_naissance: Some(naissance),
+                qpv: Some("oui"),
+                ..Profile::default()
+            },
+            deja_venu: naissance < 1980,
+            projets: projets.iter().map(|(p, s)| (p.to_string(), *s)).collect(),
+        }
+    }
+
+    #[test]
+    fn named_people_count_once_and_anonymous_participations_each_count() {
+        // 10 participations in NET94, 4 of them by two named people; 3 anonymous in BP-PARIS.
+        let mut net = group("NET94", "emploi", 6, "94076", 10, 60);
+        net.counts.nommes = 4;
+        let bp = group("BP-PARIS", "citoyennete", 2, "75113", 3, 60);
+        let people = [
+            attendee("f", 1990, &[("NET94", Some("emploi-durable"))]),
+            attendee("h", 1970, &[("NET94", Some("abandon")), ("BP-PARIS", None)]),
+        ];
+        let objectifs = [Objectif {
+            projet: "NET94".into(),
+            participants: Some(20),
+            sorties_positives: Some(600),
+        }];
+        let s = Stats::build(2017, &[net, bp], vec![], 0).with_people(&people, &objectifs);
+        assert_eq!(s.participations(), 13);
+        assert_eq!(s.personnes_formees(), 2 + 6 + 3);
+        assert_eq!((s.nouveaux, s.deja_venus), (1, 1));
+        let sexe = &s.profils[0];
+        assert_eq!(sexe.cle, "sexe");
+        let count = |p: &Profil, code: &str| {
+            p.valeurs
+                .iter()
+                .find(|v| v.code == code)
+                .map(|v| v.personnes)
+        };
+        assert_eq!(count(sexe, "f"), Some(1));
+        assert_eq!(count(sexe, "h"), Some(1));
+        assert_eq!(count(sexe, "nc"), Some(0));
+        assert_eq!(count(&s.profils[1], "25-39"), Some(1));
+        assert_eq!(count(&s.profils[1], "40-59"), Some(1));
+        // Publics: the named people added to the anonymous breakdowns of the groups
+        // (group() records 10 / 2 = 5 femmes and 3 / 2 = 1 for the anonymous).
+        assert_eq!(s.publics[0].personnes, 5 + 1 + 1);
+        assert_eq!(
+            s.publics[1].personnes,
+            5 + 1 + 2,
+            "both named live in a QPV"
+        );
+        assert_eq!(s.publics[1].renseigne, 10 + 3 + 2);
+        let names: Vec<&str> = s.resultats.iter().map(|r| r.projet.as_str()).collect();
+        assert_eq!(names, ["BP-PARIS", "NET94"]);
+        let net = &s.resultats[1];
+        assert_eq!(
+            (net.personnes, net.nommees, net.sorties, net.positives),
+            (8, 2, 2, 1)
+        );
+        assert_eq!(net.taux_positives, Some(500));
+        assert_eq!(net.objectif.as_ref().unwrap().sorties_positives, Some(600));
+        let bp = &s.resultats[0];
+        assert_eq!((bp.personnes, bp.sorties, bp.sans_sortie()), (1 + 3, 0, 1));
+        assert_eq!(bp.taux_positives, None);
     }
 }

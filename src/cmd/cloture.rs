@@ -1,0 +1,56 @@
+//! `ici cloture [ANNEE]`: closes a year once the general assembly has approved its
+//! accounts; without a year, lists the closed ones.
+
+use crate::cmd::{Ctx, bilan};
+use crate::db::finances;
+use crate::domain::date::parse_year;
+use crate::domain::money::Money;
+use crate::render::{self, Cell, Format};
+use anyhow::Result;
+use std::io::Write;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Après la clôture, aucune écriture datée de l'année ne peut être ajoutée ni contrepassée : une correction se passe sur l'exercice suivant. La clôture est définitive."
+)]
+pub struct Args {
+    /// Année à clôturer (sans année : la liste des exercices clos)
+    pub annee: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    let Some(annee) = a.annee else {
+        let clos = finances::clotures(ledger.conn())?;
+        if a.format == Format::Json {
+            let items: Vec<serde_json::Value> = clos
+                .iter()
+                .map(|(y, le)| serde_json::json!({"annee": y, "cloture_le": le}))
+                .collect();
+            return render::json(out, &items);
+        }
+        let rows: Vec<Vec<Cell>> = clos
+            .iter()
+            .map(|(y, le)| vec![Cell::text(y.to_string()), Cell::text(le)])
+            .collect();
+        render::rows(out, a.format, &["exercice", "clos le"], &rows)?;
+        if a.format == Format::Table && clos.is_empty() {
+            writeln!(out, "Aucun exercice clos.")?;
+        }
+        return Ok(());
+    };
+    let annee = parse_year(&annee)?;
+    ledger.write(|tx| finances::cloturer(tx, annee))?;
+    let b = bilan::compute(ledger.conn(), annee)?;
+    writeln!(
+        out,
+        "Exercice {annee} clos : produits {}, charges {}, {} {}. Ces chiffres ne changeront plus.",
+        b.total_produits(),
+        b.total_charges(),
+        b.resultat_nom().to_lowercase(),
+        Money(b.resultat().cents().abs())
+    )?;
+    Ok(())
+}

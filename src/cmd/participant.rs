@@ -1,0 +1,851 @@
+//! `ici participant add|list|show|corrige|sortie|oublie`: the people who attend,
+//! under pseudonymous codes, and `ici export fse`, one row per participant of a
+//! project for the European Social Fund.
+
+use crate::cmd::Ctx;
+use crate::cmd::session::describe_place;
+use crate::db::participants::{self, FseRow, ListFilter, ListRow};
+use crate::db::refs;
+use crate::domain::date::{parse_past_date, parse_year, year_bounds};
+use crate::domain::participant::{
+    DIPLOMES, IDENTITE, Identite, OUI_NON, Profile, ProfileDraft, SEXES, SITUATIONS, STATUTS,
+    is_positive, label, parse_choice, statut_fse, tranche_age, tranche_fse, tranche_label,
+};
+use crate::error::{field, with_flag};
+use crate::render::{self, Cell, CsvOut, Format};
+use crate::territory;
+use anyhow::{Context, Result};
+use chrono::Datelike;
+use rusqlite::Connection;
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Commande {
+    /// Enregistre une personne sous un code (P-0042) ; profil et identité facultatifs
+    #[command(
+        after_help = "Exemples :\n  ici participant add --sexe f --naissance 1996 --statut demandeur-emploi --qpv oui --commune Aulnay-sous-Bois --prescripteur \"Mission locale d'Aulnay-sous-Bois\"\n  ici participant add --code P-0042\n\nLe nom et les coordonnées (--nom, --prenom, --telephone, --courriel) sont gardés à part et ne sortent jamais du registre sans --avec-identite."
+    )]
+    Add(Box<AddArgs>),
+    /// Liste les personnes, sans nom ni coordonnées (sauf --avec-identite)
+    List(ListArgs),
+    /// Fiche d'une personne : profil, présences, sorties
+    Show {
+        /// Code de la personne (P-0042)
+        code: String,
+        /// Afficher aussi le nom et les coordonnées
+        #[arg(long)]
+        avec_identite: bool,
+    },
+    /// Corrige le profil ou l'identité d'une personne (une valeur vide efface le champ)
+    Corrige(Box<CorrigeArgs>),
+    /// Note la situation d'une personne à la sortie d'un projet
+    #[command(
+        after_help = "Situations : emploi-durable (CDI ou CDD de 6 mois ou plus), emploi-court, formation-qualifiante, creation-activite, recherche-emploi, inactif, abandon, nc.\nSont des sorties positives : emploi-durable, formation-qualifiante, creation-activite."
+    )]
+    Sortie {
+        /// Code de la personne (P-0042)
+        code: String,
+        /// Date de sortie : 2017-12-20 ou 20/12/2017
+        #[arg(long, allow_hyphen_values = true)]
+        date: String,
+        /// Situation à la sortie (voir plus bas)
+        #[arg(long, allow_hyphen_values = true)]
+        situation: String,
+        /// Projet quitté (facultatif si la personne n'en a suivi qu'un)
+        #[arg(long, allow_hyphen_values = true)]
+        projet: Option<String>,
+    },
+    /// Efface une personne à sa demande : identité, profil et sorties supprimés,
+    /// présences gardées sous un code anonyme
+    Oublie {
+        /// Code de la personne (P-0042)
+        code: String,
+    },
+}
+
+/// The profile and identity options of `participant add` and `participant corrige`.
+#[derive(Debug, clap::Args)]
+pub struct ProfileArgs {
+    /// Sexe : f, h ou nc (non communiqué)
+    #[arg(long, allow_hyphen_values = true)]
+    pub sexe: Option<String>,
+    /// Année de naissance (1996) : seule l'année est gardée, pour la tranche d'âge
+    #[arg(long, value_name = "ANNEE", allow_hyphen_values = true)]
+    pub naissance: Option<String>,
+    /// Statut : en-emploi, demandeur-emploi, demandeur-emploi-longue-duree, inactif,
+    /// scolarise, retraite, nc
+    #[arg(long, allow_hyphen_values = true)]
+    pub statut: Option<String>,
+    /// Habite un quartier prioritaire de la politique de la ville : oui, non, nc
+    #[arg(long, allow_hyphen_values = true)]
+    pub qpv: Option<String>,
+    /// Bénéficiaire du RSA ou d'un autre minimum social : oui, non, nc
+    #[arg(long, allow_hyphen_values = true)]
+    pub rsa: Option<String>,
+    /// Suivi par une mission locale : oui, non, nc
+    #[arg(long, allow_hyphen_values = true)]
+    pub mission_locale: Option<String>,
+    /// Niveau de diplôme (CITE/ISCED) : 0-2, 3-4, 5-8, nc
+    #[arg(long, allow_hyphen_values = true)]
+    pub diplome: Option<String>,
+    /// Reconnaissance de handicap : oui, non, nc
+    #[arg(long, allow_hyphen_values = true)]
+    pub handicap: Option<String>,
+    /// Commune de résidence : nom, code INSEE ou code postal
+    #[arg(long, allow_hyphen_values = true)]
+    pub commune: Option<String>,
+    /// Prescripteur : le partenaire qui a orienté la personne (voir `ici partenaire list`)
+    #[arg(long, allow_hyphen_values = true)]
+    pub prescripteur: Option<String>,
+    /// Nom (gardé à part, jamais exporté sans --avec-identite)
+    #[arg(long, allow_hyphen_values = true)]
+    pub nom: Option<String>,
+    /// Prénom
+    #[arg(long, allow_hyphen_values = true)]
+    pub prenom: Option<String>,
+    /// Téléphone
+    #[arg(long, allow_hyphen_values = true)]
+    pub telephone: Option<String>,
+    /// Courriel
+    #[arg(long, allow_hyphen_values = true)]
+    pub courriel: Option<String>,
+}
+
+impl ProfileArgs {
+    pub fn draft(&self) -> ProfileDraft<'_> {
+        ProfileDraft {
+            sexe: self.sexe.as_deref(),
+            naissance: self.naissance.as_deref(),
+            statut: self.statut.as_deref(),
+            qpv: self.qpv.as_deref(),
+            rsa: self.rsa.as_deref(),
+            mission_locale: self.mission_locale.as_deref(),
+            diplome: self.diplome.as_deref(),
+            handicap: self.handicap.as_deref(),
+            commune: self.commune.as_deref(),
+            prescripteur: self.prescripteur.as_deref(),
+            nom: self.nom.as_deref(),
+            prenom: self.prenom.as_deref(),
+            telephone: self.telephone.as_deref(),
+            courriel: self.courriel.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// Code à donner (P-0042) ; sans lui, le suivant est attribué
+    #[arg(long, allow_hyphen_values = true)]
+    pub code: Option<String>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CorrigeArgs {
+    /// Code de la personne (P-0042)
+    pub code: String,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Seulement les personnes venues cette année (2017), avec leurs présences de l'année
+    #[arg(long)]
+    pub annee: Option<String>,
+    /// Seulement les personnes venues aux sessions de ce projet
+    #[arg(long)]
+    pub projet: Option<String>,
+    /// Ajouter le nom et les coordonnées
+    #[arg(long)]
+    pub avec_identite: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// This year, for years of birth and ages when no year is asked.
+fn this_year() -> i32 {
+    chrono::Local::now().year()
+}
+
+pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
+    match cmd {
+        Commande::Add(a) => {
+            let changes = a.profile.draft().check(this_year()).map_err(with_flag)?;
+            let mut ledger = ctx.open()?;
+            let code = ledger
+                .write(|tx| participants::add(tx, a.code.as_deref(), &changes))
+                .map_err(with_flag)?;
+            writeln!(
+                out,
+                "Participant {code} enregistré : notez ce code sur la feuille de présence."
+            )?;
+            let p = participants::find(ledger.conn(), &code)?;
+            print_profile(out, &code, &p.profile)
+        }
+        Commande::Corrige(a) => {
+            let changes = a.profile.draft().check(this_year()).map_err(with_flag)?;
+            if changes.is_empty() {
+                crate::bail_user!(
+                    "rien à corriger : indiquez au moins une option (--sexe, --naissance, --statut, --qpv, --rsa, --mission-locale, --diplome, --handicap, --commune, --prescripteur, --nom, --prenom, --telephone, --courriel)"
+                );
+            }
+            let mut ledger = ctx.open()?;
+            let p = ledger
+                .write(|tx| participants::corrige(tx, &a.code, &changes))
+                .map_err(with_flag)?;
+            writeln!(out, "Participant {} corrigé.", p.code)?;
+            print_profile(out, &p.code, &p.profile)
+        }
+        Commande::List(a) => list(ctx, a, out),
+        Commande::Show {
+            code,
+            avec_identite,
+        } => show(ctx, &code, avec_identite, out),
+        Commande::Sortie {
+            code,
+            date,
+            situation,
+            projet,
+        } => {
+            let date = field("date", parse_past_date(&date)).map_err(with_flag)?;
+            let situation =
+                field("situation", parse_choice(SITUATIONS, &situation)).map_err(with_flag)?;
+            let mut ledger = ctx.open()?;
+            let o = ledger
+                .write(|tx| participants::set_sortie(tx, &code, projet.as_deref(), date, situation))
+                .map_err(with_flag)?;
+            writeln!(
+                out,
+                "Sortie de {} ({}) le {} : {}{}.",
+                o.code,
+                o.sortie.projet,
+                o.sortie.date,
+                label(SITUATIONS, Some(situation)),
+                if is_positive(situation) {
+                    " — sortie positive"
+                } else {
+                    ""
+                }
+            )?;
+            if let Some(prev) = o.previous {
+                writeln!(
+                    out,
+                    "Elle remplace la sortie notée le {} : {}.",
+                    prev.date,
+                    label(SITUATIONS, Some(prev.situation))
+                )?;
+            }
+            Ok(())
+        }
+        Commande::Oublie { code } => {
+            let mut ledger = ctx.open()?;
+            let (old, presences) = ledger.write(|tx| {
+                let p = participants::find(tx, &code)?;
+                let presences = participants::attendance(tx, p.id)?.len();
+                Ok((participants::erase(tx, &code)?, presences))
+            })?;
+            let clean = participants::checkpoint(ledger.conn())?;
+            writeln!(
+                out,
+                "{old} effacé à sa demande : nom, coordonnées, profil et sorties sont supprimés du registre. Ses {presences} présence(s) restent comptées sous un code anonyme, sans lien avec {old} ; l'effacement est noté avec sa seule date."
+            )?;
+            if !clean {
+                eprintln!(
+                    "Attention : un autre programme lit le registre ; les données effacées seront retirées du journal du registre (fichier -wal) quand il l'aura fermé."
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The profile, one attribute per row; `year` gives the age bracket. With `all`
+/// false, only the attributes recorded.
+fn profile_rows(p: &Profile, year: i32, all: bool) -> Vec<Vec<Cell>> {
+    let rows: [(&str, bool, String); 10] = [
+        ("sexe", p.sexe.is_some(), label(SEXES, p.sexe).into()),
+        (
+            "naissance",
+            p.annee_naissance.is_some(),
+            match p.annee_naissance {
+                Some(y) => format!(
+                    "{y} ({} en {year})",
+                    tranche_label(tranche_age(year, Some(y)))
+                ),
+                None => "non renseignée".into(),
+            },
+        ),
+        (
+            "statut",
+            p.statut.is_some(),
+            label(STATUTS, p.statut).into(),
+        ),
+        ("QPV", p.qpv.is_some(), label(OUI_NON, p.qpv).into()),
+        (
+            "RSA ou minima sociaux",
+            p.rsa.is_some(),
+            label(OUI_NON, p.rsa).into(),
+        ),
+        (
+            "mission locale",
+            p.mission_locale.is_some(),
+            label(OUI_NON, p.mission_locale).into(),
+        ),
+        (
+            "diplôme",
+            p.diplome.is_some(),
+            label(DIPLOMES, p.diplome).into(),
+        ),
+        (
+            "handicap",
+            p.handicap.is_some(),
+            label(OUI_NON, p.handicap).into(),
+        ),
+        ("commune de résidence", p.residence.is_some(), residence(p)),
+        (
+            "prescripteur",
+            p.prescripteur.is_some(),
+            p.prescripteur.clone().unwrap_or_else(|| "aucun".into()),
+        ),
+    ];
+    rows.into_iter()
+        .filter(|(_, set, _)| all || *set)
+        .map(|(k, _, v)| vec![Cell::text(k), Cell::text(v)])
+        .collect()
+}
+
+/// After `add` or `corrige`: what the profile now holds.
+fn print_profile(out: &mut dyn Write, code: &str, p: &Profile) -> Result<()> {
+    let rows = profile_rows(p, this_year(), false);
+    if rows.is_empty() {
+        writeln!(
+            out,
+            "Aucun profil renseigné (il se complète avec `ici participant corrige {code} …`)."
+        )?;
+    } else {
+        writeln!(out, "{}", render::table(&[], &rows))?;
+    }
+    Ok(())
+}
+
+fn residence(p: &Profile) -> String {
+    match p.residence.as_deref() {
+        Some(code) => match territory::commune(code) {
+            Some(c) => describe_place(&crate::domain::session::Place::Commune(c)),
+            None => code.to_string(),
+        },
+        None => "non renseignée".into(),
+    }
+}
+
+fn residence_name(p: &Profile) -> Option<String> {
+    p.residence
+        .as_deref()
+        .map(|code| territory::commune(code).map_or(code.to_string(), |c| c.nom.to_string()))
+}
+
+#[derive(serde::Serialize)]
+struct ListJson<'a> {
+    code: &'a str,
+    sexe: Option<&'a str>,
+    annee_naissance: Option<i32>,
+    tranche_age: &'a str,
+    statut: Option<&'a str>,
+    qpv: Option<&'a str>,
+    rsa: Option<&'a str>,
+    mission_locale: Option<&'a str>,
+    diplome: Option<&'a str>,
+    handicap: Option<&'a str>,
+    code_insee_residence: Option<&'a str>,
+    prescripteur: Option<&'a str>,
+    sessions: i64,
+    heures: serde_json::Value,
+    premiere_presence: Option<&'a str>,
+    derniere_presence: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identite: Option<IdentiteJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct IdentiteJson<'a> {
+    nom: Option<&'a str>,
+    prenom: Option<&'a str>,
+    telephone: Option<&'a str>,
+    courriel: Option<&'a str>,
+}
+
+impl<'a> From<&'a Identite> for IdentiteJson<'a> {
+    fn from(i: &'a Identite) -> Self {
+        IdentiteJson {
+            nom: i.nom.as_deref(),
+            prenom: i.prenom.as_deref(),
+            telephone: i.telephone.as_deref(),
+            courriel: i.courriel.as_deref(),
+        }
+    }
+}
+
+fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
+    let ledger = ctx.open()?;
+    let conn = ledger.conn();
+    let annee = a.annee.as_deref().map(parse_year).transpose()?;
+    let filter = ListFilter {
+        period: annee.map(year_bounds),
+        projet_id: a
+            .projet
+            .as_deref()
+            .map(|p| refs::projet_id(conn, p))
+            .transpose()?,
+        avec_identite: a.avec_identite,
+    };
+    let rows = participants::list(conn, &filter)?;
+    let year = annee.unwrap_or_else(this_year);
+    if a.format == Format::Json {
+        let items: Vec<ListJson> = rows
+            .iter()
+            .map(|r| ListJson {
+                code: &r.code,
+                sexe: r.profile.sexe,
+                annee_naissance: r.profile.annee_naissance,
+                tranche_age: tranche_age(year, r.profile.annee_naissance),
+                statut: r.profile.statut,
+                qpv: r.profile.qpv,
+                rsa: r.profile.rsa,
+                mission_locale: r.profile.mission_locale,
+                diplome: r.profile.diplome,
+                handicap: r.profile.handicap,
+                code_insee_residence: r.profile.residence.as_deref(),
+                prescripteur: r.profile.prescripteur.as_deref(),
+                sessions: r.sessions,
+                heures: render::hours_json(r.minutes),
+                premiere_presence: r.premiere.as_deref(),
+                derniere_presence: r.derniere.as_deref(),
+                identite: r.identite.as_ref().map(IdentiteJson::from),
+            })
+            .collect();
+        return render::json(out, &items);
+    }
+    let table = a.format == Format::Table;
+    let choice = |list, v: Option<&'static str>| -> Cell {
+        if table {
+            Cell::text(label(list, v))
+        } else {
+            Cell::opt(v)
+        }
+    };
+    let cells: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r: &ListRow| {
+            let p = &r.profile;
+            let mut row = vec![Cell::text(&r.code)];
+            if let Some(i) = &r.identite {
+                row.extend(i.values().iter().map(|v| Cell::opt(v.as_deref())));
+            }
+            row.extend([
+                choice(SEXES, p.sexe),
+                if table {
+                    Cell::text(tranche_label(tranche_age(year, p.annee_naissance)))
+                } else {
+                    Cell::text(tranche_age(year, p.annee_naissance))
+                },
+                choice(STATUTS, p.statut),
+                choice(OUI_NON, p.qpv),
+                Cell::opt(residence_name(p)),
+                Cell::opt(p.prescripteur.as_deref()),
+                Cell::Int(r.sessions),
+                Cell::Hours(r.minutes),
+                Cell::opt(r.premiere.as_deref()),
+                Cell::opt(r.derniere.as_deref()),
+            ]);
+            row
+        })
+        .collect();
+    let mut headers = vec!["code"];
+    if a.avec_identite {
+        headers.extend(IDENTITE.iter().map(|(k, l)| if table { *l } else { *k }));
+    }
+    headers.extend([
+        "sexe",
+        if table { "âge" } else { "tranche_age" },
+        "statut",
+        "qpv",
+        if table {
+            "commune"
+        } else {
+            "commune_residence"
+        },
+        "prescripteur",
+        "sessions",
+        "heures",
+        if table {
+            "première"
+        } else {
+            "premiere_presence"
+        },
+        if table {
+            "dernière"
+        } else {
+            "derniere_presence"
+        },
+    ]);
+    render::rows(out, a.format, &headers, &cells)?;
+    if table {
+        let erased = participants::effacements(conn)?;
+        writeln!(out, "{} personne(s).", rows.len())?;
+        if !erased.is_empty() {
+            writeln!(
+                out,
+                "{} personne(s) effacée(s) à leur demande (codes X-…), le {}.",
+                erased.len(),
+                erased.join(", le ")
+            )?;
+        }
+        if annee.is_some() {
+            writeln!(out, "Âge atteint en {year}, d'après l'année de naissance.")?;
+        }
+    }
+    Ok(())
+}
+
+fn show(ctx: &Ctx, code: &str, avec_identite: bool, out: &mut dyn Write) -> Result<()> {
+    let ledger = ctx.open()?;
+    let conn = ledger.conn();
+    let p = participants::find(conn, code)?;
+    let year = this_year();
+    writeln!(out, "Participant {}", p.code)?;
+    if p.erased() {
+        writeln!(
+            out,
+            "Effacé à sa demande : il ne reste que ses présences, sous ce code anonyme."
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{}",
+            render::table(&[], &profile_rows(&p.profile, year, true))
+        )?;
+        let identite = participants::identite(conn, p.id)?;
+        if avec_identite {
+            let rows: Vec<Vec<Cell>> = IDENTITE
+                .iter()
+                .zip(identite.values())
+                .map(|((_, l), v)| vec![Cell::text(*l), Cell::opt(v.as_deref())])
+                .collect();
+            writeln!(out, "Identité\n{}", render::table(&[], &rows))?;
+        } else if identite.is_empty() {
+            writeln!(out, "Identité : aucune enregistrée.")?;
+        } else {
+            writeln!(
+                out,
+                "Identité : enregistrée, affichée seulement avec --avec-identite."
+            )?;
+        }
+    }
+    let attendance = participants::attendance(conn, p.id)?;
+    let rows: Vec<Vec<Cell>> = attendance
+        .iter()
+        .map(|a| {
+            vec![
+                Cell::Int(a.numero),
+                Cell::text(&a.date),
+                Cell::text(&a.projet),
+                Cell::text(a.place.to_string()),
+                Cell::text(a.duree.to_string()),
+                Cell::Hours(a.minutes_present().into()),
+                Cell::text(if a.annulee { "annulée" } else { "" }),
+            ]
+        })
+        .collect();
+    let counted: Vec<_> = attendance.iter().filter(|a| !a.annulee).collect();
+    writeln!(
+        out,
+        "Présences : {} session(s), {} h\n{}",
+        counted.len(),
+        crate::domain::duration::hours_fr(
+            counted.iter().map(|a| i64::from(a.minutes_present())).sum()
+        ),
+        render::table(
+            &[
+                "n°",
+                "date",
+                "projet",
+                "lieu",
+                "durée",
+                "heures présentes",
+                "état"
+            ],
+            &rows
+        )
+    )?;
+    let sorties = participants::sorties(conn, p.id)?;
+    if !sorties.is_empty() {
+        let rows: Vec<Vec<Cell>> = sorties
+            .iter()
+            .map(|s| {
+                vec![
+                    Cell::text(&s.projet),
+                    Cell::text(&s.date),
+                    Cell::text(label(SITUATIONS, Some(s.situation))),
+                    Cell::text(if is_positive(s.situation) {
+                        "oui"
+                    } else {
+                        "non"
+                    }),
+                ]
+            })
+            .collect();
+        writeln!(
+            out,
+            "Sorties\n{}",
+            render::table(&["projet", "date", "situation", "positive"], &rows)
+        )?;
+    }
+    Ok(())
+}
+
+/// Columns of `ici import participants`: (column, required).
+pub const PARTICIPANT_COLUMNS: &[(&str, bool)] = &[
+    ("code", false),
+    ("sexe", false),
+    ("naissance", false),
+    ("statut", false),
+    ("qpv", false),
+    ("rsa", false),
+    ("mission_locale", false),
+    ("diplome", false),
+    ("handicap", false),
+    ("commune", false),
+    ("prescripteur", false),
+    ("nom", false),
+    ("prenom", false),
+    ("telephone", false),
+    ("courriel", false),
+];
+
+/// Columns of `ici import presences`: the session by number, or by date and project.
+pub const PRESENCE_COLUMNS: &[(&str, bool)] = &[
+    ("session", false),
+    ("date", false),
+    ("projet", false),
+    ("code", true),
+    ("duree", false),
+];
+
+/// One row of `ici import participants`: a person, with the code given or the next.
+pub fn import_participant<'a>(
+    conn: &Connection,
+    get: &dyn Fn(&str) -> Option<&'a str>,
+) -> Result<()> {
+    // An empty cell is a value not given.
+    let cell = |c: &str| get(c).filter(|s| !s.trim().is_empty());
+    let changes = ProfileDraft {
+        sexe: cell("sexe"),
+        naissance: cell("naissance"),
+        statut: cell("statut"),
+        qpv: cell("qpv"),
+        rsa: cell("rsa"),
+        mission_locale: cell("mission_locale"),
+        diplome: cell("diplome"),
+        handicap: cell("handicap"),
+        commune: cell("commune"),
+        prescripteur: cell("prescripteur"),
+        nom: cell("nom"),
+        prenom: cell("prenom"),
+        telephone: cell("telephone"),
+        courriel: cell("courriel"),
+    }
+    .check(this_year())?;
+    participants::add(conn, cell("code"), &changes)?;
+    Ok(())
+}
+
+/// One row of `ici import presences`: a named person at an existing session, in the
+/// place of one of its anonymous participants.
+pub fn import_presence<'a>(
+    conn: &Connection,
+    get: &dyn Fn(&str) -> Option<&'a str>,
+    summary: &mut crate::cmd::import::Summary,
+) -> Result<()> {
+    let cell = |c: &str| get(c).map(str::trim).filter(|s| !s.is_empty());
+    let numero = match cell("session") {
+        Some(n) => match n.parse::<i64>() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                return field(
+                    "session",
+                    Err(crate::error::user(format!(
+                        "« {n} » : attendu le numéro d'une session (voir `ici session list`)"
+                    ))),
+                );
+            }
+        },
+        None => match (cell("date"), cell("projet")) {
+            (Some(date), Some(projet)) => {
+                let date = field("date", crate::domain::date::parse_date(date))?;
+                participants::session_at(conn, date, projet)?
+            }
+            _ => {
+                return field(
+                    "session",
+                    Err(crate::error::user(
+                        "session manquante : indiquez son numéro (colonne session), ou sa date et son projet (colonnes date et projet)",
+                    )),
+                );
+            }
+        },
+    };
+    let code = get("code").unwrap_or("");
+    let minutes = cell("duree")
+        .map(|d| field("duree", crate::domain::duration::Minutes::parse(d)))
+        .transpose()?;
+    participants::add_presence(conn, numero, code, minutes)?;
+    summary.sessions.insert(numero);
+    summary
+        .personnes
+        .insert(crate::domain::participant::normalise_code(code)?);
+    Ok(())
+}
+
+/// Columns of `ici import sorties`.
+pub const SORTIE_COLUMNS: &[(&str, bool)] = &[
+    ("code", true),
+    ("projet", false),
+    ("date", true),
+    ("situation", true),
+];
+
+/// One row of `ici import sorties`: where a person went after a project.
+pub fn import_sortie<'a>(conn: &Connection, get: &dyn Fn(&str) -> Option<&'a str>) -> Result<()> {
+    let date = field("date", parse_past_date(get("date").unwrap_or("")))?;
+    let situation = field(
+        "situation",
+        parse_choice(SITUATIONS, get("situation").unwrap_or("")),
+    )?;
+    participants::set_sortie(
+        conn,
+        get("code").unwrap_or(""),
+        get("projet"),
+        date,
+        situation,
+    )
+    .map_err(|e| match crate::error::field_of(&e) {
+        Some(_) => e,
+        None => crate::error::in_field("code", e),
+    })?;
+    Ok(())
+}
+
+/// The columns of `ici export fse`; the identity columns follow `code` when asked.
+const FSE_HEADERS: [&str; 16] = [
+    "code",
+    "sexe",
+    "tranche_age",
+    "statut_emploi",
+    "niveau_diplome",
+    "qpv",
+    "rsa_minima_sociaux",
+    "handicap",
+    "date_entree",
+    "derniere_presence",
+    "jours_presence",
+    "heures_suivies",
+    "date_sortie",
+    "situation_sortie",
+    "participant_fse",
+    "motif",
+];
+
+/// Why a person does not count as an FSE participant, if they do not.
+pub fn motif_non_fse(r: &FseRow) -> Option<&'static str> {
+    if crate::domain::participant::is_erased_code(&r.code) {
+        Some("données effacées à la demande de la personne")
+    } else if r.jours <= 1 {
+        Some("une journée de participation ou moins")
+    } else {
+        None
+    }
+}
+
+/// `ici export fse --projet NOM [--annee 2017] [--avec-identite]`: one row per named
+/// participant of the project's sessions in the period; those who do not count as
+/// FSE participants are marked, not left out.
+pub fn export_fse(
+    conn: &Connection,
+    projet: Option<&str>,
+    annee: Option<&str>,
+    avec_identite: bool,
+    excel: bool,
+    output: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let Some(projet) = projet else {
+        crate::bail_user!(
+            "export fse : indiquez le projet avec --projet NOM (par exemple --projet MEDNUM94)"
+        );
+    };
+    let projet_id = refs::projet_id(conn, projet)?;
+    let (start, end) = match annee.map(parse_year).transpose()? {
+        Some(y) => year_bounds(y),
+        None => ("0000-00-00".into(), "9999-99-99".into()),
+    };
+    let rows = participants::fse_rows(conn, projet_id, (&start, &end), avec_identite)?;
+    let mut file;
+    let sink: &mut dyn Write = match output {
+        Some(path) => {
+            file = std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("création de {}", path.display()))?,
+            );
+            &mut file
+        }
+        None => out,
+    };
+    let mut headers: Vec<&str> = vec![FSE_HEADERS[0]];
+    if avec_identite {
+        headers.extend(IDENTITE.iter().map(|(k, _)| *k));
+    }
+    headers.extend(&FSE_HEADERS[1..]);
+    let mut csv = CsvOut::new(&mut *sink, excel, &headers)?;
+    let mut non_fse = 0;
+    for r in &rows {
+        let p = &r.profile;
+        let entree_year: i32 = r.entree[..4].parse().unwrap_or(0);
+        let motif = motif_non_fse(r);
+        non_fse += usize::from(motif.is_some());
+        let mut cells = vec![Cell::text(&r.code)];
+        if let Some(i) = &r.identite {
+            cells.extend(i.values().iter().map(|v| Cell::opt(v.as_deref())));
+        }
+        cells.extend([
+            Cell::text(p.sexe.unwrap_or("nc")),
+            Cell::text(tranche_fse(entree_year, p.annee_naissance)),
+            Cell::text(statut_fse(p.statut)),
+            Cell::text(p.diplome.unwrap_or("nc")),
+            Cell::text(p.qpv.unwrap_or("nc")),
+            Cell::text(p.rsa.unwrap_or("nc")),
+            Cell::text(p.handicap.unwrap_or("nc")),
+            Cell::text(&r.entree),
+            Cell::text(&r.derniere),
+            Cell::Int(r.jours),
+            Cell::Hours(r.minutes),
+            Cell::opt(r.sortie.as_ref().map(|(d, _)| d.as_str())),
+            Cell::opt(r.sortie.as_ref().map(|(_, s)| *s)),
+            Cell::text(if motif.is_some() { "non" } else { "oui" }),
+            Cell::opt(motif),
+        ]);
+        csv.row(&cells)?;
+    }
+    csv.finish()?;
+    sink.flush()?;
+    if let Some(path) = output {
+        eprintln!(
+            "{} ligne(s) exportée(s) vers {}, dont {non_fse} ne compte(nt) pas comme participant(s) FSE (colonne motif).",
+            rows.len(),
+            path.display()
+        );
+    }
+    Ok(())
+}
