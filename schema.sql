@@ -245,3 +245,13 @@ CREATE TABLE effacement (
     id         INTEGER PRIMARY KEY,
     efface_le  TEXT NOT NULL CHECK (efface_le GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]')
 );
+
+-- Imports (0005): files already imported, by fingerprint.
+CREATE TABLE import_fichier (
+    empreinte  TEXT NOT NULL,
+    quoi       TEXT NOT NULL,
+    nom        TEXT NOT NULL,
+    lignes     INTEGER NOT NULL,
+    importe_le TEXT NOT NULL,
+    PRIMARY KEY (quoi, empreinte)
+);

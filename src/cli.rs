@@ -23,7 +23,8 @@ pub fn command() -> Command {
 }
 
 fn localize(cmd: Command) -> Command {
-    cmd.help_template(TEMPLATE)
+    cmd.mut_args(french_values)
+        .help_template(TEMPLATE)
         .subcommand_help_heading("Commandes")
         .subcommand_value_name("COMMANDE")
         .disable_help_flag(true)
@@ -35,6 +36,48 @@ fn localize(cmd: Command) -> Command {
                 .help("Affiche cette aide"),
         )
         .mut_subcommands(localize)
+}
+
+/// clap writes « Possible values » and « [default: …] » in English: the values and
+/// the default go into the argument's own help, in French.
+fn french_values(a: Arg) -> Arg {
+    if !a.get_action().takes_values() {
+        return a;
+    }
+    let values: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    let default: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    let mut extra = Vec::new();
+    if !values.is_empty() {
+        extra.push(format!("valeurs : {}", values.join(", ")));
+    }
+    if !default.is_empty() {
+        extra.push(format!("par défaut : {}", default.join(", ")));
+    }
+    if extra.is_empty() {
+        return a;
+    }
+    let help = match a.get_help() {
+        Some(h) => h.to_string(),
+        None if a.get_id() == "format" => "Présentation du résultat".to_string(),
+        None => String::new(),
+    };
+    let help = if help.is_empty() {
+        extra.join(" ; ")
+    } else {
+        format!("{help} ({})", extra.join(" ; "))
+    };
+    a.help(help)
+        .hide_possible_values(true)
+        .hide_default_value(true)
 }
 
 /// Parses the arguments; on help, version or a usage error, prints and returns the
@@ -113,6 +156,9 @@ fn french(err: &clap::Error) -> String {
             format!("argument obligatoire manquant : {arg}")
         }
         ErrorKind::MissingSubcommand => "commande manquante".to_string(),
+        ErrorKind::ArgumentConflict if arg == get(ContextKind::PriorArg) => {
+            format!("{arg} est donné deux fois : gardez-en un seul")
+        }
         ErrorKind::ArgumentConflict => format!(
             "{arg} ne peut pas être utilisé avec {}",
             get(ContextKind::PriorArg)

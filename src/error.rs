@@ -87,10 +87,25 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
     }
 }
 
+/// An I/O error in French: what happened and what to do.
+pub fn io_fr(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "fichier ou dossier introuvable ; vérifiez le chemin".into(),
+        ErrorKind::PermissionDenied => "accès refusé ; vérifiez les droits du fichier".into(),
+        ErrorKind::AlreadyExists => "le fichier existe déjà".into(),
+        ErrorKind::IsADirectory => "c'est un dossier, pas un fichier".into(),
+        ErrorKind::StorageFull => "disque plein".into(),
+        _ => format!("erreur du système ({e})"),
+    }
+}
+
 /// True when the failure is only the reader closing the pipe (`ici … | head`).
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let broken = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<std::io::Error>().is_some_and(broken)
+            || e.downcast_ref::<csv::Error>()
+                .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if broken(io)))
     })
 }

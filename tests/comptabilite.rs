@@ -1281,18 +1281,11 @@ fn a_closed_year_takes_no_more_entries() {
     assert!(err.contains("2017") && err.contains("clos"), "{err}");
     let err = sb.refused(&ecriture("2017-06-01", "Oubli", &["606=1"], &["512=1"]));
     assert!(err.contains("2017") && err.contains("clos"), "{err}");
+    // Reversed on its own date, a 2017 entry would land in the closed year: refused,
+    // with the command that passes the correction into 2018.
     let err = sb.refused(&["ecriture", "annule", "2", "--motif", "Erreur"]);
     assert!(err.contains("2017") && err.contains("clos"), "{err}");
-    let err = sb.refused(&[
-        "ecriture",
-        "annule",
-        "2",
-        "--motif",
-        "Erreur",
-        "--date",
-        "2018-01-15",
-    ]);
-    assert!(err.contains("clos"), "{err}");
+    assert!(err.contains("--date 2018-01-01"), "{err}");
     // A FEC with a new 2018 entry and a new 2017 entry: all or nothing.
     let file = sb.write(
         "suite.txt",
@@ -1339,6 +1332,16 @@ fn a_closed_year_takes_no_more_entries() {
         "2017-12-31",
     ]);
     assert!(err.contains("clos"), "{err}");
+    // The correction goes into 2018: reversing entry 2 there leaves 2017 as closed.
+    sb.ok(&[
+        "ecriture",
+        "annule",
+        "2",
+        "--motif",
+        "Erreur",
+        "--date",
+        "2018-01-15",
+    ]);
 
     assert_eq!(sb.json(&["bilan", "2017", "--detail"]), bilan);
     assert_eq!(sb.actif_passif(2017), ap);

@@ -500,7 +500,16 @@ fn print_actif_passif(out: &mut dyn Write, ap: &ActifPassif, format: Format) -> 
                 format,
                 &["côté", "compte", "libellé", "montant"],
                 &rows,
-            )
+            )?;
+            // Cash or a bank account with a credit balance is an overdraft at best, and
+            // usually a payment recorded without the money that came in.
+            for l in ap.passif.iter().filter(|l| l.compte.starts_with('5')) {
+                eprintln!(
+                    "Attention : le compte {} ({}) est créditeur de {} au 31/12/{} ; pour une caisse, des dépenses ont sans doute été saisies sans l'entrée d'argent correspondante.",
+                    l.compte, l.libelle, l.montant, ap.annee
+                );
+            }
+            Ok(())
         }
     }
 }

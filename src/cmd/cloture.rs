@@ -33,7 +33,12 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         }
         let rows: Vec<Vec<Cell>> = clos
             .iter()
-            .map(|(y, le)| vec![Cell::text(y.to_string()), Cell::text(le)])
+            .map(|(y, le)| {
+                vec![
+                    Cell::text(y.to_string()),
+                    Cell::text(crate::db::finances::day(le)),
+                ]
+            })
             .collect();
         render::rows(out, a.format, &["exercice", "clos le"], &rows)?;
         if a.format == Format::Table && clos.is_empty() {

@@ -9,7 +9,7 @@ use crate::db::sessions;
 use crate::domain::chart::{self, Plan};
 use crate::domain::session::Place;
 use crate::render::{Cell, CsvOut};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -134,10 +134,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let mut file;
     let sink: &mut dyn Write = match &a.output {
         Some(path) => {
-            file = std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("création de {}", path.display()))?,
-            );
+            file = crate::render::export_file(path)?;
             &mut file
         }
         None => out,

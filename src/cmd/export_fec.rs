@@ -40,9 +40,24 @@ pub fn run(
         Some(p) => p.to_path_buf(),
         None => PathBuf::from(&name),
     };
+    // The accountant's own file has the same official name: never overwrite it.
+    if path.exists() {
+        bail_user!(
+            "{} existe déjà (peut-être le FEC du cabinet, qui porte le même nom) : rien n'a été écrit. Choisissez un autre dossier ou nom avec -o.",
+            path.display()
+        );
+    }
     let mut buf = Vec::new();
     fec::write(&entries, &mut buf)?;
-    std::fs::write(&path, &buf).with_context(|| format!("écriture de {}", path.display()))?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| {
+            crate::error::user(format!("{} : {}", path.display(), crate::error::io_fr(&e)))
+        })?;
+    file.write_all(&buf)
+        .with_context(|| format!("écriture de {}", path.display()))?;
     let lines: usize = entries.iter().map(|e| e.lines.len()).sum();
     writeln!(
         out,

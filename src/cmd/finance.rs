@@ -220,7 +220,14 @@ fn list(ctx: &Ctx, op: Operation, a: ListArgs, out: &mut dyn Write) -> Result<()
     ];
     render::rows(out, a.format, &headers, &rows)?;
     if a.format == Format::Table {
-        writeln!(out, "{} écriture(s), total {total}.", rows.len())?;
+        let mut numeros: Vec<i64> = kept.iter().map(|(l, _)| l.numero).collect();
+        numeros.dedup();
+        writeln!(
+            out,
+            "{} ligne(s) de {} écriture(s), total {total}.",
+            rows.len(),
+            numeros.len()
+        )?;
     }
     Ok(())
 }

@@ -36,6 +36,9 @@ pub struct Args {
     pub quoi: Kind,
     /// Le fichier CSV
     pub fichier: PathBuf,
+    /// Importer même un fichier déjà importé (ses lignes compteront deux fois)
+    #[arg(long)]
+    pub encore: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -118,8 +121,9 @@ pub struct Summary {
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let bytes = std::fs::read(&a.fichier).map_err(|e| {
         user(format!(
-            "lecture de {} impossible : {e}",
-            a.fichier.display()
+            "lecture de {} impossible : {}",
+            a.fichier.display(),
+            crate::error::io_fr(&e)
         ))
     })?;
     let name = a.fichier.display().to_string();
@@ -127,8 +131,59 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     if a.quoi == Kind::Fec {
         return super::import_fec::run(&mut ledger, &name, &bytes, out);
     }
-    let summary = ledger.write(|tx| import_bytes(tx, a.quoi, &name, &bytes))?;
-    report(out, a.quoi, &name, &summary)
+    let empreinte = fingerprint(&bytes);
+    let quoi = format!("{:?}", a.quoi).to_lowercase();
+    let summary = ledger.write(|tx| {
+        if !a.encore
+            && let Some((nom, le, lignes)) = already_imported(tx, &quoi, &empreinte)?
+        {
+            return Ok(Err((nom, le, lignes)));
+        }
+        let summary = import_bytes(tx, a.quoi, &name, &bytes)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO import_fichier (empreinte, quoi, nom, lignes, importe_le)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![empreinte, quoi, name, summary.rows as i64, crate::db::now()],
+        )?;
+        Ok(Ok(summary))
+    })?;
+    match summary {
+        Ok(summary) => report(out, a.quoi, &name, &summary),
+        Err((nom, le, lignes)) => {
+            writeln!(
+                out,
+                "Rien n'a été importé : ce fichier a déjà été importé le {} ({nom}, {lignes} ligne(s)). L'importer encore compterait ses lignes deux fois ; si c'est voulu, ajoutez --encore.",
+                le.replace('T', " à ")
+            )?;
+            Ok(())
+        }
+    }
+}
+
+/// FNV-1a over the file's bytes: a stable fingerprint (the standard hasher may change
+/// between Rust versions, and a cryptographic one would be a dependency for nothing).
+fn fingerprint(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}-{}", bytes.len())
+}
+
+/// When and under which name this content was imported, if it was.
+fn already_imported(
+    conn: &Connection,
+    quoi: &str,
+    empreinte: &str,
+) -> Result<Option<(String, String, i64)>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT nom, importe_le, lignes FROM import_fichier WHERE quoi = ?1 AND empreinte = ?2",
+            [quoi, empreinte],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?)
 }
 
 pub fn report(out: &mut dyn Write, kind: Kind, name: &str, s: &Summary) -> Result<()> {

@@ -138,11 +138,35 @@ pub fn import_entries(
             progress(i);
         }
         let date = e.date.format("%Y-%m-%d").to_string();
-        if finances::source_exists(conn, &e.journal, &e.numero, &date)? {
+        // Checked before anything else, so that a file is refused for a bad account
+        // even when its entries are already in the ledger.
+        let entry = to_entry(name, e)?;
+        if let Some(existing) = finances::source_lines(conn, &e.journal, &e.numero, &date)? {
+            let mut new: Vec<(String, i64, i64)> = entry
+                .lignes
+                .iter()
+                .map(|l| {
+                    (
+                        l.compte.as_str().to_string(),
+                        l.debit.cents(),
+                        l.credit.cents(),
+                    )
+                })
+                .collect();
+            new.sort();
+            if new != existing.1 {
+                return Err(user(format!(
+                    "{name}, écriture {}/{} du {} : elle est déjà dans le registre (écriture n° {}) avec d'autres comptes ou montants. Le cabinet l'a modifiée depuis le premier import : contrepassez l'ancienne (`ici ecriture annule {} --motif …`), puis passez la correction par une nouvelle écriture.\nRien n'a été importé.",
+                    e.journal,
+                    e.numero,
+                    e.date.format("%d/%m/%Y"),
+                    existing.0,
+                    existing.0
+                )));
+            }
             summary.skipped += 1;
             continue;
         }
-        let entry = to_entry(name, e)?;
         let mut tiers_id = None;
         for aux in e.lines.iter().filter_map(|l| l.aux_lib.as_deref()) {
             let id = match tiers_cache.get(aux) {

@@ -14,7 +14,7 @@ use crate::domain::participant::{
 use crate::error::{field, with_flag};
 use crate::render::{self, Cell, CsvOut, Format};
 use crate::territory;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::Datelike;
 use rusqlite::Connection;
 use std::io::Write;
@@ -795,10 +795,7 @@ pub fn export_fse(
     let mut file;
     let sink: &mut dyn Write = match output {
         Some(path) => {
-            file = std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("création de {}", path.display()))?,
-            );
+            file = crate::render::export_file(path)?;
             &mut file
         }
         None => out,

@@ -36,15 +36,21 @@ pub enum Commande {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    group(
+        clap::ArgGroup::new("correction")
+            .required(true)
+            .multiple(true)
+            .args(["commune", "lieu", "femmes", "qpv", "jeunes_ml", "demandeurs_emploi", "rsa"])
+    ),
+    after_help = "Se corrigent ici le lieu et les répartitions des anonymes. La date, la durée, le projet et l'effectif ne se corrigent pas : annulez la session (ici session annule N --motif …) et saisissez-la à nouveau (ici session add …)."
+)]
 pub struct CorrigeArgs {
     /// Numéro de la session (voir `ici session list`)
     #[arg(value_parser = parse_numero)]
     pub numero: i64,
     /// Commune : nom, code INSEE ou code postal
-    #[arg(
-        long,
-        required_unless_present_any = ["lieu", "femmes", "qpv", "jeunes_ml", "demandeurs_emploi", "rsa"]
-    )]
+    #[arg(long)]
     pub commune: Option<String>,
     /// site (par défaut) ou distance
     #[arg(long)]

@@ -48,7 +48,8 @@ pub fn refuse_closed_year(conn: &Connection, annee: i32) -> Result<()> {
         return Err(in_field(
             "date",
             user(format!(
-                "l'exercice {annee} est clos depuis le {le} : aucune écriture datée de {annee} ne peut être ajoutée ni contrepassée. Passez la correction sur l'exercice {}.",
+                "l'exercice {annee} est clos depuis le {} : aucune écriture datée de {annee} ne peut être ajoutée ni contrepassée. Passez la correction sur l'exercice {}.",
+                day(&le),
                 annee + 1
             )),
         ));
@@ -97,14 +98,33 @@ pub fn insert_unchecked(
     Ok(id)
 }
 
-/// True when an entry with this journal, number and date is already in the ledger
-/// (an accountant's file imported before).
-pub fn source_exists(conn: &Connection, journal: &str, numero: &str, date: &str) -> Result<bool> {
-    Ok(conn
+/// A line as (account, debit, credit), for comparing an entry with its new version.
+pub type LineKey = (String, i64, i64);
+
+/// The entry with this journal, number and date (an accountant's file imported before),
+/// with its lines as sorted (account, debit, credit).
+pub fn source_lines(
+    conn: &Connection,
+    journal: &str,
+    numero: &str,
+    date: &str,
+) -> Result<Option<(i64, Vec<LineKey>)>> {
+    let id: Option<i64> = conn
         .prepare_cached(
-            "SELECT 1 FROM ecriture WHERE journal = ?1 AND numero_source = ?2 AND date = ?3",
+            "SELECT id FROM ecriture WHERE journal = ?1 AND numero_source = ?2 AND date = ?3",
         )?
-        .exists(params![journal, numero, date])?)
+        .query_row(params![journal, numero, date], |r| r.get(0))
+        .optional()?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let mut st = conn.prepare_cached(
+        "SELECT compte, debit, credit FROM ligne WHERE ecriture_id = ?1 ORDER BY compte, debit, credit",
+    )?;
+    let lines = st
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Some((id, lines)))
 }
 
 /// When the year was closed, if it was.
@@ -118,13 +138,52 @@ pub fn cloture(conn: &Connection, annee: i32) -> Result<Option<String>> {
 /// Closes a year: from now on no entry dated in it can be added or reversed.
 pub fn cloturer(conn: &Connection, annee: i32) -> Result<()> {
     if let Some(le) = cloture(conn, annee)? {
-        return Err(user(format!("l'exercice {annee} est déjà clos (le {le})")));
+        return Err(user(format!(
+            "l'exercice {annee} est déjà clos (le {})",
+            day(&le)
+        )));
+    }
+    let today = chrono::Local::now().date_naive();
+    if annee >= today.year() {
+        return Err(user(format!(
+            "l'exercice {annee} n'est pas terminé : on le clôt après le 31 décembre, une fois ses comptes approuvés par l'assemblée générale"
+        )));
+    }
+    let (start, end) = year_bounds(annee);
+    let has_entries = conn
+        .prepare("SELECT 1 FROM ecriture WHERE date >= ?1 AND date < ?2 LIMIT 1")?
+        .exists(params![start, end])?;
+    if !has_entries {
+        return Err(user(format!(
+            "l'exercice {annee} n'a aucune écriture : vérifiez l'année (une clôture est définitive)"
+        )));
+    }
+    let earlier_open: Option<String> = conn.query_row(
+        "SELECT min(substr(e.date, 1, 4)) FROM ecriture e
+             WHERE e.date < ?1
+               AND NOT EXISTS (SELECT 1 FROM cloture c
+                               WHERE c.annee = CAST(substr(e.date, 1, 4) AS INTEGER))",
+        [&start],
+        |r| r.get(0),
+    )?;
+    if let Some(y) = earlier_open {
+        return Err(user(format!(
+            "l'exercice {y} n'est pas clos : les exercices se clôturent dans l'ordre ; commencez par `ici cloture {y}`"
+        )));
     }
     conn.execute(
         "INSERT INTO cloture (annee, cloture_le) VALUES (?1, ?2)",
         params![annee, now()],
     )?;
     Ok(())
+}
+
+/// `2026-11-28T14:12:49` → `28/11/2026`.
+pub fn day(stamp: &str) -> String {
+    match NaiveDate::parse_from_str(stamp.get(..10).unwrap_or(stamp), "%Y-%m-%d") {
+        Ok(d) => d.format("%d/%m/%Y").to_string(),
+        Err(_) => stamp.to_string(),
+    }
 }
 
 /// The closed years, oldest first, with their closing date.
@@ -220,13 +279,17 @@ pub fn reverse(
             "l'écriture n° {numero} contrepasse déjà l'écriture n° {of} : elle ne se contrepasse pas à son tour ; saisissez plutôt une nouvelle écriture"
         )));
     }
-    if let Some(le) = cloture(conn, original.date.year())? {
+    let date = date.unwrap_or(original.date);
+    if let Some(le) = cloture(conn, date.year())? {
+        let suivant = (date.year() + 1..)
+            .find(|y| cloture(conn, *y).ok().flatten().is_none())
+            .unwrap_or(date.year() + 1);
         return Err(user(format!(
-            "l'écriture n° {numero} est datée de l'exercice {} clos le {le} : elle ne peut plus être contrepassée. Passez la correction sur l'exercice suivant.",
-            original.date.year()
+            "l'exercice {} est clos depuis le {} : la contrepassation de l'écriture n° {numero} ne peut pas y être datée. Passez-la sur l'exercice suivant : `ici ecriture annule {numero} --motif … --date {suivant}-01-01`.",
+            date.year(),
+            day(&le)
         )));
     }
-    let date = date.unwrap_or(original.date);
     let reversal = NewEcriture {
         date,
         libelle: format!(

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_communes_insee.sql"),
     include_str!("../../migrations/0003_comptabilite.sql"),
     include_str!("../../migrations/0004_participants.sql"),
+    include_str!("../../migrations/0005_imports.sql"),
 ];
 
 /// The schema version this build writes.
@@ -86,7 +87,7 @@ impl Ledger {
         )
         .with_context(|| format!("ouverture du registre {}", path.display()))?;
         let mut ledger = Ledger::new(conn, Some(path))?;
-        ledger.migrate()?;
+        ledger.migrate().map_err(|e| not_a_ledger(path, e))?;
         Ok(ledger)
     }
 
@@ -208,6 +209,22 @@ impl Ledger {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+}
+
+/// SQLite's « file is not a database » in words a user can act on.
+fn not_a_ledger(path: &Path, e: anyhow::Error) -> anyhow::Error {
+    let not_db = e.chain().any(|c| {
+        c.downcast_ref::<rusqlite::Error>()
+            .is_some_and(|r| r.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase))
+    });
+    if not_db {
+        crate::error::user(format!(
+            "{} n'est pas un registre ici (ce n'est pas une base SQLite) : il n'a pas été modifié. Indiquez le bon fichier avec --ledger.",
+            path.display()
+        ))
+    } else {
+        e
     }
 }
 

@@ -105,8 +105,13 @@ impl Operation {
                 }
             };
             bail_user!(
-                "compte « {input} » refusé pour un {} : il faut un compte {expected}",
-                self.name()
+                "compte « {input} » refusé pour {} : il faut un compte {expected}",
+                match self {
+                    Operation::Produit => "un produit",
+                    Operation::Charge => "une charge",
+                    Operation::Emprunt => "un emprunt",
+                    Operation::Remboursement => "un remboursement",
+                }
             );
         }
         Ok(compte)

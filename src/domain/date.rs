@@ -20,6 +20,9 @@ pub fn parse_date(input: &str) -> Result<NaiveDate> {
 pub fn parse_past_date(input: &str) -> Result<NaiveDate> {
     let date = parse_date(input)?;
     let limit = Local::now().date_naive() + Duration::days(1);
+    if date.year() < 2000 {
+        bail_user!("date « {input} » antérieure à 2000 : vérifiez l'année (1917 pour 2017 ?)");
+    }
     if date > limit {
         bail_user!(
             "date « {input} » dans le futur : on enregistre une session ou une écriture une fois faite ; vérifiez l'année"

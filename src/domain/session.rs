@@ -336,7 +336,16 @@ pub fn resolve_commune(input: &str) -> Result<&'static Commune> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    match territory::resolve(input) {
+    let resolution = match territory::resolve(input) {
+        // The search ranks names that start with the text first (vitry → Vitry-sur-Seine),
+        // which is what a person who typed half a name meant.
+        Resolution::Unknown(near) => {
+            let found = territory::search(input, 3);
+            Resolution::Unknown(if found.is_empty() { near } else { found })
+        }
+        other => other,
+    };
+    match resolution {
         Resolution::Found(c) => Ok(c),
         Resolution::Ambiguous(cs) => bail_user!(
             "commune « {input} » ambiguë : {}. Tapez l'une de ces désignations, par exemple « {} », ou « insee CODE ».",
