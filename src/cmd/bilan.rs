@@ -203,6 +203,13 @@ fn print_with(
         }
         Format::Table => {
             writeln!(out, "{titre} — {}", b.plan.name())?;
+            if b.blocs.is_empty() && b.contributions.is_empty() {
+                writeln!(
+                    out,
+                    "Aucune écriture de produit ou de charge en {} dans le registre.",
+                    b.annee
+                )?;
+            }
             let mut headers = vec!["compte".to_string(), "libellé".into(), b.annee.to_string()];
             if let Some(p) = precedent {
                 headers.extend([p.annee.to_string(), "écart".into()]);

@@ -140,6 +140,12 @@ fn lookup(conn: &Connection, table: &str, nom: &str, add: &str, list: &str) -> R
         return Ok(id);
     }
     let known = names(conn, table)?;
+    // Accents, hyphens and case are forgiven when they designate a single name.
+    let folded = suggest::fold(nom);
+    let mut same = known.iter().filter(|k| suggest::fold(k) == folded);
+    if let (Some(one), None) = (same.next(), same.next()) {
+        return Ok(conn.query_row(&sql, [one], |r| r.get(0))?);
+    }
     let hint = suggest::hint(nom, &known);
     bail_user!(
         "{table} « {nom} » inconnu.{hint}\nLa liste : `{list}` ; pour en ajouter un : `{add}`."

@@ -449,6 +449,14 @@ pub fn parse_presents(input: &str) -> Result<Vec<Present>> {
 /// A share typed as `60%`, `60 %`, `62,5` (percent) to tenths of a percent.
 pub fn parse_percent(input: &str) -> Result<u32> {
     let s: String = input.trim().trim_end_matches('%').trim().replace(',', ".");
+    // `0,6` is how a spreadsheet writes 60 %: ask rather than record 0,6 %.
+    if !input.contains('%') && s.parse::<f64>().is_ok_and(|v| v > 0.0 && v < 1.0) {
+        bail_user!(
+            "« {} » : est-ce {} % ? Écrivez le pourcentage avec le signe %, par exemple 60%",
+            input.trim(),
+            (s.parse::<f64>().unwrap_or(0.0) * 100.0).round()
+        );
+    }
     let tenths = s
         .parse::<f64>()
         .ok()
