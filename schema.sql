@@ -103,14 +103,14 @@ CREATE TABLE cloture (
 );
 
 CREATE TRIGGER ecriture_exercice_clos BEFORE INSERT ON ecriture
-WHEN EXISTS (SELECT 1 FROM cloture WHERE annee = CAST(substr(NEW.date, 1, 4) AS INTEGER))
+WHEN CAST(substr(NEW.date, 1, 4) AS INTEGER) <= (SELECT max(annee) FROM cloture)
 BEGIN
     SELECT RAISE(ABORT, 'exercice clos : aucune écriture ne peut y être ajoutée');
 END;
 
 CREATE TRIGGER ligne_exercice_clos BEFORE INSERT ON ligne
-WHEN EXISTS (SELECT 1 FROM ecriture e JOIN cloture c ON c.annee = CAST(substr(e.date, 1, 4) AS INTEGER)
-             WHERE e.id = NEW.ecriture_id)
+WHEN (SELECT CAST(substr(e.date, 1, 4) AS INTEGER) FROM ecriture e WHERE e.id = NEW.ecriture_id)
+     <= (SELECT max(annee) FROM cloture)
 BEGIN
     SELECT RAISE(ABORT, 'exercice clos : aucune écriture ne peut y être ajoutée');
 END;
@@ -244,6 +244,11 @@ CREATE TABLE objectif (
 CREATE TABLE effacement (
     id         INTEGER PRIMARY KEY,
     efface_le  TEXT NOT NULL CHECK (efface_le GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]')
+);
+
+-- Codes of erased people, never given again: a hash of each, linked to nothing.
+CREATE TABLE code_retire (
+    empreinte TEXT PRIMARY KEY
 );
 
 -- Imports (0005): files already imported, by fingerprint.

@@ -2,7 +2,8 @@
 -- number they had in the accountant's file (so importing the same FEC twice adds
 -- nothing); nothing is ever edited or deleted: a mistake is reversed by a new entry
 -- linked to the one it cancels; a closed year (after the general assembly) takes
--- no more entries. The triggers hold these rules even against a hand-made query.
+-- no more entries, and neither does any year before it (the balance sheet of a closed
+-- year starts from them). The triggers hold these rules even against a hand-made query.
 
 ALTER TABLE ecriture ADD COLUMN journal TEXT;
 ALTER TABLE ecriture ADD COLUMN numero_source TEXT;
@@ -18,14 +19,14 @@ CREATE TABLE cloture (
 );
 
 CREATE TRIGGER ecriture_exercice_clos BEFORE INSERT ON ecriture
-WHEN EXISTS (SELECT 1 FROM cloture WHERE annee = CAST(substr(NEW.date, 1, 4) AS INTEGER))
+WHEN CAST(substr(NEW.date, 1, 4) AS INTEGER) <= (SELECT max(annee) FROM cloture)
 BEGIN
     SELECT RAISE(ABORT, 'exercice clos : aucune écriture ne peut y être ajoutée');
 END;
 
 CREATE TRIGGER ligne_exercice_clos BEFORE INSERT ON ligne
-WHEN EXISTS (SELECT 1 FROM ecriture e JOIN cloture c ON c.annee = CAST(substr(e.date, 1, 4) AS INTEGER)
-             WHERE e.id = NEW.ecriture_id)
+WHEN (SELECT CAST(substr(e.date, 1, 4) AS INTEGER) FROM ecriture e WHERE e.id = NEW.ecriture_id)
+     <= (SELECT max(annee) FROM cloture)
 BEGIN
     SELECT RAISE(ABORT, 'exercice clos : aucune écriture ne peut y être ajoutée');
 END;

@@ -95,3 +95,8 @@ CREATE TABLE effacement (
     id         INTEGER PRIMARY KEY,
     efface_le  TEXT NOT NULL CHECK (efface_le GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]')
 );
+
+-- Codes of erased people, never given again: a hash of each, linked to nothing.
+CREATE TABLE code_retire (
+    empreinte TEXT PRIMARY KEY
+);

@@ -144,3 +144,73 @@ fn a_mistyped_commune_proposes_the_names_that_start_like_it() {
     );
     assert!(err.contains("Vitry-sur-Seine"), "{err}");
 }
+
+#[test]
+fn a_closed_year_takes_no_entry_dated_before_it_either() {
+    let sb = Sandbox::with_refs();
+    let file = sb.file("finances.csv", FINANCES);
+    sb.ok(&["import", "finances", &file]);
+    sb.ok(&["cloture", "2017"]);
+    let err = sb.refused(
+        &[
+            "charge",
+            "add",
+            "--date",
+            "2016-06-01",
+            "--montant",
+            "300",
+            "--compte",
+            "613",
+            "--libelle",
+            "Oubli",
+        ],
+        2,
+    );
+    assert!(err.contains("clos"), "{err}");
+}
+
+#[test]
+fn importing_its_own_fec_back_adds_nothing_and_a_fresh_ledger_gets_the_balance_sheet() {
+    let sb = Sandbox::with_refs();
+    sb.ok(&[
+        "emprunt",
+        "add",
+        "--date",
+        "2016-03-01",
+        "--montant",
+        "30000",
+        "--compte",
+        "168",
+        "--libelle",
+        "Prêt",
+    ]);
+    let file = sb.file("finances.csv", FINANCES);
+    sb.ok(&["import", "finances", &file]);
+    let dir = sb.path().join("fec");
+    std::fs::create_dir(&dir).unwrap();
+    sb.ok(&[
+        "export",
+        "fec",
+        "2017",
+        "--siren",
+        "123456782",
+        "-o",
+        &dir.to_string_lossy(),
+    ]);
+    let fec = dir.join("123456782FEC20171231.txt");
+    let text = std::fs::read_to_string(&fec).unwrap();
+    assert!(
+        text.contains("\nAN\t"),
+        "the FEC opens with « à nouveaux »:\n{text}"
+    );
+    let before = sb.json(&["bilan", "2017", "--actif-passif"]);
+    sb.ok(&["import", "fec", &fec.to_string_lossy()]);
+    assert_eq!(totals(&sb, "2017"), ("1000.00".into(), "250.00".into()));
+    // A fresh ledger fed with the FEC alone has the same balance sheet totals.
+    let fresh = Sandbox::new();
+    fresh.ok(&["import", "fec", &fec.to_string_lossy()]);
+    let after = fresh.json(&["bilan", "2017", "--actif-passif"]);
+    assert_eq!(after["total_actif"], before["total_actif"]);
+    assert_eq!(after["total_passif"], before["total_passif"]);
+    assert_eq!(before["total_actif"], serde_json::json!("30750.00"));
+}

@@ -141,6 +141,10 @@ pub fn import_entries(
         // Checked before anything else, so that a file is refused for a bad account
         // even when its entries are already in the ledger.
         let entry = to_entry(name, e)?;
+        if is_own_entry(conn, e, &entry)? {
+            summary.skipped += 1;
+            continue;
+        }
         if let Some(existing) = finances::source_lines(conn, &e.journal, &e.numero, &date)? {
             let mut new: Vec<(String, i64, i64)> = entry
                 .lignes
@@ -220,6 +224,37 @@ pub fn import_entries(
     }
     summary.years.sort();
     Ok(summary)
+}
+
+/// True when the entry is one that `ici export fec` wrote from this very ledger
+/// (numbered `ICI<n>`): entry n, same date, same lines. Importing one's own export
+/// back must not double the books.
+fn is_own_entry(conn: &Connection, e: &FecEntry, entry: &NewEcriture) -> Result<bool> {
+    let Some(n) = e
+        .numero
+        .strip_prefix("ICI")
+        .and_then(|n| n.parse::<i64>().ok())
+    else {
+        return Ok(false);
+    };
+    let Some(existing) = finances::get(conn, n)? else {
+        return Ok(false);
+    };
+    let key = |lignes: &[Ligne]| {
+        let mut v: Vec<(String, i64, i64)> = lignes
+            .iter()
+            .map(|l| {
+                (
+                    l.compte.as_str().to_string(),
+                    l.debit.cents(),
+                    l.credit.cents(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    Ok(existing.date == e.date && key(&existing.lignes) == key(&entry.lignes))
 }
 
 /// A FEC entry as a ledger entry; accounts are checked against the chart in force at

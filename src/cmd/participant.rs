@@ -811,6 +811,10 @@ pub fn export_fse(
         let p = &r.profile;
         let entree_year: i32 = r.entree[..4].parse().unwrap_or(0);
         let motif = motif_non_fse(r);
+        let sortie = r
+            .sortie
+            .as_ref()
+            .filter(|_| !crate::domain::participant::is_erased_code(&r.code));
         non_fse += usize::from(motif.is_some());
         let mut cells = vec![Cell::text(&r.code)];
         if let Some(i) = &r.identite {
@@ -828,8 +832,10 @@ pub fn export_fse(
             Cell::text(&r.derniere),
             Cell::Int(r.jours),
             Cell::Hours(r.minutes),
-            Cell::opt(r.sortie.as_ref().map(|(d, _)| d.as_str())),
-            Cell::opt(r.sortie.as_ref().map(|(_, s)| *s)),
+            // An erased person's exit is kept for the project's rate only (its date is
+            // reduced to the year): it is no FSE record.
+            Cell::opt(sortie.map(|(d, _)| d.as_str())),
+            Cell::opt(sortie.map(|(_, s)| *s)),
             Cell::text(if motif.is_some() { "non" } else { "oui" }),
             Cell::opt(motif),
         ]);

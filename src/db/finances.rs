@@ -127,12 +127,13 @@ pub fn source_lines(
     Ok(Some((id, lines)))
 }
 
-/// When the year was closed, if it was.
+/// When the year was closed, if it was: a year is closed by its own closing or by
+/// that of any later year (the balance sheet of a closed year starts from the years
+/// before it, so they cannot change either).
 pub fn cloture(conn: &Connection, annee: i32) -> Result<Option<String>> {
     Ok(conn
-        .prepare_cached("SELECT cloture_le FROM cloture WHERE annee = ?1")?
-        .query_row([annee], |r| r.get(0))
-        .optional()?)
+        .prepare_cached("SELECT min(cloture_le) FROM cloture WHERE annee >= ?1")?
+        .query_row([annee], |r| r.get::<_, Option<String>>(0))?)
 }
 
 /// Closes a year: from now on no entry dated in it can be added or reversed.
@@ -378,6 +379,7 @@ pub fn lines(
 /// a journal from their counterpart (bank BQ, cash CA, else OD) and their own number.
 pub fn fec_entries(conn: &Connection, annee: i32) -> Result<Vec<FecEntry>> {
     let (start, end) = year_bounds(annee);
+    let mut entries: Vec<FecEntry> = opening_entry(conn, annee)?.into_iter().collect();
     let mut st = conn.prepare(
         "SELECT e.id, e.date, e.libelle, e.piece, e.journal, e.numero_source, e.cree_le,
                 t.id, t.nom, l.compte, l.debit, l.credit,
@@ -389,7 +391,6 @@ pub fn fec_entries(conn: &Connection, annee: i32) -> Result<Vec<FecEntry>> {
          ORDER BY e.date, e.id, l.id",
     )?;
     let mut rows = st.query(params![start, end])?;
-    let mut entries: Vec<FecEntry> = Vec::new();
     let mut last_id = None;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
@@ -446,6 +447,56 @@ pub fn fec_entries(conn: &Connection, annee: i32) -> Result<Vec<FecEntry>> {
         });
     }
     Ok(entries)
+}
+
+/// The « à nouveaux » a FEC must open with, when the ledger has none for the year:
+/// the balances of classes 1–5 at 1 January, and the earlier results carried to
+/// 110 (report à nouveau), so that the file alone gives the year's balance sheet.
+fn opening_entry(conn: &Connection, annee: i32) -> Result<Option<FecEntry>> {
+    use crate::db::reports;
+    if reports::derniere_ouverture(conn, annee)? == Some(annee) {
+        return Ok(None);
+    }
+    let (start, _) = year_bounds(annee);
+    let from = match reports::derniere_ouverture(conn, annee - 1)? {
+        Some(y) => year_bounds(y).0,
+        None => "0000-00-00".to_string(),
+    };
+    let soldes = reports::soldes_bilan(conn, &from, &start)?;
+    let anterieurs = reports::resultat_entre(conn, &from, &start)?;
+    let date = NaiveDate::parse_from_str(&start, "%Y-%m-%d")?;
+    let plan = Plan::for_date(date);
+    let line = |compte: &str, solde: i64| FecLine {
+        line: 0,
+        compte: compte.to_string(),
+        compte_lib: Some(chart::label(plan, compte).to_string()),
+        aux_num: None,
+        aux_lib: None,
+        libelle: Some("À nouveaux".to_string()),
+        debit: solde.max(0),
+        credit: (-solde).max(0),
+    };
+    let mut lines: Vec<FecLine> = soldes
+        .iter()
+        .filter(|(_, solde)| *solde != 0)
+        .map(|(compte, solde)| line(compte, *solde))
+        .collect();
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    if anterieurs != 0 {
+        lines.push(line("110", -anterieurs));
+    }
+    Ok(Some(FecEntry {
+        journal: "AN".to_string(),
+        journal_lib: Some(journal_label("AN").to_string()),
+        numero: format!("AN{annee}"),
+        date,
+        piece_ref: Some(format!("AN{annee}")),
+        piece_date: Some(date),
+        valid_date: Some(date),
+        lines,
+    }))
 }
 
 fn journal_label(code: &str) -> &'static str {

@@ -104,11 +104,23 @@ pub fn add(conn: &Connection, code: Option<&str>, changes: &ProfileChanges) -> R
     Ok(code)
 }
 
+/// FNV-1a of a retired code: enough to recognise it, without writing it down.
+fn code_hash(code: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in code.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
 fn code_taken(conn: &Connection, code: &str) -> Result<bool> {
     Ok(conn
-        .query_row("SELECT 1 FROM participant WHERE code = ?1", [code], |_| {
-            Ok(())
-        })
+        .query_row(
+            "SELECT 1 FROM participant WHERE code = ?1
+             UNION ALL SELECT 1 FROM code_retire WHERE empreinte = ?2",
+            [code, &code_hash(code)],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some())
 }
@@ -746,7 +758,18 @@ pub fn erase(conn: &Connection, input: &str) -> Result<String> {
         "DELETE FROM participant_identite WHERE participant_id = ?1",
         [p.id],
     )?;
-    conn.execute("DELETE FROM sortie WHERE participant_id = ?1", [p.id])?;
+    // The exit stays, so that the project's outcome rate does not change, but only
+    // its situation and year: the day could point at the person.
+    conn.execute(
+        "UPDATE sortie SET date = substr(date, 1, 4) || '-01-01' WHERE participant_id = ?1",
+        [p.id],
+    )?;
+    // The old code is never given again: a hash of it is kept alone, with no link to
+    // the new code, so that the code itself is not left in the file either.
+    conn.execute(
+        "INSERT OR IGNORE INTO code_retire (empreinte) VALUES (?1)",
+        [code_hash(&p.code)],
+    )?;
     conn.execute(
         "UPDATE participant SET code = ?1, sexe = NULL, annee_naissance = NULL, statut = NULL,
              qpv = NULL, rsa = NULL, mission_locale = NULL, diplome = NULL, handicap = NULL,
@@ -840,6 +863,8 @@ pub struct FseRow {
 }
 
 /// The named people of a project's sessions in `[start, end)`, one row each.
+/// The per-person subqueries use CROSS JOIN so that SQLite starts from the person's
+/// own presences (a handful), not from every session of the project.
 pub fn fse_rows(
     conn: &Connection,
     projet_id: i64,
@@ -848,10 +873,10 @@ pub fn fse_rows(
 ) -> Result<Vec<FseRow>> {
     let sql = format!(
         "SELECT pa.code, {PROFILE},
-                (SELECT min(s2.date) FROM presence p2 JOIN session s2 ON s2.id = p2.session_id
+                (SELECT min(s2.date) FROM presence p2 CROSS JOIN session s2 ON s2.id = p2.session_id
                  WHERE p2.participant_id = pa.id AND s2.projet_id = ?1 AND s2.annulee_le IS NULL),
                 max(s.date),
-                (SELECT count(DISTINCT s2.date) FROM presence p2 JOIN session s2 ON s2.id = p2.session_id
+                (SELECT count(DISTINCT s2.date) FROM presence p2 CROSS JOIN session s2 ON s2.id = p2.session_id
                  WHERE p2.participant_id = pa.id AND s2.projet_id = ?1 AND s2.annulee_le IS NULL),
                 sum(coalesce(p.minutes, s.duree_minutes)),
                 so.date, so.situation,

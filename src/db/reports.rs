@@ -58,8 +58,8 @@ pub fn resultats_par_projet(
     let (start, end) = year_bounds(annee);
     let mut st = conn.prepare(
         "SELECT p.nom,
-                total(CASE WHEN substr(l.compte, 1, 1) = '7' THEN l.credit - l.debit END),
-                total(CASE WHEN substr(l.compte, 1, 1) = '6' THEN l.debit - l.credit END)
+                coalesce(sum(CASE WHEN substr(l.compte, 1, 1) = '7' THEN l.credit - l.debit END), 0),
+                coalesce(sum(CASE WHEN substr(l.compte, 1, 1) = '6' THEN l.debit - l.credit END), 0)
          FROM ecriture e JOIN ligne l ON l.ecriture_id = e.id
          LEFT JOIN projet p ON p.id = e.projet_id
          WHERE e.date >= ?1 AND e.date < ?2 AND substr(l.compte, 1, 1) IN ('6', '7')
@@ -67,11 +67,7 @@ pub fn resultats_par_projet(
          ORDER BY p.nom IS NULL, p.nom",
     )?;
     let rows = st.query_map(params![start, end], |r| {
-        Ok((
-            r.get(0)?,
-            r.get::<_, f64>(1)?.round() as i64,
-            r.get::<_, f64>(2)?.round() as i64,
-        ))
+        Ok((r.get(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

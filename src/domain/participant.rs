@@ -129,7 +129,7 @@ pub fn parse_code(input: &str) -> Result<u32> {
 /// code (`X-…`) is taken as it is.
 pub fn normalise_code(input: &str) -> Result<String> {
     let t = input.trim();
-    if t.len() > 2 && t[..2].eq_ignore_ascii_case("x-") {
+    if t.len() > 2 && t.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("x-")) {
         return Ok(t.to_ascii_uppercase());
     }
     parse_code(t).map(format_code)
