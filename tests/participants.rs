@@ -428,8 +428,8 @@ fn attendance_sheets_name_people_among_the_headcount() {
     );
     assert_eq!(list[0]["code_insee_residence"], json!("93005"));
 
-    // 6 anonymous, 2 of them women; then a second session the same day elsewhere.
-    session_on(&sb, "2017-09-04", &["--participants", "6", "--femmes", "2"]);
+    // 6 anonymous, 3 of them women; then a second session the same day elsewhere.
+    session_on(&sb, "2017-09-04", &["--participants", "6", "--femmes", "3"]);
     session_on(&sb, "2017-09-05", &["--participants", "2"]);
     sb.session(&[
         "--date",
@@ -486,8 +486,9 @@ fn attendance_sheets_name_people_among_the_headcount() {
         "{err}"
     );
 
-    // On session 1, 4 anonymous remain and 2 of them are women: naming three more
-    // would leave 1, fewer than the 2 recorded.
+    // Naming P-0007, a woman, took her out of the recorded women (3 → 2). On
+    // session 1, 4 anonymous remain and 2 of them are women: naming three more would
+    // leave 1, fewer than the 2 recorded.
     let sheet = sb.file("femmes.csv", "session;code\n1;P-0009\n");
     sb.ok(&["import", "presences", &sheet]);
     add_person(&sb, &[]);
@@ -1154,4 +1155,23 @@ fn corrige_changes_or_empties_profile_and_identity() {
         err.starts_with("erreur : --naissance : année de naissance « 1850 » invalide"),
         "{err}"
     );
+}
+
+/// A woman named after the session was recorded leaves its count of anonymous women:
+/// she is counted once, from her profile.
+#[test]
+fn naming_someone_after_the_session_does_not_count_her_twice() {
+    let sb = Sandbox::with_refs();
+    let people = sb.file("p.csv", "code;sexe\nP-0001;f\n");
+    sb.ok(&["import", "participants", &people]);
+    session_on(
+        &sb,
+        "2017-03-01",
+        &["--participants", "10", "--femmes", "5"],
+    );
+    assert_eq!(stats(&sb, "2017")["publics"]["femmes"], json!(5));
+    let sheet = sb.file("feuille.csv", "session;code\n1;P-0001\n");
+    sb.ok(&["import", "presences", &sheet]);
+    assert_eq!(stats(&sb, "2017")["publics"]["femmes"], json!(5));
+    assert_eq!(sb.json(&["session", "list"])[0]["femmes"], json!(4));
 }

@@ -412,9 +412,20 @@ pub fn add_presence(
         ));
     }
     let anonymes = s.participants - s.nommes - 1;
+    // The breakdowns were typed over the people still anonymous; the person named now
+    // was among them: where their profile says they were counted (a woman in
+    // `femmes`…), they leave that count, and are described by their profile instead.
+    let matches = publics_of(&p.profile);
+    let adjusted: Vec<Option<u32>> = s
+        .publics
+        .values()
+        .iter()
+        .zip(matches)
+        .map(|(v, m)| v.map(|n| if m && n > 0 { n - 1 } else { n }))
+        .collect();
     let over: Vec<String> = PUBLICS
         .iter()
-        .zip(s.publics.values())
+        .zip(&adjusted)
         .filter_map(|((key, _, _), v)| v.filter(|n| *n > anonymes).map(|n| format!("{key} {n}")))
         .collect();
     if !over.is_empty() {
@@ -446,7 +457,30 @@ pub fn add_presence(
         Some(m) if m == s.duree => None,
         m => m.map(|m| m.0),
     };
+    conn.execute(
+        "UPDATE session SET femmes = ?1, qpv = ?2, jeunes_ml = ?3, demandeurs_emploi = ?4, rsa = ?5
+         WHERE id = ?6",
+        params![
+            adjusted[0],
+            adjusted[1],
+            adjusted[2],
+            adjusted[3],
+            adjusted[4],
+            numero
+        ],
+    )?;
     add_presences(conn, numero, &[(p.id, minutes)])
+}
+
+/// Which public breakdowns (in the order of `PUBLICS`) a person's profile puts them in.
+fn publics_of(p: &Profile) -> [bool; 5] {
+    [
+        p.sexe == Some("f"),
+        p.qpv == Some("oui"),
+        p.mission_locale == Some("oui"),
+        p.statut.is_some_and(|s| s.starts_with("demandeur-emploi")),
+        p.rsa == Some("oui"),
+    ]
 }
 
 /// Filters of `participant list`.
