@@ -160,14 +160,13 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     }
 }
 
-/// FNV-1a over the file's bytes: a stable fingerprint (the standard hasher may change
-/// between Rust versions, and a cryptographic one would be a dependency for nothing).
+/// The file's fingerprint: its FNV-1a and its length.
 fn fingerprint(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}-{}", bytes.len())
+    format!(
+        "{:016x}-{}",
+        crate::domain::fingerprint::fnv1a(bytes),
+        bytes.len()
+    )
 }
 
 /// When and under which name this content was imported, if it was.

@@ -104,13 +104,12 @@ pub fn add(conn: &Connection, code: Option<&str>, changes: &ProfileChanges) -> R
     Ok(code)
 }
 
-/// FNV-1a of a retired code: enough to recognise it, without writing it down.
+/// The fingerprint of a retired code: enough to recognise it, without writing it down.
 fn code_hash(code: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in code.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    format!(
+        "{:016x}",
+        crate::domain::fingerprint::fnv1a(code.as_bytes())
+    )
 }
 
 fn code_taken(conn: &Connection, code: &str) -> Result<bool> {

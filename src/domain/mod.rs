@@ -9,6 +9,7 @@ pub mod date;
 pub mod duration;
 pub mod fec;
 pub mod finance;
+pub mod fingerprint;
 pub mod money;
 pub mod participant;
 pub mod session;
