@@ -510,7 +510,25 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
         .clone()
         .unwrap_or_else(|| ("0000-00-00".into(), "9999-99-99".into()));
     let only_attendees = f.period.is_some() || f.projet_id.is_some();
-    let sql = format!(
+    // With a year or a project, start from those sessions (through the date index),
+    // not from the whole register.
+    let sql = if only_attendees {
+        format!(
+            "SELECT pa.code, {PROFILE}, count(*), min(s.date), max(s.date),
+                    sum(coalesce(p.minutes, s.duree_minutes)),
+                    i.nom, i.prenom, i.telephone, i.courriel
+             FROM session s
+             JOIN presence p ON p.session_id = s.id
+             JOIN participant pa ON pa.id = p.participant_id
+             LEFT JOIN partenaire pr ON pr.id = pa.prescripteur_id
+             LEFT JOIN participant_identite i ON ?5 AND i.participant_id = pa.id
+             WHERE s.date >= ?1 AND s.date < ?2 AND (?3 IS NULL OR s.projet_id = ?3)
+               AND s.annulee_le IS NULL AND ?4
+             GROUP BY pa.id
+             ORDER BY {CODE_ORDER}"
+        )
+    } else {
+        format!(
         "SELECT pa.code, {PROFILE}, count(s.id), min(s.date), max(s.date),
                 coalesce(sum(CASE WHEN s.id IS NOT NULL THEN coalesce(p.minutes, s.duree_minutes) END), 0),
                 i.nom, i.prenom, i.telephone, i.courriel
@@ -523,7 +541,8 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
          GROUP BY pa.id
          HAVING NOT ?4 OR count(s.id) > 0
          ORDER BY {CODE_ORDER}"
-    );
+        )
+    };
     let rows = conn
         .prepare(&sql)?
         .query_map(
