@@ -114,10 +114,6 @@ impl Ledger {
         std::mem::take(&mut self.notes)
     }
 
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
-    }
-
     pub fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -9,7 +9,7 @@ use crate::domain::money::Money;
 pub struct Ligne {
     pub compte: String,
     pub libelle: String,
-    #[serde(serialize_with = "money_plain")]
+    #[serde(serialize_with = "crate::domain::money::serialize_plain")]
     pub montant: Money,
 }
 
@@ -79,10 +79,6 @@ impl ActifPassif {
     pub fn total_passif(&self) -> Money {
         Money(self.passif.iter().map(|l| l.montant.cents()).sum())
     }
-}
-
-fn money_plain<S: serde::Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&m.plain())
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub struct Poste {
     pub libelle: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tiers: Option<String>,
-    #[serde(serialize_with = "money_plain")]
+    #[serde(serialize_with = "crate::domain::money::serialize_plain")]
     pub montant: Money,
 }
 
@@ -304,10 +304,6 @@ fn tidy(list: &mut Vec<Poste>) {
             &b.tiers,
         ))
     });
-}
-
-fn money_plain<S: serde::Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&m.plain())
 }
 
 #[cfg(test)]

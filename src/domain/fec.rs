@@ -636,19 +636,8 @@ impl Layout {
             }
             first
         };
-        let required = [
-            "JournalCode",
-            "JournalLib",
-            "EcritureNum",
-            "EcritureDate",
-            "CompteNum",
-            "CompteLib",
-            "CompAuxNum",
-            "CompAuxLib",
-            "PieceRef",
-            "PieceDate",
-            "EcritureLib",
-        ];
+        // The first eleven official columns, up to EcritureLib; amounts come after.
+        let required: [&str; 11] = COLUMNS[..11].try_into().expect("18 columns");
         let mut missing = Vec::new();
         let mut at = [0usize; 11];
         for (slot, name) in at.iter_mut().zip(required) {

@@ -4,6 +4,7 @@ use crate::domain::account::{BANQUE, CAISSE, Compte, Operation};
 use crate::domain::chart::{self, Plan};
 use crate::domain::date::parse_past_date;
 use crate::domain::money::Money;
+use crate::domain::optional_text;
 use crate::error::{field, in_field, user};
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -99,9 +100,9 @@ impl FinanceDraft<'_> {
         let entry = NewEcriture {
             date,
             libelle: libelle.to_string(),
-            piece: optional(self.piece),
-            tiers: optional(self.tiers),
-            projet: optional(self.projet),
+            piece: optional_text(self.piece),
+            tiers: optional_text(self.tiers),
+            projet: optional_text(self.projet),
             journal: None,
             numero_source: None,
             annule: None,
@@ -175,9 +176,9 @@ impl EcritureDraft<'_> {
         let entry = NewEcriture {
             date,
             libelle: libelle.to_string(),
-            piece: optional(self.piece),
-            tiers: optional(self.tiers),
-            projet: optional(self.projet),
+            piece: optional_text(self.piece),
+            tiers: optional_text(self.tiers),
+            projet: optional_text(self.projet),
             journal: None,
             numero_source: None,
             annule: None,
@@ -214,13 +215,6 @@ pub fn check_chart(e: &NewEcriture) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn optional(value: Option<&str>) -> Option<String> {
-    value
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
 }
 
 #[cfg(test)]

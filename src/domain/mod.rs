@@ -15,3 +15,11 @@ pub mod participant;
 pub mod session;
 pub mod stats;
 pub mod suggest;
+
+/// An optional text field as typed: trimmed, and `None` when empty.
+pub fn optional_text(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}

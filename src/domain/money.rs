@@ -89,6 +89,12 @@ impl Money {
     }
 }
 
+/// Serializes a [`Money`] as its plain string (`"-15435.00"`): JSON carries amounts
+/// as text so that no reader turns cents into a float.
+pub fn serialize_plain<S: serde::Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&m.plain())
+}
+
 /// `176 512,00 €`, `-15 435,00 €`: French writing with a no-break space between thousands.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -3,6 +3,7 @@
 use crate::bail_user;
 use crate::domain::date::parse_past_date;
 use crate::domain::duration::Minutes;
+use crate::domain::optional_text;
 use crate::domain::participant::{Present, parse_presents};
 use crate::error::{field, user};
 use crate::territory::{self, Commune, Resolution};
@@ -182,9 +183,9 @@ impl SessionDraft<'_> {
             participants,
             presents,
             publics: Publics::from_values(values),
-            partenaire: optional(self.partenaire),
-            intitule: optional(self.intitule),
-            formateur: optional(self.formateur),
+            partenaire: optional_text(self.partenaire),
+            intitule: optional_text(self.intitule),
+            formateur: optional_text(self.formateur),
         })
     }
 
@@ -360,13 +361,6 @@ pub fn resolve_commune(input: &str) -> Result<&'static Commune> {
             describe(&cs[..cs.len().min(3)])
         ),
     }
-}
-
-fn optional(value: Option<&str>) -> Option<String> {
-    value
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
 }
 
 fn parse_count(raw: &str) -> Result<u32> {

@@ -5,7 +5,7 @@ use crate::domain::participant::{
     Choices, DIPLOMES, OUI_NON, Profile, SEXES, SITUATIONS, STATUTS, TRANCHES_AGE, is_positive,
     rate, tranche_age,
 };
-use crate::domain::session::{PUBLICS, Place};
+use crate::domain::session::Place;
 use crate::domain::suggest::fold;
 use crate::territory;
 use std::collections::BTreeMap;
@@ -257,13 +257,9 @@ impl Stats {
     pub fn participations(&self) -> i64 {
         self.total.participants
     }
-
-    pub fn public_keys() -> impl Iterator<Item = &'static str> {
-        PUBLICS.iter().map(|p| p.0)
-    }
 }
 
-/// A named person in the five publics, in the order of [`PUBLICS`]: (counts in it,
+/// A named person in the five publics, in the order of [`PUBLICS`](crate::domain::session::PUBLICS): (counts in it,
 /// known either way).
 fn publics_of(p: &Profile) -> [(bool, bool); 5] {
     let yes_no = |v: Option<&str>| (v == Some("oui"), matches!(v, Some("oui" | "non")));
