@@ -260,3 +260,30 @@ CREATE TABLE import_fichier (
     importe_le TEXT NOT NULL,
     PRIMARY KEY (quoi, empreinte)
 );
+
+-- Safety (0006): digests of closed years, and the log of exports and backups.
+CREATE TABLE cloture_empreinte (
+    annee     INTEGER PRIMARY KEY REFERENCES cloture (annee),
+    empreinte TEXT NOT NULL,
+    ecritures INTEGER NOT NULL,
+    lignes    INTEGER NOT NULL
+);
+
+CREATE TRIGGER cloture_empreinte_definitive_modification BEFORE UPDATE ON cloture_empreinte
+BEGIN
+    SELECT RAISE(ABORT, 'une clôture est définitive');
+END;
+
+CREATE TRIGGER cloture_empreinte_definitive_suppression BEFORE DELETE ON cloture_empreinte
+BEGIN
+    SELECT RAISE(ABORT, 'une clôture est définitive');
+END;
+
+CREATE TABLE export_journal (
+    id        INTEGER PRIMARY KEY,
+    fait_le   TEXT NOT NULL,
+    quoi      TEXT NOT NULL,
+    fichier   TEXT NOT NULL,
+    personnel INTEGER NOT NULL DEFAULT 0 CHECK (personnel IN (0, 1))
+);
+CREATE INDEX export_journal_date ON export_journal (fait_le);

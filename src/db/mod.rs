@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_comptabilite.sql"),
     include_str!("../../migrations/0004_participants.sql"),
     include_str!("../../migrations/0005_imports.sql"),
+    include_str!("../../migrations/0006_surete.sql"),
 ];
 
 /// The schema version this build writes.
