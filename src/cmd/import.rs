@@ -10,13 +10,13 @@ use crate::domain::account::Operation;
 use crate::domain::duration::hours_fr;
 use crate::domain::finance::{FinanceDraft, NewEcriture};
 use crate::domain::money::Money;
-use crate::domain::session::{NewSession, SessionDraft};
-use crate::domain::suggest;
+use crate::domain::session::{CommuneCache, NewSession, SessionDraft};
+use crate::domain::{excerpt, suggest};
 use crate::error::{field_of, user};
+use crate::input::{self, Encoding, Input, Lines, MAX_RECORD_BYTES, Progress, RecordTooLong};
 use anyhow::Result;
 use rusqlite::Connection;
-use std::borrow::Cow;
-use std::io::Write;
+use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -119,31 +119,30 @@ pub struct Summary {
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
-    let bytes = std::fs::read(&a.fichier).map_err(|e| {
-        user(format!(
-            "lecture de {} impossible : {}",
-            a.fichier.display(),
-            crate::error::io_fr(&e)
-        ))
-    })?;
-    let name = a.fichier.display().to_string();
+    let input = input::open(&a.fichier)?;
+    let name = input.name.clone();
     let mut ledger = ctx.open()?;
     if a.quoi == Kind::Fec {
-        return super::import_fec::run(&mut ledger, &name, &bytes, out);
+        return super::import_fec::run(&mut ledger, &input, out);
     }
-    let empreinte = fingerprint(&bytes);
     let quoi = format!("{:?}", a.quoi).to_lowercase();
     let summary = ledger.write(|tx| {
         if !a.encore
-            && let Some((nom, le, lignes)) = already_imported(tx, &quoi, &empreinte)?
+            && let Some((nom, le, lignes)) = already_imported(tx, &quoi, &input.fingerprint)?
         {
             return Ok(Err((nom, le, lignes)));
         }
-        let summary = import_bytes(tx, a.quoi, &name, &bytes)?;
+        let summary = import_file(tx, a.quoi, &input)?;
         tx.execute(
             "INSERT OR REPLACE INTO import_fichier (empreinte, quoi, nom, lignes, importe_le)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![empreinte, quoi, name, summary.rows as i64, crate::db::now()],
+            rusqlite::params![
+                input.fingerprint,
+                quoi,
+                name,
+                summary.rows as i64,
+                crate::db::now()
+            ],
         )?;
         Ok(Ok(summary))
     })?;
@@ -158,15 +157,6 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// The file's fingerprint: its FNV-1a and its length.
-fn fingerprint(bytes: &[u8]) -> String {
-    format!(
-        "{:016x}-{}",
-        crate::domain::fingerprint::fnv1a(bytes),
-        bytes.len()
-    )
 }
 
 /// When and under which name this content was imported, if it was.
@@ -220,60 +210,54 @@ pub fn report(out: &mut dyn Write, kind: Kind, name: &str, s: &Summary) -> Resul
     Ok(())
 }
 
-/// Decodes a CSV file as spreadsheets save it: UTF-8 with or without BOM; a file
-/// that is not UTF-8 is read as Windows-1252, what French Excel writes by default.
-fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<&'static str>) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (Cow::Borrowed(s), None),
-        Err(_) => {
-            let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            (
-                s,
-                Some("Fichier lu en Windows-1252 (il n'est pas en UTF-8)."),
-            )
-        }
-    }
-}
-
-/// `;` when the header line has more of them than commas, else `,`.
-fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
-    if header.matches(';').count() > header.matches(',').count() {
-        b';'
-    } else {
-        b','
-    }
-}
-
 /// Header as written (`Durée`, `Jeunes ML`) to its column key (`duree`, `jeunes_ml`).
 fn column_key(header: &str) -> String {
     suggest::fold(header).replace(' ', "_")
 }
 
-/// The 1-based line number of a byte offset. The csv crate's own line count is off
-/// by one on CR LF files (what Excel writes on Windows), so lines are counted here.
-fn line_at(text: &str, byte: u64) -> u64 {
-    let bytes = text.as_bytes();
-    let mut end = (byte as usize).min(bytes.len());
-    // A record's position may point at the line end that precedes it.
-    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
-        end += 1;
-    }
-    bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+/// Parses, checks and writes a whole file inside the caller's transaction.
+pub fn import_file(conn: &Connection, kind: Kind, input: &Input) -> Result<Summary> {
+    let progress = Progress::new(input.len, "import");
+    let (text, lines) = input.text(progress)?;
+    import_text(conn, kind, &input.name, text, &lines, input.note())
 }
 
-/// Parses, checks and writes a whole file inside the caller's transaction.
+/// [`import_file`] for text already in memory, in UTF-8 (the demonstration's fixtures).
 pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> Result<Summary> {
-    let (text, note) = decode(bytes);
+    let (text, lines) = input::text(bytes, Encoding::Utf8, Progress::none());
+    import_text(conn, kind, name, text, &lines, None)
+}
+
+/// Reads the CSV records of `text` (UTF-8, LF line ends) one at a time: a million rows
+/// take a million steps, in the memory of one row.
+fn import_text(
+    conn: &Connection,
+    kind: Kind,
+    name: &str,
+    text: impl Read,
+    lines: &Lines,
+    note: Option<&'static str>,
+) -> Result<Summary> {
+    let mut text = std::io::BufReader::with_capacity(64 * 1024, text);
+    let delimiter = sniff_delimiter(text.fill_buf()?);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(&text))
+        .delimiter(delimiter)
         .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| user(format!("{name} : en-tête illisible : {e}")))?
-        .clone();
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text);
+    let mut record = csv::StringRecord::new();
+    let read = |reader: &mut csv::Reader<_>, record: &mut csv::StringRecord| -> Result<bool> {
+        reader
+            .read_record(record)
+            .map_err(|e| csv_error(name, e, lines))
+    };
+    if !read(&mut reader, &mut record)? {
+        bail_user!("{name} : fichier vide, pas même la ligne des noms de colonnes");
+    }
+    let header_line = record.position().map_or(1, |p| lines.line_of(p.byte()));
+    check_record(name, header_line, &record, None)?;
+    let headers = record.clone();
     let expected = kind.columns();
     let known: Vec<String> = expected.iter().map(|(c, _)| c.to_string()).collect();
     let mut index = vec![None; expected.len()];
@@ -281,11 +265,12 @@ pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> 
         let key = column_key(h);
         match expected.iter().position(|(c, _)| *c == key) {
             Some(i) if index[i].is_some() => {
-                bail_user!("{name} : la colonne « {h} » apparaît deux fois")
+                bail_user!("{name} : la colonne « {} » apparaît deux fois", excerpt(h))
             }
             Some(i) => index[i] = Some(pos),
             None => bail_user!(
-                "{name} : colonne « {h} » inconnue.{} Colonnes attendues : {}.",
+                "{name} : colonne « {} » inconnue.{} Colonnes attendues : {}.",
+                excerpt(h),
                 suggest::hint(&key, &known),
                 known.join(", ")
             ),
@@ -300,12 +285,10 @@ pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> 
         note,
         ..Summary::default()
     };
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| line_at(&text, p.byte()));
-            user(format!("{name}, ligne {line} : ligne CSV illisible ({e})"))
-        })?;
-        let line = record.position().map_or(0, |p| line_at(&text, p.byte()));
+    let mut communes = CommuneCache::default();
+    while read(&mut reader, &mut record)? {
+        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
+        check_record(name, line, &record, Some(&headers))?;
         let get = |col: &str| -> Option<&str> {
             let i = expected.iter().position(|(c, _)| *c == col)?;
             index[i].and_then(|pos| record.get(pos))
@@ -314,7 +297,10 @@ pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> 
             let where_ = match field_of(&e) {
                 Some(field) => {
                     let value = get(field).unwrap_or("");
-                    format!("{name}, ligne {line}, colonne « {field} » (valeur « {value} »)")
+                    format!(
+                        "{name}, ligne {line}, colonne « {field} » (valeur « {} »)",
+                        excerpt(value)
+                    )
                 }
                 None => format!("{name}, ligne {line}"),
             };
@@ -326,7 +312,7 @@ pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> 
                 e.context(where_)
             }
         };
-        import_row(conn, kind, &get, &mut summary).map_err(at_line)?;
+        import_row(conn, kind, &get, &mut communes, &mut summary).map_err(at_line)?;
         summary.rows += 1;
     }
     if summary.rows == 0 {
@@ -335,10 +321,101 @@ pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> 
     Ok(summary)
 }
 
+/// `;` when the header line has more of them than commas, else `,`.
+fn sniff_delimiter(start: &[u8]) -> u8 {
+    let header = start.split(|&b| b == b'\n').next().unwrap_or(b"");
+    let count = |c: u8| header.iter().filter(|&&b| b == c).count();
+    if count(b';') > count(b',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// A csv error in French, with its line.
+fn csv_error(name: &str, e: csv::Error, lines: &Lines) -> anyhow::Error {
+    let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && io
+            .get_ref()
+            .is_some_and(|inner| inner.is::<RecordTooLong>())
+    {
+        return user(format!(
+            "{name}, ligne {line} : une ligne de plus de {MAX_RECORD_BYTES} octets ; un guillemet ouvert ligne {line} n'est sans doute jamais refermé. Rien n'a été importé."
+        ));
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => user(format!(
+            "lecture de {name} impossible, ligne {line} : {}",
+            crate::error::io_fr(&io)
+        )),
+        other => user(format!(
+            "{name}, ligne {line} : ligne CSV illisible ({})",
+            excerpt(&format!("{:?}", other))
+        )),
+    }
+}
+
+/// A record read strictly: no line break inside a field (a quote left open swallows the
+/// lines after it), no control character, as many fields as the header.
+fn check_record(
+    name: &str,
+    line: u64,
+    record: &csv::StringRecord,
+    headers: Option<&csv::StringRecord>,
+) -> Result<()> {
+    let column = |i: usize| -> String {
+        match headers.and_then(|h| h.get(i)) {
+            Some(h) => format!("colonne « {} »", excerpt(h)),
+            None => format!("champ {}", i + 1),
+        }
+    };
+    for (i, field) in record.iter().enumerate() {
+        if field.contains('\n') {
+            let before = field.split('\n').next().unwrap_or("");
+            bail_user!(
+                "{name}, ligne {line}, {} : un guillemet ouvert (« \"{} ») n'est pas refermé sur la ligne ; il avale les lignes suivantes. Fermez-le, ou doublez les guillemets à l'intérieur d'un texte (\"\"). Rien n'a été importé.",
+                column(i),
+                excerpt(before)
+            );
+        }
+        if let Some((at, c)) = field.chars().enumerate().find(|(_, c)| c.is_control()) {
+            bail_user!(
+                "{name}, ligne {line}, {}, caractère {} : caractère de contrôle {} interdit dans un fichier importé ; retirez-le (le fichier vient-il d'un autre logiciel ?). Rien n'a été importé.",
+                column(i),
+                at + 1,
+                control_name(c)
+            );
+        }
+    }
+    if let Some(h) = headers
+        && record.len() != h.len()
+    {
+        bail_user!(
+            "{name}, ligne {line} : {} champ(s) alors que l'en-tête nomme {} colonnes ; un texte contient-il le séparateur sans guillemets autour ? Rien n'a été importé.",
+            record.len(),
+            h.len()
+        );
+    }
+    Ok(())
+}
+
+/// `U+0000 (NUL)`, `U+0009 (tabulation)`.
+fn control_name(c: char) -> String {
+    let what = match c {
+        '\0' => " (NUL)",
+        '\t' => " (tabulation)",
+        '\u{1b}' => " (échappement)",
+        _ => "",
+    };
+    format!("U+{:04X}{what}", c as u32)
+}
+
 fn import_row<'a>(
     conn: &Connection,
     kind: Kind,
     get: &dyn Fn(&str) -> Option<&'a str>,
+    communes: &mut CommuneCache,
     summary: &mut Summary,
 ) -> Result<()> {
     let req = |c| get(c).unwrap_or("");
@@ -364,7 +441,7 @@ fn import_row<'a>(
                 presents: get("presents"),
                 anonymes: None,
             }
-            .check()?;
+            .check_with(communes)?;
             sessions::insert(conn, &s)?;
             summary.participants += i64::from(s.participants);
             summary.minutes += i64::from(s.duree.0);
@@ -417,19 +494,43 @@ mod tests {
         assert_eq!(column_key("Durée"), "duree");
         assert_eq!(column_key("Jeunes ML"), "jeunes_ml");
         assert_eq!(column_key("libellé"), "libelle");
-        assert_eq!(sniff_delimiter("date;projet;commune"), b';');
-        assert_eq!(sniff_delimiter("date,projet,commune"), b',');
-        assert_eq!(line_at("a\r\nb\r\nc", 6), 3);
-        // The csv crate places a record after a CR LF on the LF.
-        assert_eq!(line_at("date;projet\r\na;1\r\nb;2", 12), 2);
-        assert_eq!(line_at("a\nb", 0), 1);
+        assert_eq!(sniff_delimiter(b"date;projet;commune\na,b"), b';');
+        assert_eq!(sniff_delimiter(b"date,projet,commune"), b',');
+    }
+
+    /// The line of each record, whatever the line ends, blank lines included.
+    #[test]
+    fn record_lines_with_every_line_end() {
+        for eol in ["\n", "\r\n", "\r"] {
+            let file = ["a;b", "1;2", "", "3;4", "\"5\";6", "", ""].join(eol);
+            let (text, lines) = input::text(file.as_bytes(), Encoding::Utf8, Progress::none());
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(b';')
+                .has_headers(false)
+                .from_reader(text);
+            let mut record = csv::StringRecord::new();
+            let mut seen = Vec::new();
+            while reader.read_record(&mut record).unwrap() {
+                let line = lines.line_of(record.position().unwrap().byte());
+                seen.push((line, record.get(0).unwrap().to_string()));
+            }
+            let expected: Vec<(u64, String)> = [(1, "a"), (2, "1"), (4, "3"), (5, "5")]
+                .iter()
+                .map(|(l, v)| (*l, v.to_string()))
+                .collect();
+            assert_eq!(seen, expected, "{eol:?}");
+        }
     }
 
     #[test]
-    fn decodes_bom_and_windows_1252() {
-        assert_eq!(decode(b"\xEF\xBB\xBFnom").0, "nom");
-        let (s, note) = decode(b"Cr\xe9teil");
-        assert_eq!(s, "Créteil");
-        assert!(note.is_some());
+    fn windows_1252_is_decoded() {
+        let (mut text, _) = input::text(
+            &b"\xEF\xBB\xBFnom\r\nCr\xe9teil"[3..],
+            Encoding::Windows1252,
+            Progress::none(),
+        );
+        let mut s = String::new();
+        text.read_to_string(&mut s).unwrap();
+        assert_eq!(s, "nom\nCréteil");
     }
 }

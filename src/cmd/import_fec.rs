@@ -10,13 +10,13 @@ use crate::domain::fec::{self, FecEntry};
 use crate::domain::finance::{Ligne, NewEcriture, check_chart};
 use crate::domain::money::Money;
 use crate::error::user;
+use crate::input::{Input, Progress};
 use crate::render::{self, Cell};
 use anyhow::Result;
 use chrono::Datelike;
-use indicatif::{ProgressBar, ProgressStyle};
 use rusqlite::Connection;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -29,27 +29,17 @@ pub struct FecSummary {
     pub years: Vec<i32>,
 }
 
-pub fn run(ledger: &mut Ledger, name: &str, bytes: &[u8], out: &mut dyn Write) -> Result<()> {
-    let bar = progress_bar(bytes.len() as u64, "lecture");
-    let file = fec::parse(bytes, name, &mut |done, _| {
-        if let Some(b) = &bar {
-            b.set_position(done as u64);
-        }
-    })?;
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
-    let bar = progress_bar(file.entries.len() as u64, "écriture");
-    let summary = ledger.write(|tx| {
-        import_entries(tx, name, &file.entries, &mut |n| {
-            if let Some(b) = &bar {
-                b.set_position(n as u64);
-            }
-        })
-    })?;
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+pub fn run(ledger: &mut Ledger, input: &Input, out: &mut dyn Write) -> Result<()> {
+    let name = input.name.as_str();
+    let bytes = input.bytes()?;
+    let mut bar = Progress::new(bytes.len() as u64, "lecture");
+    let file = fec::parse(&bytes, name, &mut |done, _| bar.set(done as u64))?;
+    bar.finish();
+    drop(bytes);
+    let mut bar = Progress::new(file.entries.len() as u64, "écriture");
+    let summary =
+        ledger.write(|tx| import_entries(tx, name, &file.entries, &mut |n| bar.set(n as u64)))?;
+    bar.finish();
     writeln!(
         out,
         "{name} : {} écriture(s) lue(s) ({} ligne(s), {}, séparateur « {} »).",
@@ -105,19 +95,6 @@ pub fn run(ledger: &mut Ledger, name: &str, bytes: &[u8], out: &mut dyn Write) -
         )?;
     }
     Ok(())
-}
-
-/// A bar on standard error when it is a terminal; nothing in a pipe or a test.
-fn progress_bar(len: u64, what: &str) -> Option<ProgressBar> {
-    if !std::io::stderr().is_terminal() || len < 10_000 {
-        return None;
-    }
-    let bar = ProgressBar::new(len);
-    let style =
-        ProgressStyle::with_template(&format!("{what} {{bar:40}} {{percent:>3}} % {{eta}}"))
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
-    bar.set_style(style);
-    Some(bar)
 }
 
 /// Checks and writes the entries inside the caller's transaction.

@@ -4,6 +4,7 @@
 use crate::bail_user;
 use crate::db::now;
 use crate::domain::suggest;
+use crate::domain::{MAX_NAME_CHARS, MAX_TEXT_CHARS, check_length, excerpt};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -56,8 +57,11 @@ fn check_name(kind: &str, nom: &str) -> Result<String> {
     if nom.is_empty() {
         bail_user!("nom de {kind} vide");
     }
-    if nom.chars().count() > 120 {
-        bail_user!("nom de {kind} trop long (120 caractères au plus) : « {nom} »");
+    if nom.chars().count() > MAX_NAME_CHARS {
+        bail_user!(
+            "nom de {kind} trop long ({MAX_NAME_CHARS} caractères au plus) : « {} »",
+            excerpt(nom)
+        );
     }
     Ok(nom.to_string())
 }
@@ -69,6 +73,9 @@ pub fn add_projet(
     intitule: Option<&str>,
 ) -> Result<String> {
     let nom = check_name("projet", nom)?;
+    if let Some(intitule) = intitule {
+        crate::error::field("intitule", check_length(intitule, MAX_TEXT_CHARS))?;
+    }
     if let Some(existing) = find(conn, "projet", &nom)? {
         bail_user!("le projet « {existing} » existe déjà (voir `ici projet list`)");
     }

@@ -19,6 +19,13 @@ pub fn parse_date(input: &str) -> Result<NaiveDate> {
 /// (a trainer in another time zone, a session recorded just after midnight).
 pub fn parse_past_date(input: &str) -> Result<NaiveDate> {
     let date = parse_date(input)?;
+    check_past(date, input)?;
+    Ok(date)
+}
+
+/// The rule of [`parse_past_date`] for a date already read (an accountant's file): from
+/// 2000 to a day ahead of today.
+pub fn check_past(date: NaiveDate, input: &str) -> Result<()> {
     let limit = Local::now().date_naive() + Duration::days(1);
     if date.year() < 2000 {
         bail_user!("date « {input} » antérieure à 2000 : vérifiez l'année (1917 pour 2017 ?)");
@@ -28,7 +35,7 @@ pub fn parse_past_date(input: &str) -> Result<NaiveDate> {
             "date « {input} » dans le futur : on enregistre une session ou une écriture une fois faite ; vérifiez l'année"
         );
     }
-    Ok(date)
+    Ok(())
 }
 
 /// A year given on the command line, e.g. `ici bilan 2017`.

@@ -5,6 +5,7 @@ use crate::domain::chart::{self, Plan};
 use crate::domain::date::parse_past_date;
 use crate::domain::money::Money;
 use crate::domain::optional_text;
+use crate::domain::{MAX_NAME_CHARS, MAX_SHORT_CHARS, MAX_TEXT_CHARS, check_lengths};
 use crate::error::{field, in_field, user};
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -67,6 +68,16 @@ impl FinanceDraft<'_> {
     /// Checks the values and builds the two lines: the account on its side, the bank
     /// (or the cash box) on the other.
     pub fn check(&self, operation: Operation) -> Result<NewEcriture> {
+        check_lengths(&[
+            ("date", Some(self.date), MAX_SHORT_CHARS),
+            ("montant", Some(self.montant), MAX_SHORT_CHARS),
+            ("compte", Some(self.compte), MAX_SHORT_CHARS),
+            ("libelle", Some(self.libelle), MAX_TEXT_CHARS),
+            ("tiers", self.tiers, MAX_NAME_CHARS),
+            ("projet", self.projet, MAX_NAME_CHARS),
+            ("piece", self.piece, MAX_SHORT_CHARS),
+            ("via", self.via, MAX_SHORT_CHARS),
+        ])?;
         let date = field("date", parse_past_date(self.date))?;
         let montant = field("montant", Money::parse_positive(self.montant))?;
         let compte = field("compte", operation.compte(self.compte))?;
@@ -139,6 +150,16 @@ pub struct EcritureDraft<'a> {
 
 impl EcritureDraft<'_> {
     pub fn check(&self) -> Result<NewEcriture> {
+        check_lengths(&[
+            ("date", Some(self.date), MAX_SHORT_CHARS),
+            ("libelle", Some(self.libelle), MAX_TEXT_CHARS),
+            ("tiers", self.tiers, MAX_NAME_CHARS),
+            ("projet", self.projet, MAX_NAME_CHARS),
+            ("piece", self.piece, MAX_SHORT_CHARS),
+        ])?;
+        for line in self.debits.iter().chain(self.credits) {
+            field("debit", crate::domain::check_length(line, MAX_SHORT_CHARS))?;
+        }
         let date = field("date", parse_past_date(self.date))?;
         let libelle = self.libelle.trim();
         if libelle.is_empty() {

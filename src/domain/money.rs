@@ -8,6 +8,10 @@ use std::fmt;
 /// for an association of this size (an extra zero, a pasted account number).
 pub const MAX_CENTS: i64 = 1_000_000_000;
 
+/// The largest amount one line of the books may carry, as the ledger stores it: one
+/// milliard euros. Lines read from an accountant's file are held to it.
+pub const MAX_LINE_CENTS: i64 = 100_000_000_000;
+
 /// An amount in cents. Signed, because results and balances can be negative;
 /// amounts typed by users are always positive (see [`Money::parse_positive`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]

@@ -7,6 +7,7 @@ use crate::bail_user;
 use crate::domain::duration::Minutes;
 use crate::domain::session::resolve_commune;
 use crate::domain::suggest::fold;
+use crate::domain::{MAX_NAME_CHARS, MAX_SHORT_CHARS, check_lengths};
 use crate::error::{field, user};
 use anyhow::Result;
 
@@ -342,6 +343,22 @@ impl ProfileDraft<'_> {
     /// Checks every given field; an error names the field it is about. `year` is the
     /// current year, the latest possible year of birth.
     pub fn check(&self, year: i32) -> Result<ProfileChanges> {
+        check_lengths(&[
+            ("sexe", self.sexe, MAX_SHORT_CHARS),
+            ("naissance", self.naissance, MAX_SHORT_CHARS),
+            ("statut", self.statut, MAX_SHORT_CHARS),
+            ("qpv", self.qpv, MAX_SHORT_CHARS),
+            ("rsa", self.rsa, MAX_SHORT_CHARS),
+            ("mission_locale", self.mission_locale, MAX_SHORT_CHARS),
+            ("diplome", self.diplome, MAX_SHORT_CHARS),
+            ("handicap", self.handicap, MAX_SHORT_CHARS),
+            ("commune", self.commune, MAX_NAME_CHARS),
+            ("prescripteur", self.prescripteur, MAX_NAME_CHARS),
+            ("nom", self.nom, MAX_TEXT),
+            ("prenom", self.prenom, MAX_TEXT),
+            ("telephone", self.telephone, MAX_TEXT),
+            ("courriel", self.courriel, MAX_TEXT),
+        ])?;
         let choice = |name: &'static str, list: Choices, v: Option<&str>| {
             field(name, change(v, |s| parse_choice(list, s)))
         };

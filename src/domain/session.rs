@@ -3,8 +3,10 @@
 use crate::bail_user;
 use crate::domain::date::parse_past_date;
 use crate::domain::duration::Minutes;
-use crate::domain::optional_text;
 use crate::domain::participant::{Present, parse_presents};
+use crate::domain::{
+    MAX_NAME_CHARS, MAX_SHORT_CHARS, MAX_TEXT_CHARS, check_lengths, optional_text,
+};
 use crate::error::{field, user};
 use crate::territory::{self, Commune, Resolution};
 use anyhow::Result;
@@ -151,12 +153,19 @@ pub const MAX_PARTICIPANTS: u32 = 10_000;
 impl SessionDraft<'_> {
     /// Checks every field; an error names the field it is about (see [`in_field`]).
     pub fn check(&self) -> Result<NewSession> {
+        self.check_with(&mut CommuneCache::default())
+    }
+
+    /// [`SessionDraft::check`], communes resolved through `communes`: an import resolves
+    /// each name it meets once.
+    pub fn check_with(&self, communes: &mut CommuneCache) -> Result<NewSession> {
+        self.check_lengths()?;
         let date = field("date", parse_past_date(self.date))?;
         let projet = field(
             "projet",
             required(self.projet, "le projet (voir `ici projet list`)"),
         )?;
-        let lieu = parse_lieu(self.lieu, self.commune)?;
+        let lieu = parse_lieu_with(self.lieu, self.commune, communes)?;
         let duree = field("duree", Minutes::parse(self.duree))?;
         let presents = field(
             "presents",
@@ -187,6 +196,30 @@ impl SessionDraft<'_> {
             intitule: optional_text(self.intitule),
             formateur: optional_text(self.formateur),
         })
+    }
+
+    /// Every value within its limit, before any is read.
+    fn check_lengths(&self) -> Result<()> {
+        let [femmes, qpv, jeunes_ml, demandeurs_emploi, rsa] = self.publics;
+        check_lengths(&[
+            ("date", Some(self.date), MAX_SHORT_CHARS),
+            ("projet", Some(self.projet), MAX_NAME_CHARS),
+            ("commune", Some(self.commune), MAX_NAME_CHARS),
+            ("lieu", self.lieu, MAX_SHORT_CHARS),
+            ("duree", Some(self.duree), MAX_SHORT_CHARS),
+            ("participants", Some(self.participants), MAX_SHORT_CHARS),
+            // A list of codes: a few hundred people at most.
+            ("presents", self.presents, 100 * MAX_SHORT_CHARS),
+            ("anonymes", self.anonymes, MAX_SHORT_CHARS),
+            ("femmes", femmes, MAX_SHORT_CHARS),
+            ("qpv", qpv, MAX_SHORT_CHARS),
+            ("jeunes_ml", jeunes_ml, MAX_SHORT_CHARS),
+            ("demandeurs_emploi", demandeurs_emploi, MAX_SHORT_CHARS),
+            ("rsa", rsa, MAX_SHORT_CHARS),
+            ("partenaire", self.partenaire, MAX_NAME_CHARS),
+            ("intitule", self.intitule, MAX_TEXT_CHARS),
+            ("formateur", self.formateur, MAX_NAME_CHARS),
+        ])
     }
 
     /// The headcount and its anonymous part, from the number of participants, the
@@ -298,6 +331,40 @@ fn required(value: &str, what: &str) -> Result<String> {
 
 /// The place of a session: a commune resolved to its INSEE code, or remote.
 pub fn parse_lieu(lieu: Option<&str>, commune: &str) -> Result<Lieu> {
+    check_lengths(&[
+        ("lieu", lieu, MAX_SHORT_CHARS),
+        ("commune", Some(commune), MAX_NAME_CHARS),
+    ])?;
+    parse_lieu_with(lieu, commune, &mut CommuneCache::default())
+}
+
+/// Communes already resolved, by the text typed: an import of a million sessions held in
+/// a few communes resolves each name once.
+#[derive(Debug, Default)]
+pub struct CommuneCache(std::collections::HashMap<String, &'static Commune>);
+
+impl CommuneCache {
+    /// [`resolve_commune`], remembered when found.
+    pub fn resolve(&mut self, input: &str) -> Result<&'static Commune> {
+        if let Some(c) = self.0.get(input) {
+            return Ok(c);
+        }
+        let c = resolve_commune(input)?;
+        self.0.insert(input.to_owned(), c);
+        Ok(c)
+    }
+
+    /// Names resolved so far.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+fn parse_lieu_with(lieu: Option<&str>, commune: &str, communes: &mut CommuneCache) -> Result<Lieu> {
     let commune = commune.trim();
     let lieu = lieu.map(|l| l.trim().to_lowercase());
     match lieu.as_deref().filter(|s| !s.is_empty()) {
@@ -310,7 +377,7 @@ pub fn parse_lieu(lieu: Option<&str>, commune: &str) -> Result<Lieu> {
                     )),
                 );
             }
-            field("commune", resolve_commune(commune).map(Lieu::Site))
+            field("commune", communes.resolve(commune).map(Lieu::Site))
         }
         Some("distance") if commune.is_empty() => Ok(Lieu::Distance),
         Some("distance") => field(

@@ -1,6 +1,8 @@
 //! The header of a FEC and its data lines: where each column is, and each field read.
 
 use super::{COLUMNS, normalise};
+use crate::domain::date::check_past;
+use crate::domain::money::{MAX_LINE_CENTS, Money};
 use chrono::NaiveDate;
 
 /// Integer part limit of one amount: 10 000 milliards d'euros. Beyond, it is not an amount.
@@ -269,6 +271,9 @@ impl Layout {
                 ),
             )
         })?;
+        // The rule of the commands: an entry is recorded once made, from 2000 on.
+        check_past(date, get(self.ecriture_date))
+            .map_err(|e| at(self.ecriture_date, format!("{e:#}")))?;
         // PieceDate and ValidDate often repeat EcritureDate: no need to parse them again.
         let date_text = get(self.ecriture_date);
         let same_or = |i: usize| -> std::result::Result<Option<NaiveDate>, String> {
@@ -287,6 +292,10 @@ impl Layout {
                 ),
             ));
         }
+        let amount_cols = match self.amounts {
+            Amounts::DebitCredit { debit, credit } => [(debit, "débit"), (credit, "crédit")],
+            Amounts::MontantSens { montant, .. } => [(montant, "débit"), (montant, "crédit")],
+        };
         let (debit, credit) = match self.amounts {
             Amounts::DebitCredit { debit, credit } => (amount(debit)?, amount(credit)?),
             Amounts::MontantSens { montant, sens } => {
@@ -306,6 +315,18 @@ impl Layout {
             }
         };
         let (debit, credit) = normalise(debit, credit);
+        for (amount, (col, side)) in [(debit, amount_cols[0]), (credit, amount_cols[1])] {
+            if amount > MAX_LINE_CENTS {
+                return Err(at(
+                    col,
+                    format!(
+                        "montant {} au {side} : plus que la limite d'une ligne du registre, {} ; vérifiez la virgule ou le montant",
+                        Money(amount),
+                        Money(MAX_LINE_CENTS)
+                    ),
+                ));
+            }
+        }
         Ok(Row {
             journal,
             journal_lib: get(self.journal_lib),

@@ -160,6 +160,13 @@ fn read_body(
             continue;
         }
         s.data_lines += 1;
+        if let Some((at, c)) = control_char(l, sep) {
+            s.problems.push(format!(
+                "ligne {this_line}, caractère {at} : caractère de contrôle U+{:04X} interdit dans un FEC (seule la tabulation sépare les colonnes) ; retirez-le",
+                c as u32
+            ));
+            continue;
+        }
         fields.clear();
         let mut start = 0;
         for (at, &b) in l.as_bytes().iter().enumerate() {
@@ -326,6 +333,20 @@ impl Hasher for FnvHasher {
         }
         self.0 = h;
     }
+}
+
+/// The first control character of a line (1-based position) other than its separator.
+fn control_char(line: &str, sep: u8) -> Option<(usize, char)> {
+    let ascii_ok = line
+        .bytes()
+        .all(|b| (b >= 0x20 && b != 0x7F && b < 0x80) || b == sep);
+    if ascii_ok {
+        return None;
+    }
+    line.chars()
+        .enumerate()
+        .find(|&(_, c)| c.is_control() && c != char::from(sep))
+        .map(|(i, c)| (i + 1, c))
 }
 
 /// How many times `byte` occurs in `bytes`; counted in blocks of 255 so that the
