@@ -22,6 +22,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "bench/imports.rs"]
+mod imports;
+
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 const REFERENCE_YEAR: i32 = 2017;
 const SEED: u64 = 0x1C1_2017;
@@ -1417,6 +1420,8 @@ fn main() -> Result<()> {
         || with_ledger(&filled, &["bilan", "2018", "--format", "json"]),
     );
     let Measures { rows, pairs, .. } = m;
+    // Scenario 5: each import beside SQLite alone loading the same file.
+    let imports_md = imports::run(&bin, &scratch, config.quick, &fec_path, fec_lines)?;
 
     // --- Report ------------------------------------------------------------
     let load_after = load_average();
@@ -1498,6 +1503,7 @@ fn main() -> Result<()> {
     }
     writeln!(md)?;
 
+    md.push_str(&imports_md);
     writeln!(md, "#### Effet de la taille du registre (médianes)\n")?;
     writeln!(
         md,

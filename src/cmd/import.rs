@@ -215,8 +215,15 @@ fn column_key(header: &str) -> String {
     suggest::fold(header).replace(' ', "_")
 }
 
+/// Page cache of an import, in Kio.
+const IMPORT_CACHE_KIB: u32 = 64 * 1024;
+
 /// Parses, checks and writes a whole file inside the caller's transaction.
 pub fn import_file(conn: &Connection, kind: Kind, input: &Input) -> Result<Summary> {
+    // Rows land at random places of the date and project indexes: with SQLite's default
+    // 2 Mio of cache, a big file spends its time writing pages out and reading them back.
+    // 64 Mio hold the indexes of a million sessions.
+    conn.execute_batch(&format!("PRAGMA cache_size = -{}", IMPORT_CACHE_KIB))?;
     let progress = Progress::new(input.len, "import");
     let (text, lines) = input.text(progress)?;
     import_text(conn, kind, &input.name, text, &lines, input.note())

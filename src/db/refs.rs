@@ -140,8 +140,10 @@ pub fn partenaire_id(conn: &Connection, nom: &str) -> Result<i64> {
 
 fn lookup(conn: &Connection, table: &str, nom: &str, add: &str, list: &str) -> Result<i64> {
     let sql = format!("SELECT id FROM {table} WHERE nom = ?1");
+    // Cached: an import looks the same names up once per row.
     if let Some(id) = conn
-        .query_row(&sql, [nom.trim()], |r| r.get(0))
+        .prepare_cached(&sql)?
+        .query_row([nom.trim()], |r| r.get(0))
         .optional()?
     {
         return Ok(id);
