@@ -10,7 +10,7 @@
 use crate::bail_user;
 use crate::error::{io_fr, user};
 use anyhow::Result;
-use encoding_rs::{Decoder, UTF_8, WINDOWS_1252};
+use encoding_rs::{Decoder, ISO_8859_15, UTF_8, UTF_16LE, WINDOWS_1252};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fs::File;
@@ -31,8 +31,23 @@ const CHUNK: usize = 64 * 1024;
 pub enum Encoding {
     Utf8,
     Windows1252,
-    /// A UTF-16 byte order mark: left to the reader of the format (FEC only).
+    /// Single-byte with € or œ where Windows-1252 has ¤ or ½, and none of Windows-1252's
+    /// own printable bytes 0x80–0x9F: what some accounting programs write (FEC only).
+    Iso8859_15,
+    /// A UTF-16 byte order mark (little or big endian).
     Utf16,
+}
+
+impl Encoding {
+    /// As messages name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Windows1252 => "Windows-1252",
+            Encoding::Iso8859_15 => "ISO-8859-15",
+            Encoding::Utf16 => "UTF-16",
+        }
+    }
 }
 
 /// A file checked and scanned, not yet read as text.
@@ -45,6 +60,11 @@ pub struct Input {
     /// FNV-1a of the bytes and their count: how an import recognises a file seen before.
     pub fingerprint: String,
     pub encoding: Encoding,
+    /// A single-byte file that holds a byte of 0x80–0x9F.
+    c1: bool,
+    /// A single-byte file that holds one of the bytes where ISO-8859-15 and Windows-1252
+    /// differ above 0xA0.
+    latin9_marks: bool,
 }
 
 /// Checks `path` before reading it: a regular file (not a folder, device or pipe), not
@@ -89,6 +109,8 @@ pub fn open(path: &Path) -> Result<Input> {
         len: scan.len,
         fingerprint: format!("{:016x}-{}", scan.hash, scan.len),
         encoding: scan.encoding,
+        c1: scan.c1,
+        latin9_marks: scan.latin9_marks,
     })
 }
 
@@ -99,19 +121,17 @@ impl Input {
             .then_some("Fichier lu en Windows-1252 (il n'est pas en UTF-8).")
     }
 
-    /// The whole file as bytes (the FEC reader decodes its own variants).
-    pub fn bytes(&self) -> Result<Vec<u8>> {
-        let mut bytes = Vec::with_capacity(self.len as usize);
-        File::open(&self.path)
-            .and_then(|f| f.take(MAX_FILE_BYTES).read_to_end(&mut bytes))
-            .map_err(|e| {
-                user(format!(
-                    "lecture de {} impossible : {}",
-                    self.name,
-                    io_fr(&e)
-                ))
-            })?;
-        Ok(bytes)
+    /// The encoding of a FEC: a single-byte file is ISO-8859-15 when it writes € or œ
+    /// the ISO way and nothing only Windows-1252 prints, else Windows-1252.
+    pub fn fec_encoding(&self) -> Encoding {
+        match self.encoding {
+            Encoding::Windows1252 if !self.c1 && self.latin9_marks => Encoding::Iso8859_15,
+            other => other,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// The file as UTF-8 text with LF line ends, BOM removed, streamed. `progress` shows
@@ -132,14 +152,17 @@ impl Input {
 /// `raw` as UTF-8 text with LF line ends, BOM removed, and the lines of its offsets.
 pub fn text<R: Read>(raw: R, encoding: Encoding, progress: Progress) -> (Text<R>, Lines) {
     {
+        // `new_decoder` removes a BOM, and follows a UTF-16 one.
         let encoding = match encoding {
             Encoding::Windows1252 => WINDOWS_1252,
-            _ => UTF_8,
+            Encoding::Iso8859_15 => ISO_8859_15,
+            Encoding::Utf16 => UTF_16LE,
+            Encoding::Utf8 => UTF_8,
         };
         let lines = Lines::default();
         let text = Text {
             inner: BufReader::with_capacity(CHUNK, raw),
-            decoder: encoding.new_decoder_with_bom_removal(),
+            decoder: encoding.new_decoder(),
             pending: Vec::with_capacity(CHUNK * 3),
             at: 0,
             out_offset: 0,
@@ -160,6 +183,8 @@ struct Scan {
     encoding: Encoding,
     /// Something else than a BOM, spaces and line ends.
     non_blank: bool,
+    c1: bool,
+    latin9_marks: bool,
 }
 
 /// Reads every byte once: fingerprint, encoding class, first line holding a byte that is
@@ -176,6 +201,8 @@ fn scan(mut r: impl Read, name: &str) -> Result<Scan> {
     let mut non_blank = false;
     let mut first = true;
     let mut utf16 = false;
+    let mut c1 = false;
+    let mut latin9_marks = false;
     loop {
         let n = r
             .read(&mut buf[carry..])
@@ -183,6 +210,12 @@ fn scan(mut r: impl Read, name: &str) -> Result<Scan> {
         let fresh = &buf[carry..carry + n];
         for &b in fresh {
             hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        if !fresh.is_ascii() {
+            c1 |= fresh.iter().any(|b| (0x80..=0x9F).contains(b));
+            latin9_marks |= fresh
+                .iter()
+                .any(|b| matches!(b, 0xA4 | 0xA6 | 0xA8 | 0xB4 | 0xB8 | 0xBC | 0xBD | 0xBE));
         }
         len += n as u64;
         let end = carry + n;
@@ -266,6 +299,8 @@ fn scan(mut r: impl Read, name: &str) -> Result<Scan> {
         hash,
         encoding,
         non_blank,
+        c1,
+        latin9_marks,
     })
 }
 

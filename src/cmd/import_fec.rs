@@ -3,20 +3,23 @@
 //! file twice adds nothing. Afterwards the totals by class and the result of each
 //! year, to tick against the accountant's report.
 
+use crate::bail_user;
 use crate::cmd::bilan;
+use crate::db::fec_stage;
 use crate::db::{Ledger, finances};
 use crate::domain::account::Compte;
 use crate::domain::fec::{self, FecEntry};
+use crate::domain::fec::{Layout, Problems};
 use crate::domain::finance::{Ligne, NewEcriture, check_chart};
 use crate::domain::money::Money;
 use crate::error::user;
-use crate::input::{Input, Progress};
+use crate::input::{self, Encoding, Input, Progress};
 use crate::render::{self, Cell};
 use anyhow::Result;
 use chrono::Datelike;
 use rusqlite::Connection;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -31,25 +34,18 @@ pub struct FecSummary {
 
 pub fn run(ledger: &mut Ledger, input: &Input, out: &mut dyn Write) -> Result<()> {
     let name = input.name.as_str();
-    let bytes = input.bytes()?;
-    let mut bar = Progress::new(bytes.len() as u64, "lecture");
-    let file = fec::parse(&bytes, name, &mut |done, _| bar.set(done as u64))?;
-    bar.finish();
-    drop(bytes);
-    let mut bar = Progress::new(file.entries.len() as u64, "écriture");
-    let summary =
-        ledger.write(|tx| import_entries(tx, name, &file.entries, &mut |n| bar.set(n as u64)))?;
-    bar.finish();
+    let encoding = input.fec_encoding();
+    let (summary, read) = ledger.write(|tx| import_streamed(tx, input, encoding))?;
     writeln!(
         out,
         "{name} : {} écriture(s) lue(s) ({} ligne(s), {}, séparateur « {} »).",
-        file.entries.len(),
-        file.lines,
-        file.encoding,
-        if file.separator == '\t' {
+        read.entries,
+        read.lines,
+        encoding.name(),
+        if read.separator == '\t' {
             "tabulation".to_string()
         } else {
-            file.separator.to_string()
+            read.separator.to_string()
         }
     )?;
     if summary.added == 0 {
@@ -97,110 +93,235 @@ pub fn run(ledger: &mut Ledger, input: &Input, out: &mut dyn Write) -> Result<()
     Ok(())
 }
 
-/// Checks and writes the entries inside the caller's transaction.
-pub fn import_entries(
+/// What was read from the file.
+struct Read {
+    entries: usize,
+    lines: usize,
+    separator: char,
+}
+
+/// Reads the file line by line into a staging table, checks the entries as a whole,
+/// then writes them one at a time, all inside the caller's transaction: memory stays
+/// that of one entry whatever the size of the file.
+fn import_streamed(
     conn: &Connection,
-    name: &str,
-    entries: &[FecEntry],
-    progress: &mut dyn FnMut(usize),
-) -> Result<FecSummary> {
-    let mut summary = FecSummary::default();
-    let mut tiers_cache: BTreeMap<String, Option<i64>> = BTreeMap::new();
-    let mut open_years: BTreeSet<i32> = BTreeSet::new();
-    let cree_le = crate::db::now();
-    // A big file must not spill the transaction's pages to disk before the commit.
-    conn.execute_batch("PRAGMA cache_size = -262144")?;
-    for (i, e) in entries.iter().enumerate() {
-        if i % 4096 == 0 {
-            progress(i);
+    input: &Input,
+    encoding: Encoding,
+) -> Result<(FecSummary, Read)> {
+    let name = input.name.as_str();
+    // Enough for the ledger's indexes; the staging table spills to a temporary file.
+    conn.execute_batch("PRAGMA cache_size = -32768; PRAGMA temp.cache_size = -16384")?;
+    fec_stage::create(conn)?;
+    let (text, lines) = input::text(
+        std::fs::File::open(input.path())?,
+        encoding,
+        Progress::new(input.len, "lecture"),
+    );
+    let mut reader = std::io::BufReader::with_capacity(64 * 1024, text);
+    let mut buf = String::new();
+    let mut line_no = 0usize;
+    let mut offset = 0u64;
+    let mut next_line = |buf: &mut String, line_no: &mut usize| -> Result<bool> {
+        lines.line_of(offset);
+        buf.clear();
+        let n = reader
+            .read_line(buf)
+            .map_err(|e| read_error(name, *line_no + 1, e))?;
+        offset += n as u64;
+        *line_no += 1;
+        if buf.ends_with('\n') {
+            buf.pop();
         }
-        let date = e.date.format("%Y-%m-%d").to_string();
-        // Checked before anything else, so that a file is refused for a bad account
-        // even when its entries are already in the ledger.
-        let entry = to_entry(name, e)?;
-        if is_own_entry(conn, e, &entry)? {
-            summary.skipped += 1;
-            continue;
+        Ok(n > 0)
+    };
+    let layout = loop {
+        if !next_line(&mut buf, &mut line_no)? {
+            bail_user!("{name} : fichier vide, il n'y a pas même la ligne des noms de colonnes");
         }
-        if let Some(existing) = finances::source_lines(conn, &e.journal, &e.numero, &date)? {
-            let mut new: Vec<(String, i64, i64)> = entry
-                .lignes
-                .iter()
-                .map(|l| {
-                    (
-                        l.compte.as_str().to_string(),
-                        l.debit.cents(),
-                        l.credit.cents(),
-                    )
-                })
-                .collect();
-            new.sort();
-            if new != existing.1 {
-                return Err(user(format!(
-                    "{name}, écriture {}/{} du {} : elle est déjà dans le registre (écriture n° {}) avec d'autres comptes ou montants. Le cabinet l'a modifiée depuis le premier import : contrepassez l'ancienne (`ici ecriture annule {} --motif …`), puis passez la correction par une nouvelle écriture.\nRien n'a été importé.",
-                    e.journal,
-                    e.numero,
-                    e.date.format("%d/%m/%Y"),
-                    existing.0,
-                    existing.0
-                )));
-            }
-            summary.skipped += 1;
-            continue;
+        if !buf.trim().is_empty() {
+            break Layout::read(&buf)
+                .map_err(|m| user(format!("{name}, ligne {line_no} : {m}")))?;
         }
-        let mut tiers_id = None;
-        for aux in e.lines.iter().filter_map(|l| l.aux_lib.as_deref()) {
-            let id = match tiers_cache.get(aux) {
-                Some(id) => *id,
-                None => {
-                    let id = finances::partenaire_named(conn, aux)?;
-                    tiers_cache.insert(aux.to_string(), id);
-                    id
+    };
+    let mut problems = Problems::default();
+    let mut data_lines = 0;
+    while next_line(&mut buf, &mut line_no)? {
+        let mut fields = Vec::with_capacity(20);
+        match layout.record(&buf, line_no, &mut fields) {
+            Ok(None) => continue,
+            Ok(Some(row)) => {
+                if problems.count() == 0 {
+                    fec_stage::insert(conn, line_no, &row)?;
                 }
-            };
-            if id.is_some() {
-                tiers_id = id;
-                break;
             }
+            Err(message) => problems.push(message),
         }
-        let year = e.date.year();
-        if !open_years.contains(&year) {
-            finances::refuse_closed_year(conn, year).map_err(|err| {
-                user(format!(
-                    "{name}, écriture {}/{} du {} : {err:#}\nRien n'a été importé.",
-                    e.journal,
-                    e.numero,
-                    e.date.format("%d/%m/%Y")
-                ))
-            })?;
-            open_years.insert(year);
+        data_lines += 1;
+    }
+    if data_lines == 0 {
+        bail_user!(
+            "{name} : aucune écriture, le fichier ne contient que la ligne des noms de colonnes"
+        );
+    }
+    // The balance is checked only when every line could be read: a line refused for a
+    // bad amount would make its entry look unbalanced.
+    if problems.count() > 0 {
+        return Err(problems.into_error(name));
+    }
+    fec_stage::index(conn)?;
+    let (shown, count) = fec_stage::entry_problems(conn, fec::MAX_REPORTED)?;
+    if count > 0 {
+        let mut problems = Problems::default();
+        for m in shown {
+            problems.push(m);
         }
-        finances::insert_unchecked(conn, &entry, tiers_id, None, &cree_le).map_err(|err| {
-            if crate::error::exit_code(&err) == 2 {
-                user(format!(
-                    "{name}, écriture {}/{} du {} : {err:#}\nRien n'a été importé.",
-                    e.journal,
-                    e.numero,
-                    e.date.format("%d/%m/%Y")
-                ))
-            } else {
-                err
-            }
-        })?;
-        summary.added += 1;
-        summary.lines += entry.lignes.len();
-        for l in &entry.lignes {
-            let class = l.compte.as_str().chars().next().unwrap_or('?');
-            let t = summary.classes.entry(class).or_default();
-            t.0 += l.debit.cents();
-            t.1 += l.credit.cents();
+        for _ in problems.count()..count {
+            problems.push(String::new());
         }
-        if !summary.years.contains(&e.date.year()) {
-            summary.years.push(e.date.year());
+        return Err(problems.into_error(name));
+    }
+    let mut state = State::new();
+    let mut bar = Progress::new(data_lines as u64, "écriture");
+    let entries = fec_stage::for_each_entry(conn, &mut |e| {
+        bar.advance(e.lines.len() as u64);
+        import_entry(conn, name, &e, &mut state)
+    })?;
+    bar.finish();
+    fec_stage::drop(conn)?;
+    let mut summary = state.summary;
+    summary.years.sort();
+    Ok((
+        summary,
+        Read {
+            entries,
+            lines: data_lines,
+            separator: layout.separator(),
+        },
+    ))
+}
+
+fn read_error(name: &str, line: usize, e: std::io::Error) -> anyhow::Error {
+    if e.get_ref()
+        .is_some_and(|inner| inner.is::<crate::input::RecordTooLong>())
+    {
+        return user(format!(
+            "{name}, ligne {line} : une ligne de plus de {} octets, ce n'est pas un FEC",
+            crate::input::MAX_RECORD_BYTES
+        ));
+    }
+    user(format!(
+        "lecture de {name} impossible, ligne {line} : {}",
+        crate::error::io_fr(&e)
+    ))
+}
+
+/// What the import keeps from one entry to the next.
+struct State {
+    summary: FecSummary,
+    tiers_cache: BTreeMap<String, Option<i64>>,
+    open_years: BTreeSet<i32>,
+    cree_le: String,
+}
+
+impl State {
+    fn new() -> State {
+        State {
+            summary: FecSummary::default(),
+            tiers_cache: BTreeMap::new(),
+            open_years: BTreeSet::new(),
+            cree_le: crate::db::now(),
         }
     }
-    summary.years.sort();
-    Ok(summary)
+}
+
+/// Checks and writes one entry inside the caller's transaction.
+fn import_entry(conn: &Connection, name: &str, e: &FecEntry, st: &mut State) -> Result<()> {
+    let summary = &mut st.summary;
+    let date = e.date.format("%Y-%m-%d").to_string();
+    // Checked before anything else, so that a file is refused for a bad account
+    // even when its entries are already in the ledger.
+    let entry = to_entry(name, e)?;
+    if is_own_entry(conn, e, &entry)? {
+        summary.skipped += 1;
+        return Ok(());
+    }
+    if let Some(existing) = finances::source_lines(conn, &e.journal, &e.numero, &date)? {
+        let mut new: Vec<(String, i64, i64)> = entry
+            .lignes
+            .iter()
+            .map(|l| {
+                (
+                    l.compte.as_str().to_string(),
+                    l.debit.cents(),
+                    l.credit.cents(),
+                )
+            })
+            .collect();
+        new.sort();
+        if new != existing.1 {
+            return Err(user(format!(
+                "{name}, écriture {}/{} du {} : elle est déjà dans le registre (écriture n° {}) avec d'autres comptes ou montants. Le cabinet l'a modifiée depuis le premier import : contrepassez l'ancienne (`ici ecriture annule {} --motif …`), puis passez la correction par une nouvelle écriture.\nRien n'a été importé.",
+                e.journal,
+                e.numero,
+                e.date.format("%d/%m/%Y"),
+                existing.0,
+                existing.0
+            )));
+        }
+        summary.skipped += 1;
+        return Ok(());
+    }
+    let mut tiers_id = None;
+    for aux in e.lines.iter().filter_map(|l| l.aux_lib.as_deref()) {
+        let id = match st.tiers_cache.get(aux) {
+            Some(id) => *id,
+            None => {
+                let id = finances::partenaire_named(conn, aux)?;
+                st.tiers_cache.insert(aux.to_string(), id);
+                id
+            }
+        };
+        if id.is_some() {
+            tiers_id = id;
+            break;
+        }
+    }
+    let year = e.date.year();
+    if !st.open_years.contains(&year) {
+        finances::refuse_closed_year(conn, year).map_err(|err| {
+            user(format!(
+                "{name}, écriture {}/{} du {} : {err:#}\nRien n'a été importé.",
+                e.journal,
+                e.numero,
+                e.date.format("%d/%m/%Y")
+            ))
+        })?;
+        st.open_years.insert(year);
+    }
+    finances::insert_unchecked(conn, &entry, tiers_id, None, &st.cree_le).map_err(|err| {
+        if crate::error::exit_code(&err) == 2 {
+            user(format!(
+                "{name}, écriture {}/{} du {} : {err:#}\nRien n'a été importé.",
+                e.journal,
+                e.numero,
+                e.date.format("%d/%m/%Y")
+            ))
+        } else {
+            err
+        }
+    })?;
+    summary.added += 1;
+    summary.lines += entry.lignes.len();
+    for l in &entry.lignes {
+        let class = l.compte.as_str().chars().next().unwrap_or('?');
+        let t = summary.classes.entry(class).or_default();
+        t.0 += l.debit.cents();
+        t.1 += l.credit.cents();
+    }
+    if !summary.years.contains(&e.date.year()) {
+        summary.years.push(e.date.year());
+    }
+    Ok(())
 }
 
 /// True when the entry is one that `ici export fec` wrote from this very ledger

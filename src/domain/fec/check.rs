@@ -25,6 +25,26 @@ impl Totals {
     }
 }
 
+impl Problems {
+    /// How many problems were found.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+}
+
+/// What is wrong with an entry read whole, if anything: lines of other dates
+/// (`other_dates`: (0, line, date), its own lines being those of its date), unbalanced,
+/// all zero. The message is the one [`super::parse`] gives.
+pub fn entry_problem(e: &FecEntry, other_dates: &[(usize, usize, NaiveDate)]) -> Option<String> {
+    let mut totals = Totals::default();
+    for l in &e.lines {
+        totals.add(l);
+    }
+    let mut problems = Problems::default();
+    check_entry(e, other_dates, &totals, &mut problems);
+    problems.list.pop()
+}
+
 /// Checks an entry: one date (`other_dates`: its lines dated otherwise), balanced, not
 /// all zero.
 pub(super) fn check_entry(
@@ -76,20 +96,20 @@ pub(super) fn check_entry(
 
 /// Problems found, the first [`MAX_REPORTED`] kept.
 #[derive(Default)]
-pub(super) struct Problems {
+pub struct Problems {
     pub(super) list: Vec<String>,
     pub(super) count: usize,
 }
 
 impl Problems {
-    pub(super) fn push(&mut self, message: String) {
+    pub fn push(&mut self, message: String) {
         self.count += 1;
         if self.list.len() < MAX_REPORTED {
             self.list.push(message);
         }
     }
 
-    pub(super) fn into_error(self, name: &str) -> anyhow::Error {
+    pub fn into_error(self, name: &str) -> anyhow::Error {
         if self.count == 1 {
             return user(format!("{name}, {}", self.list[0]));
         }

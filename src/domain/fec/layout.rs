@@ -14,7 +14,7 @@ pub(super) enum Amounts {
 }
 
 /// Where each column is, from the header line.
-pub(super) struct Layout {
+pub struct Layout {
     pub(super) separator: char,
     /// Column names as written in the header, for messages.
     pub(super) names: Vec<String>,
@@ -36,25 +36,25 @@ pub(super) struct Layout {
 }
 
 /// One data line, borrowed from the text, fields trimmed.
-pub(super) struct Row<'a> {
-    pub(super) journal: &'a str,
-    pub(super) journal_lib: &'a str,
-    pub(super) numero: &'a str,
-    pub(super) date: NaiveDate,
-    pub(super) compte: &'a str,
-    pub(super) compte_lib: &'a str,
-    pub(super) aux_num: &'a str,
-    pub(super) aux_lib: &'a str,
-    pub(super) piece_ref: &'a str,
-    pub(super) piece_date: Option<NaiveDate>,
-    pub(super) valid_date: Option<NaiveDate>,
-    pub(super) libelle: &'a str,
-    pub(super) debit: i64,
-    pub(super) credit: i64,
+pub struct Row<'a> {
+    pub journal: &'a str,
+    pub journal_lib: &'a str,
+    pub numero: &'a str,
+    pub date: NaiveDate,
+    pub compte: &'a str,
+    pub compte_lib: &'a str,
+    pub aux_num: &'a str,
+    pub aux_lib: &'a str,
+    pub piece_ref: &'a str,
+    pub piece_date: Option<NaiveDate>,
+    pub valid_date: Option<NaiveDate>,
+    pub libelle: &'a str,
+    pub debit: i64,
+    pub credit: i64,
 }
 
 impl Layout {
-    pub(super) fn read(header: &str) -> std::result::Result<Layout, String> {
+    pub fn read(header: &str) -> std::result::Result<Layout, String> {
         let tabs = header.matches('\t').count();
         let pipes = header.matches('|').count();
         let separator = if tabs == 0 && pipes == 0 {
@@ -218,6 +218,42 @@ impl Layout {
                 message
             }
         })
+    }
+
+    /// Reads one line of the file, its line end removed: None when it is blank (nothing
+    /// but spaces and separators). The error names the line, the column, the value.
+    pub fn record<'a>(
+        &self,
+        l: &'a str,
+        line: usize,
+        fields: &mut Vec<&'a str>,
+    ) -> std::result::Result<Option<Row<'a>>, String> {
+        let sep = self.separator as u8;
+        if l.bytes().all(|b| b == sep || b.is_ascii_whitespace()) {
+            return Ok(None);
+        }
+        if let Some((at, c)) = control_char(l, sep) {
+            return Err(format!(
+                "ligne {line}, caractère {at} : caractère de contrôle U+{:04X} interdit dans un FEC (seul le séparateur, {}, sépare les colonnes) ; retirez-le",
+                c as u32,
+                self.separator_name()
+            ));
+        }
+        fields.clear();
+        let mut start = 0;
+        for (at, &b) in l.as_bytes().iter().enumerate() {
+            if b == sep {
+                fields.push(&l[start..at]);
+                start = at + 1;
+            }
+        }
+        fields.push(&l[start..]);
+        self.row(fields, line).map(Some)
+    }
+
+    /// `'\t'` or `'|'`.
+    pub fn separator(&self) -> char {
+        self.separator
     }
 
     fn separator_name(&self) -> &'static str {
@@ -448,4 +484,18 @@ pub(super) fn shorten(s: &str, max: usize) -> String {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_owned(),
     }
+}
+
+/// The first control character of a line (1-based position) other than its separator.
+fn control_char(line: &str, sep: u8) -> Option<(usize, char)> {
+    let ascii_ok = line
+        .bytes()
+        .all(|b| (b >= 0x20 && b != 0x7F && b < 0x80) || b == sep);
+    if ascii_ok {
+        return None;
+    }
+    line.chars()
+        .enumerate()
+        .find(|&(_, c)| c.is_control() && c != char::from(sep))
+        .map(|(i, c)| (i + 1, c))
 }

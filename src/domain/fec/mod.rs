@@ -44,7 +44,8 @@ mod read;
 mod tests;
 mod write;
 
-pub use check::check_siren;
+pub use check::{Problems, check_siren, entry_problem};
+pub use layout::{Layout, Row};
 pub use read::parse;
 pub use write::{file_name, write};
 

@@ -136,7 +136,6 @@ fn read_body(
     // The entries of each journal, to find an entry again when its lines are apart.
     let mut journals: Vec<JournalIndex> = Vec::new();
     let mut journal_of: HashMap<&str, usize, BuildHasherDefault<FnvHasher>> = HashMap::default();
-    let sep = layout.separator as u8;
     let mut fields: Vec<&str> = Vec::with_capacity(layout.names.len() + 4);
     let mut last: Option<(&str, &str, usize)> = None;
     let mut next_report = PROGRESS_STEP;
@@ -156,33 +155,16 @@ fn read_body(
             next_report = done + PROGRESS_STEP;
         }
         let l = raw.strip_suffix('\r').unwrap_or(raw);
-        if l.bytes().all(|b| b == sep || b.is_ascii_whitespace()) {
-            continue;
-        }
-        s.data_lines += 1;
-        if let Some((at, c)) = control_char(l, sep) {
-            s.problems.push(format!(
-                "ligne {this_line}, caractère {at} : caractère de contrôle U+{:04X} interdit dans un FEC (seule la tabulation sépare les colonnes) ; retirez-le",
-                c as u32
-            ));
-            continue;
-        }
-        fields.clear();
-        let mut start = 0;
-        for (at, &b) in l.as_bytes().iter().enumerate() {
-            if b == sep {
-                fields.push(&l[start..at]);
-                start = at + 1;
-            }
-        }
-        fields.push(&l[start..]);
-        let row = match layout.row(&fields, this_line) {
-            Ok(row) => row,
+        let row = match layout.record(l, this_line, &mut fields) {
+            Ok(None) => continue,
+            Ok(Some(row)) => row,
             Err(message) => {
+                s.data_lines += 1;
                 s.problems.push(message);
                 continue;
             }
         };
+        s.data_lines += 1;
         let fec_line = FecLine {
             line: this_line,
             compte: row.compte.to_owned(),
@@ -333,20 +315,6 @@ impl Hasher for FnvHasher {
         }
         self.0 = h;
     }
-}
-
-/// The first control character of a line (1-based position) other than its separator.
-fn control_char(line: &str, sep: u8) -> Option<(usize, char)> {
-    let ascii_ok = line
-        .bytes()
-        .all(|b| (b >= 0x20 && b != 0x7F && b < 0x80) || b == sep);
-    if ascii_ok {
-        return None;
-    }
-    line.chars()
-        .enumerate()
-        .find(|&(_, c)| c.is_control() && c != char::from(sep))
-        .map(|(i, c)| (i + 1, c))
 }
 
 /// How many times `byte` occurs in `bytes`; counted in blocks of 255 so that the
