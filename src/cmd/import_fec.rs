@@ -110,7 +110,7 @@ fn import_streamed(
 ) -> Result<(FecSummary, Read)> {
     let name = input.name.as_str();
     // Enough for the ledger's indexes; the staging table spills to a temporary file.
-    conn.execute_batch("PRAGMA cache_size = -32768; PRAGMA temp.cache_size = -16384")?;
+    conn.execute_batch("PRAGMA cache_size = -16384; PRAGMA temp.cache_size = -8192")?;
     fec_stage::create(conn)?;
     let (text, lines) = input::text(
         std::fs::File::open(input.path())?,
