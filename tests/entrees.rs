@@ -197,10 +197,22 @@ fn what_is_not_a_regular_file_is_refused_at_once() {
     let sb = Sandbox::with_refs();
     let folder = sb.path().join("dossier");
     std::fs::create_dir(&folder).unwrap();
-    let cases = [
+    let mut cases = vec![
         ("/dev/zero".to_string(), "un périphérique"),
         (folder.to_str().unwrap().to_string(), "un dossier"),
     ];
+    // A named pipe: opening it would wait for a writer forever.
+    let fifo = sb.path().join("tube");
+    if std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        cases.push((
+            fifo.to_str().unwrap().to_string(),
+            "un périphérique, un tube",
+        ));
+    }
     for (path, what) in cases {
         for kind in ["sessions", "fec"] {
             let started = Instant::now();
