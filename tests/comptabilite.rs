@@ -229,6 +229,8 @@ impl Sb {
         sb.ok(&["import", "partenaires", &fixture("2017/partenaires.csv")]);
         sb.ok(&["import", "finances", &fixture("2017/finances.csv")]);
         sb.ok(&["import", "finances", &fixture("2016/finances.csv")]);
+        sb.ok(&["import", "ecritures", &fixture("2017/ecritures.csv")]);
+        sb.ok(&["import", "ecritures", &fixture("2016/ecritures.csv")]);
         sb
     }
 

@@ -11,6 +11,7 @@ pub mod export;
 pub mod export_fec;
 pub mod finance;
 pub mod import;
+pub mod import_ecritures;
 pub mod import_fec;
 pub mod init;
 pub mod partenaire;

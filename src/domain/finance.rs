@@ -71,6 +71,9 @@ impl FinanceDraft<'_> {
         let montant = field("montant", Money::parse_positive(self.montant))?;
         let compte = field("compte", operation.compte(self.compte))?;
         let libelle = self.libelle.trim();
+        if let Some(msg) = not_settled_in_money(date, &compte, montant, libelle) {
+            return Err(in_field("compte", user(msg)));
+        }
         if libelle.is_empty() {
             return Err(in_field(
                 "libelle",
@@ -184,6 +187,7 @@ impl EcritureDraft<'_> {
             annule: None,
             lignes,
         };
+        check_class_8(&entry)?;
         let (d, c) = entry.totals();
         if d != c {
             return Err(user(format!(
@@ -203,6 +207,57 @@ fn parse_side(raw: &str) -> Result<(Compte, Money)> {
         )));
     };
     Ok((Compte::parse(compte)?, Money::parse_positive(montant)?))
+}
+
+/// The refusal of a simple entry on an account that moves no money (dotation,
+/// reprise, fonds dédiés, transfert, variation de stocks, cession, class 8), with
+/// the `ecriture add` that records it; `None` for an account settled in money.
+fn not_settled_in_money(
+    date: NaiveDate,
+    compte: &Compte,
+    montant: Money,
+    libelle: &str,
+) -> Option<String> {
+    let chart::Settlement::Other { what, .. } = chart::settlement(compte.as_str()) else {
+        return None;
+    };
+    let plan = Plan::for_date(date);
+    let counterpart = chart::counterpart_hint(plan, compte.as_str()).unwrap_or("…");
+    let n = compte.as_str();
+    let (debit, credit) = if n.starts_with('7') || n.starts_with("87") {
+        (counterpart, n)
+    } else {
+        (n, counterpart)
+    };
+    let amount = montant.excel();
+    let libelle = if libelle.is_empty() { "…" } else { libelle };
+    Some(format!(
+        "compte {n} ({}) refusé ici : il enregistre {what}, qui ne se règle ni par la banque (512) ni par la caisse (530). Passez une écriture en partie double, par exemple :\n  ici ecriture add --date {} --libelle \"{}\" --debit {debit}={amount} --credit {credit}={amount}",
+        chart::label(plan, n),
+        date.format("%Y-%m-%d"),
+        libelle.replace('"', "'"),
+    ))
+}
+
+/// Class 8 (contributions volontaires en nature) balances only against class 8: the
+/// use (86x, debit) against the contribution (87x, credit), never against the bank
+/// or a charge, so that it stays outside the result and 86 = 87.
+pub fn check_class_8(e: &NewEcriture) -> Result<()> {
+    let is_8 = |l: &Ligne| l.compte.as_str().starts_with('8');
+    if !e.lignes.iter().any(is_8) {
+        return Ok(());
+    }
+    if let Some(other) = e.lignes.iter().find(|l| !is_8(l)) {
+        return Err(in_field(
+            "compte",
+            user(format!(
+                "compte {} refusé dans une écriture de classe 8 : les contributions volontaires en nature s'équilibrent seulement entre elles, emploi au débit d'un 86x contre contribution au crédit d'un 87x (par exemple --debit 864=… --credit {}=… pour du bénévolat)",
+                other.compte.as_str(),
+                if Plan::for_date(e.date) == Plan::Crc1999 { "870" } else { "875" }
+            )),
+        ));
+    }
+    Ok(())
 }
 
 /// Every account of the entry is, or extends, an account of the association chart in
