@@ -146,24 +146,57 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
     let csv = format == Format::Csv;
     let mut colonnes = Vec::new();
     if csv {
-        colonnes.push(Colonne { titre: "compte", largeur: 0 });
-        colonnes.push(Colonne { titre: "libellé du compte", largeur: 0 });
+        colonnes.push(Colonne {
+            titre: "compte",
+            largeur: 0,
+        });
+        colonnes.push(Colonne {
+            titre: "libellé du compte",
+            largeur: 0,
+        });
     }
     colonnes.extend([
-        Colonne { titre: "date", largeur: 10 },
-        Colonne { titre: "journal", largeur: 7 },
-        Colonne { titre: "numéro", largeur: 9 },
-        Colonne { titre: "pièce", largeur: 14 },
-        Colonne { titre: "libellé", largeur: 40 },
-        Colonne { titre: "débit", largeur: 14 },
-        Colonne { titre: "crédit", largeur: 14 },
-        Colonne { titre: "solde", largeur: 15 },
+        Colonne {
+            titre: "date",
+            largeur: 10,
+        },
+        Colonne {
+            titre: "journal",
+            largeur: 7,
+        },
+        Colonne {
+            titre: "numéro",
+            largeur: 9,
+        },
+        Colonne {
+            titre: "pièce",
+            largeur: 14,
+        },
+        Colonne {
+            titre: "libellé",
+            largeur: 40,
+        },
+        Colonne {
+            titre: "débit",
+            largeur: 14,
+        },
+        Colonne {
+            titre: "crédit",
+            largeur: 14,
+        },
+        Colonne {
+            titre: "solde",
+            largeur: 15,
+        },
     ]);
     let mut lignes = Lignes::new(out, format, a.sortie.excel, colonnes)?;
     let total = |lignes: &mut Lignes<'_>, c: &Courant| -> Result<()> {
         let mut row = Vec::new();
         if csv {
-            row.extend([Cell::text(&c.compte), Cell::text(chart::label(plan, &c.compte))]);
+            row.extend([
+                Cell::text(&c.compte),
+                Cell::text(chart::label(plan, &c.compte)),
+            ]);
         }
         row.extend([
             Cell::Empty,
@@ -202,7 +235,10 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
         total_credit += l.credit.cents();
         let mut row = Vec::new();
         if csv {
-            row.extend([Cell::text(&l.compte), Cell::text(chart::label(plan, &l.compte))]);
+            row.extend([
+                Cell::text(&l.compte),
+                Cell::text(chart::label(plan, &l.compte)),
+            ]);
         }
         row.extend([
             Cell::text(&l.date),

@@ -88,7 +88,12 @@ pub fn import_bytes(conn: &Connection, name: &str, bytes: &[u8]) -> Result<Summa
             bail_user!("{name} : colonne obligatoire « {col} » absente de la première ligne");
         }
     }
-    let col = |c: &str| COLUMNS.iter().position(|(k, _)| *k == c).and_then(|i| index[i]);
+    let col = |c: &str| {
+        COLUMNS
+            .iter()
+            .position(|(k, _)| *k == c)
+            .and_then(|i| index[i])
+    };
     if col("piece").is_none() && col("numero").is_none() {
         bail_user!(
             "{name} : il faut une colonne « piece » ou « numero » pour regrouper les lignes en écritures"
@@ -105,9 +110,8 @@ pub fn import_bytes(conn: &Connection, name: &str, bytes: &[u8]) -> Result<Summa
         })?;
         let line = record.position().map_or(0, |p| line_at(&text, p.byte()));
         let get = |c: &str| -> &str { col(c).and_then(|i| record.get(i)).unwrap_or("") };
-        let opt = |c: &str| -> Option<String> {
-            Some(get(c).to_string()).filter(|s| !s.is_empty())
-        };
+        let opt =
+            |c: &str| -> Option<String> { Some(get(c).to_string()).filter(|s| !s.is_empty()) };
         let bad = |field: &str, e: anyhow::Error| -> anyhow::Error {
             let msg = format!(
                 "{name}, ligne {line}, colonne « {field} » (valeur « {} ») : {e:#}",
@@ -230,7 +234,10 @@ pub fn import_bytes(conn: &Connection, name: &str, bytes: &[u8]) -> Result<Summa
             .collect::<Vec<_>>()
             .join(", ");
         let which = match &g.journal {
-            Some(j) => format!("{name}, écriture « {} » du journal {j} (lignes {lines})", g.key),
+            Some(j) => format!(
+                "{name}, écriture « {} » du journal {j} (lignes {lines})",
+                g.key
+            ),
             None => format!("{name}, écriture « {} » (lignes {lines})", g.key),
         };
         let in_entry = |e: anyhow::Error| -> anyhow::Error {

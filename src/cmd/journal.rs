@@ -32,7 +32,11 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
     let annee = parse_year(&a.annee)?;
     let ledger = ctx.open()?;
-    let journal = a.journal.as_deref().map(str::trim).filter(|j| !j.is_empty());
+    let journal = a
+        .journal
+        .as_deref()
+        .map(str::trim)
+        .filter(|j| !j.is_empty());
     let mut code = None;
     if let Some(j) = journal {
         let known = livres::journaux(ledger.conn(), annee)?;
@@ -112,14 +116,38 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
         format,
         a.sortie.excel,
         vec![
-            Colonne { titre: "date", largeur: 10 },
-            Colonne { titre: "journal", largeur: 7 },
-            Colonne { titre: "numéro", largeur: 9 },
-            Colonne { titre: "pièce", largeur: 14 },
-            Colonne { titre: "compte", largeur: 8 },
-            Colonne { titre: "libellé", largeur: 40 },
-            Colonne { titre: "débit", largeur: 14 },
-            Colonne { titre: "crédit", largeur: 14 },
+            Colonne {
+                titre: "date",
+                largeur: 10,
+            },
+            Colonne {
+                titre: "journal",
+                largeur: 7,
+            },
+            Colonne {
+                titre: "numéro",
+                largeur: 9,
+            },
+            Colonne {
+                titre: "pièce",
+                largeur: 14,
+            },
+            Colonne {
+                titre: "compte",
+                largeur: 8,
+            },
+            Colonne {
+                titre: "libellé",
+                largeur: 40,
+            },
+            Colonne {
+                titre: "débit",
+                largeur: 14,
+            },
+            Colonne {
+                titre: "crédit",
+                largeur: 14,
+            },
         ],
     )?;
     livres::journal(ledger.conn(), annee, journal, |l| {

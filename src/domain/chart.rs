@@ -76,7 +76,9 @@ impl Plan {
         match self {
             Plan::Crc1999 => "plan comptable des associations 1999 (CRC 99-01)",
             Plan::Anc2018 => "plan comptable des associations 2018 (ANC 2018-06)",
-            Plan::Anc2025 => "plan comptable des associations 2025 (ANC 2018-06 modifié par ANC 2022-06)",
+            Plan::Anc2025 => {
+                "plan comptable des associations 2025 (ANC 2018-06 modifié par ANC 2022-06)"
+            }
         }
     }
 

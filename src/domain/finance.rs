@@ -253,7 +253,11 @@ pub fn check_class_8(e: &NewEcriture) -> Result<()> {
             user(format!(
                 "compte {} refusé dans une écriture de classe 8 : les contributions volontaires en nature s'équilibrent seulement entre elles, emploi au débit d'un 86x contre contribution au crédit d'un 87x (par exemple --debit 864=… --credit {}=… pour du bénévolat)",
                 other.compte.as_str(),
-                if Plan::for_date(e.date) == Plan::Crc1999 { "870" } else { "875" }
+                if Plan::for_date(e.date) == Plan::Crc1999 {
+                    "870"
+                } else {
+                    "875"
+                }
             )),
         ));
     }

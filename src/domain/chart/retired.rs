@@ -25,12 +25,21 @@ const RETIRED_2025: &[(&str, &str)] = &[
         "79",
         "plus de transfert de charges (classe 79 supprimée) : créditez la charge d'origine, ou 649, 708, 758",
     ),
-    ("6712", "les pénalités et amendes vont en 6582 (groupe 658, résultat courant)"),
+    (
+        "6712",
+        "les pénalités et amendes vont en 6582 (groupe 658, résultat courant)",
+    ),
     ("6713", "les dons et libéralités versés vont en 658"),
     ("6714", "les créances irrécouvrables vont en 654"),
-    ("6717", "les rappels d'impôts vont au compte d'impôt concerné (63)"),
+    (
+        "6717",
+        "les rappels d'impôts vont au compte d'impôt concerné (63)",
+    ),
     ("6718", "les autres charges de gestion vont en 658"),
-    ("671", "les charges sur opérations de gestion vont en résultat courant (658)"),
+    (
+        "671",
+        "les charges sur opérations de gestion vont en résultat courant (658)",
+    ),
     (
         "672",
         "une charge d'un exercice antérieur va au compte de charge de sa nature ; 678 ne reçoit que les événements majeurs et inhabituels",
@@ -39,17 +48,29 @@ const RETIRED_2025: &[(&str, &str)] = &[
         "675",
         "la valeur des immobilisations cédées va en résultat courant (657 du plan général ; 678 seulement pour un événement majeur et inhabituel)",
     ),
-    ("7713", "les libéralités perçues vont en 75 (754 générosité du public)"),
+    (
+        "7713",
+        "les libéralités perçues vont en 75 (754 générosité du public)",
+    ),
     ("7714", "les rentrées sur créances amorties vont en 758"),
     ("7715", "les subventions d'équilibre vont en 74"),
-    ("7717", "les dégrèvements d'impôts vont au crédit du compte d'impôt (63)"),
+    (
+        "7717",
+        "les dégrèvements d'impôts vont au crédit du compte d'impôt (63)",
+    ),
     ("7718", "les autres produits de gestion vont en 758"),
-    ("771", "les produits sur opérations de gestion vont en résultat courant (758)"),
+    (
+        "771",
+        "les produits sur opérations de gestion vont en résultat courant (758)",
+    ),
     (
         "772",
         "un produit d'un exercice antérieur va au compte de produit de sa nature ; 778 ne reçoit que les événements majeurs et inhabituels",
     ),
-    ("775", "les produits des cessions d'immobilisations vont en 757"),
+    (
+        "775",
+        "les produits des cessions d'immobilisations vont en 757",
+    ),
     (
         "777",
         "la quote-part des subventions d'investissement virée au résultat va en 747",
@@ -100,9 +121,14 @@ mod tests {
         // Every replacement named by a number is in the 2025 chart, and no retired
         // account is.
         for (c, _) in RETIRED_2025 {
-            assert!(find(Plan::Anc2025, c).is_none(), "{c} still in the 2025 chart");
+            assert!(
+                find(Plan::Anc2025, c).is_none(),
+                "{c} still in the 2025 chart"
+            );
         }
-        for n in ["747", "6582", "658", "757", "678", "778", "649", "708", "758", "654"] {
+        for n in [
+            "747", "6582", "658", "757", "678", "778", "649", "708", "758", "654",
+        ] {
             assert!(check(Plan::Anc2025, n).is_ok(), "{n}");
         }
     }

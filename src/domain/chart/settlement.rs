@@ -26,16 +26,40 @@ pub enum Settlement {
 /// Counterparts are accounts of every chart (checked by the tests).
 const NON_CASH: &[(&str, &str, &str)] = &[
     ("603", "une variation de stocks", "37"),
-    ("675", "la valeur comptable d'un élément d'actif cédé", "2183"),
-    ("68", "une dotation aux amortissements, dépréciations ou provisions", "2818"),
+    (
+        "675",
+        "la valeur comptable d'un élément d'actif cédé",
+        "2183",
+    ),
+    (
+        "68",
+        "une dotation aux amortissements, dépréciations ou provisions",
+        "2818",
+    ),
     ("686", "une dotation financière aux provisions", "151"),
-    ("687", "une dotation exceptionnelle aux amortissements ou provisions", "151"),
+    (
+        "687",
+        "une dotation exceptionnelle aux amortissements ou provisions",
+        "151",
+    ),
     ("689", "un report en fonds dédiés", "194"),
     ("713", "une variation de stocks", "35"),
-    ("747", "la quote-part des subventions d'investissement virée au résultat", "139"),
+    (
+        "747",
+        "la quote-part des subventions d'investissement virée au résultat",
+        "139",
+    ),
     ("775", "un produit de cession d'élément d'actif", "462"),
-    ("777", "la quote-part des subventions d'investissement virée au résultat", "139"),
-    ("78", "une reprise sur amortissements, dépréciations ou provisions", "2818"),
+    (
+        "777",
+        "la quote-part des subventions d'investissement virée au résultat",
+        "139",
+    ),
+    (
+        "78",
+        "une reprise sur amortissements, dépréciations ou provisions",
+        "2818",
+    ),
     ("786", "une reprise financière sur provisions", "151"),
     ("787", "une reprise exceptionnelle sur provisions", "151"),
     ("789", "une utilisation de fonds dédiés", "194"),
@@ -48,7 +72,11 @@ pub fn settlement(compte: &str) -> Settlement {
     if compte.starts_with('8') {
         return Settlement::Other {
             what: "une contribution volontaire en nature (classe 8, qui ne s'équilibre qu'avec la classe 8)",
-            counterpart: if compte.starts_with("86") { "875" } else { "864" },
+            counterpart: if compte.starts_with("86") {
+                "875"
+            } else {
+                "864"
+            },
         };
     }
     NON_CASH
@@ -66,7 +94,9 @@ pub fn counterpart_hint(plan: Plan, compte: &str) -> Option<&'static str> {
     match settlement(compte) {
         Settlement::Money => None,
         // 1999: 870 bénévolat, 864 personnel bénévole; 2018: 875 bénévolat.
-        Settlement::Other { counterpart: "875", .. } if plan == Plan::Crc1999 => Some("870"),
+        Settlement::Other {
+            counterpart: "875", ..
+        } if plan == Plan::Crc1999 => Some("870"),
         Settlement::Other { counterpart, .. } => Some(counterpart),
     }
 }
@@ -78,7 +108,9 @@ mod tests {
 
     #[test]
     fn what_settles_in_money() {
-        for cash in ["706", "7413", "756", "6411", "645", "613", "622", "768", "6611", "658"] {
+        for cash in [
+            "706", "7413", "756", "6411", "645", "613", "622", "768", "6611", "658",
+        ] {
             assert_eq!(settlement(cash), Settlement::Money, "{cash}");
         }
         for other in [
