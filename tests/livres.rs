@@ -580,3 +580,301 @@ fn solde_of_an_account_at_a_date() {
     let err = sb.refused(&["solde", "512", "--au", "31-12-2017"], 2);
     assert!(err.contains("--au : date « 31-12-2017 » invalide"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------
+// The layout of the models
+
+/// The table line that holds `label`, with plain spaces.
+fn line_of(table: &str, label: &str) -> String {
+    let found: Vec<&str> = table.lines().filter(|l| l.contains(label)).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "« {label} » on {} lines:\n{table}",
+        found.len()
+    );
+    found[0].to_string()
+}
+
+fn ecriture(sb: &Sandbox, date: &str, libelle: &str, debit: &str, credit: &str) {
+    sb.ok(&[
+        "ecriture",
+        "add",
+        "--date",
+        date,
+        "--libelle",
+        libelle,
+        "--debit",
+        debit,
+        "--credit",
+        credit,
+    ]);
+}
+
+#[test]
+fn the_2017_compte_de_resultat_in_the_rubriques_of_the_1999_model() {
+    let sb = Sandbox::new();
+    let t = plain_spaces(&sb.ok(&["demo"]));
+    for (label, amount) in [
+        ("Production vendue (biens et services)", "56 110,00 €"),
+        ("Subventions d'exploitation   ", "95 540,00 €"),
+        ("dont Ville de Paris", "7 500,00 €"),
+        ("Total des produits d'exploitation (I)", "152 070,00 €"),
+        ("Autres achats et charges externes", "28 304,75 €"),
+        ("Impôts, taxes et versements assimilés", "598,00 €"),
+        ("Salaires et traitements", "127 538,96 €"),
+        ("Charges sociales", "34 298,45 €"),
+        ("Total des charges d'exploitation (II)", "191 926,16 €"),
+        ("1. Résultat d'exploitation (I − II)", "-39 856,16 €"),
+        ("2. Résultat financier (V − VI)", "17,68 €"),
+        (
+            "3. Résultat courant avant impôts (I − II + V − VI)",
+            "-39 838,48 €",
+        ),
+        ("Report des ressources non utilisées", "24 403,48 €"),
+        ("Total des produits   ", "176 512,00 €"),
+        ("Total des charges   ", "191 947,00 €"),
+        ("Résultat : déficit", "-15 435,00 €"),
+    ] {
+        let l = line_of(&t, label);
+        assert!(l.contains(amount), "{label}: {l}");
+    }
+    assert!(t.contains("Déficit : 15 435,00 €"), "{t}");
+    // The rubriques as JSON, beside the earlier keys.
+    let v: Value = serde_json::from_str(&sb.ok(&["demo", "--format", "json"])).unwrap();
+    let b = &v["bilan"];
+    assert_eq!(b["total_produits"], "176512.00");
+    let r = &b["compte_de_resultat"];
+    let get = |cle: &str| {
+        r["rubriques"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["cle"] == cle)
+            .map(|x| s(&x["montant"]).to_string())
+    };
+    assert_eq!(get("salaires").as_deref(), Some("127538.96"));
+    assert_eq!(get("charges_sociales").as_deref(), Some("34298.45"));
+    assert_eq!(get("autres_achats").as_deref(), Some("28304.75"));
+    assert_eq!(r["resultat_courant_avant_impots"], "-39838.48");
+    let sum: i64 = r["rubriques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["cote"] == "produit")
+        .map(|x| cents(s(&x["montant"])))
+        .sum();
+    assert_eq!(sum, 176_512_00);
+}
+
+#[test]
+fn result_courant_always_one_tax_line_and_contributions_by_nature() {
+    let sb = Sandbox::new();
+    sb.ok(&[
+        "produit",
+        "add",
+        "--date",
+        "2024-03-01",
+        "--montant",
+        "5000",
+        "--compte",
+        "7541",
+        "--libelle",
+        "Dons",
+    ]);
+    sb.ok(&[
+        "charge",
+        "add",
+        "--date",
+        "2024-03-02",
+        "--montant",
+        "1000",
+        "--compte",
+        "6411",
+        "--libelle",
+        "Salaire",
+    ]);
+    sb.ok(&[
+        "charge",
+        "add",
+        "--date",
+        "2024-03-03",
+        "--montant",
+        "100",
+        "--compte",
+        "695",
+        "--libelle",
+        "Impôt sur les sociétés",
+    ]);
+    // 2018 chart: 875 is bénévolat, 870 dons en nature.
+    ecriture(&sb, "2024-06-30", "Bénévolat", "864=700", "875=700");
+    ecriture(&sb, "2024-06-30", "Don d'ordinateurs", "860=300", "870=300");
+    let t = plain_spaces(&sb.ok(&["bilan", "2024"]));
+    assert!(
+        line_of(&t, "3. Résultat courant avant impôts (I − II + III − IV)").contains("4 000,00 €"),
+        "{t}"
+    );
+    assert!(line_of(&t, "Ressources liées à la générosité du public").contains("5 000,00 €"));
+    assert_eq!(t.matches("Impôts sur les bénéfices").count(), 1, "{t}");
+    assert!(line_of(&t, "Impôts sur les bénéfices").contains("100,00 €"));
+    assert!(line_of(&t, "Bénévolat").contains("700,00 €"));
+    assert!(line_of(&t, "Dons en nature").contains("300,00 €"));
+    assert!(line_of(&t, "Personnel bénévole").contains("700,00 €"));
+    assert!(line_of(&t, "Secours en nature").contains("300,00 €"));
+    assert!(line_of(&t, "Emplois (86) = contributions (87) : écart nul").contains("0,00 €"));
+    let b = sb.json(&["bilan", "2024"]);
+    let c = &b["contributions_volontaires_detail"];
+    assert_eq!(c["equilibre"], true);
+    assert_eq!(c["total_emplois"], "1000.00");
+    assert_eq!(c["total_contributions"], "1000.00");
+    assert_eq!(
+        c["contributions"],
+        json!([{"cle": "benevolat", "libelle": "Bénévolat", "montant": "700.00"},
+               {"cle": "dons_en_nature", "libelle": "Dons en nature", "montant": "300.00"}])
+    );
+    // The earlier keys are still there.
+    assert_eq!(b["resultat"], "3900.00");
+    assert_eq!(b["impots_sur_les_benefices"], "100.00");
+}
+
+#[test]
+fn comparer_restates_2019_in_the_2020_model_with_fonds_dedies_once() {
+    let sb = Sandbox::new();
+    // 2019 (1999 chart): a subsidy not spent goes to fonds dédiés; 870 is bénévolat.
+    sb.ok(&[
+        "produit",
+        "add",
+        "--date",
+        "2019-03-01",
+        "--montant",
+        "10000",
+        "--compte",
+        "7413",
+        "--libelle",
+        "Subvention",
+    ]);
+    ecriture(&sb, "2019-12-31", "Fonds dédiés", "689=4000", "194=4000");
+    ecriture(&sb, "2019-12-31", "Bénévolat 2019", "864=900", "870=900");
+    // 2020 (2018 chart): used; 875 is bénévolat.
+    ecriture(
+        &sb,
+        "2020-12-31",
+        "Utilisation des fonds dédiés",
+        "194=4000",
+        "789=4000",
+    );
+    ecriture(&sb, "2020-12-31", "Bénévolat 2020", "864=1200", "875=1200");
+    let t = plain_spaces(&sb.ok(&["bilan", "2020", "--comparer"]));
+    let l = line_of(&t, "Reports en fonds dédiés");
+    assert!(
+        l.contains("0,00 €") && l.contains("4 000,00 €") && l.contains("-4 000,00 €"),
+        "{l}"
+    );
+    let l = line_of(&t, "Utilisations des fonds dédiés");
+    assert!(l.contains("4 000,00 €"), "{l}");
+    assert!(!t.contains("Engagements à réaliser"), "{t}");
+    assert!(!t.contains("Ressources affectées"), "{t}");
+    // Bénévolat lines up by meaning: 1 200 in 2020 (875) against 900 in 2019 (870).
+    let l = line_of(&t, "Bénévolat");
+    assert!(
+        l.contains("1 200,00 €") && l.contains("900,00 €") && l.contains("300,00 €"),
+        "{l}"
+    );
+    assert!(!t.contains("Dons en nature"), "{t}");
+    // With the accounts: 689 once.
+    let csv = sb.ok(&["bilan", "2020", "--comparer", "--detail", "--format", "csv"]);
+    assert_eq!(
+        csv.lines().filter(|l| l.contains(",689,")).count(),
+        1,
+        "{csv}"
+    );
+    assert_eq!(
+        csv.lines().filter(|l| l.contains(",789,")).count(),
+        1,
+        "{csv}"
+    );
+}
+
+#[test]
+fn comparer_restates_2024_in_the_2025_model() {
+    let sb = Sandbox::new();
+    sb.ok(&[
+        "charge",
+        "add",
+        "--date",
+        "2024-05-02",
+        "--montant",
+        "90",
+        "--compte",
+        "6712",
+        "--libelle",
+        "Amende",
+    ]);
+    sb.ok(&[
+        "charge",
+        "add",
+        "--date",
+        "2025-05-02",
+        "--montant",
+        "60",
+        "--compte",
+        "6582",
+        "--libelle",
+        "Amende",
+    ]);
+    let t = plain_spaces(&sb.ok(&["bilan", "2025", "--comparer"]));
+    assert!(t.starts_with("Compte de résultat 2025 — plan comptable des associations 2025 (ANC 2018-06 modifié par ANC 2022-06)\n"), "{t}");
+    let l = line_of(&t, "Autres charges");
+    assert!(
+        l.contains("60,00 €") && l.contains("90,00 €") && l.contains("-30,00 €"),
+        "{l}"
+    );
+    assert!(!t.contains("exceptionnel"), "{t}");
+    // 2024 alone keeps its own model: the penalty is exceptional there.
+    let b = sb.json(&["bilan", "2024"]);
+    assert_eq!(b["resultat_exceptionnel"], "-90.00");
+    let b = sb.json(&["bilan", "2025"]);
+    assert_eq!(b["resultat_exceptionnel"], "0.00");
+    assert_eq!(b["resultat_exploitation"], "-60.00");
+}
+
+#[test]
+fn the_balance_sheet_in_the_rubriques_of_the_model() {
+    let sb = fec_ledger();
+    let v = sb.json(&["bilan", "2017", "--actif-passif"]);
+    assert_eq!(v["total_actif"], "59734.79");
+    let r: Vec<(&str, &str, &str)> = v["rubriques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (s(&x["cote"]), s(&x["libelle"]), s(&x["montant"])))
+        .collect();
+    assert_eq!(
+        r,
+        [
+            ("actif", "Immobilisations corporelles", "0.00"),
+            ("actif", "Créances usagers et comptes rattachés", "12320.00"),
+            ("actif", "Disponibilités", "47414.79"),
+            ("passif", "Fonds propres et réserves", "3000.00"),
+            ("passif", "Report à nouveau", "36823.87"),
+            ("passif", "Résultat de l'exercice", "-15435.00"),
+            (
+                "passif",
+                "Emprunts et dettes financières diverses",
+                "30000.00"
+            ),
+            (
+                "passif",
+                "Dettes fournisseurs et comptes rattachés",
+                "840.00"
+            ),
+            ("passif", "Dettes fiscales et sociales", "4505.92"),
+        ]
+    );
+    let t = plain_spaces(&sb.ok(&["bilan", "2017", "--actif-passif"]));
+    assert!(line_of(&t, "Actif circulant").contains("actif"), "{t}");
+    assert!(
+        line_of(&t, "  Disponibilités").contains("47 414,79 €"),
+        "{t}"
+    );
+}

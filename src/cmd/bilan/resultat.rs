@@ -199,6 +199,13 @@ pub fn rows(b: &Bilan, precedent: Option<&Bilan>, detail: bool, csv: bool) -> Ve
                 prev_total,
             );
         }
+        let ecart = |m: &Modele| Money(m.total_emplois().cents() - m.total_contributions().cents());
+        let libelle = if ecart(now).cents() == 0 {
+            "Emplois (86) = contributions (87) : écart nul"
+        } else {
+            "Écart entre emplois (86) et contributions (87) : à corriger, ils doivent être égaux"
+        };
+        line(&mut rows, "controle", "", libelle, ecart(now), prev(&ecart));
     }
     rows
 }
