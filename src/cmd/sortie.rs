@@ -54,7 +54,7 @@ pub enum Lignes<'a> {
         out: Box<dyn Write + 'a>,
         colonnes: Vec<Colonne>,
     },
-    Csv(CsvOut<Box<dyn Write + 'a>>),
+    Csv(Box<CsvOut<Box<dyn Write + 'a>>>),
 }
 
 impl<'a> Lignes<'a> {
@@ -67,7 +67,7 @@ impl<'a> Lignes<'a> {
     ) -> Result<Self> {
         let headers: Vec<&str> = colonnes.iter().map(|c| c.titre).collect();
         match format {
-            Format::Csv => Ok(Lignes::Csv(CsvOut::new(out, excel, &headers)?)),
+            Format::Csv => Ok(Lignes::Csv(Box::new(CsvOut::new(out, excel, &headers)?))),
             _ => {
                 let cells: Vec<Cell> = headers.iter().map(|h| Cell::text(*h)).collect();
                 write_table_row(&mut out, &colonnes, &cells, false)?;

@@ -8,6 +8,9 @@ use crate::domain::money::Money;
 use crate::render::Cell;
 use serde_json::{Value, json};
 
+/// Writes one row: part, account, label, amount, previous amount.
+type LineFn<'a> = dyn Fn(&mut Vec<Vec<Cell>>, &str, &str, &str, Money, Option<Money>) + 'a;
+
 /// The layout of `b` (and of the year before, restated) as rows: part key (for CSV),
 /// account, label, amount, and with a previous year its amount and the change.
 pub fn rows(b: &Bilan, precedent: Option<&Bilan>, detail: bool, csv: bool) -> Vec<Vec<Cell>> {
@@ -212,12 +215,7 @@ pub fn rows(b: &Bilan, precedent: Option<&Bilan>, detail: bool, csv: bool) -> Ve
 
 /// « 3. Résultat courant avant impôts », shown whether or not there is a financial
 /// line.
-fn courant(
-    rows: &mut Vec<Vec<Cell>>,
-    now: &Modele,
-    before: Option<&Modele>,
-    line: &dyn Fn(&mut Vec<Vec<Cell>>, &str, &str, &str, Money, Option<Money>),
-) {
+fn courant(rows: &mut Vec<Vec<Cell>>, now: &Modele, before: Option<&Modele>, line: &LineFn<'_>) {
     let numeros = match now.plan {
         crate::domain::chart::Plan::Crc1999 => "I − II + V − VI",
         _ => "I − II + III − IV",
@@ -240,7 +238,7 @@ fn sous_lignes(
     cle: &str,
     cote: Cote,
     part: &str,
-    line: &dyn Fn(&mut Vec<Vec<Cell>>, &str, &str, &str, Money, Option<Money>),
+    line: &LineFn<'_>,
 ) {
     let plan = b.plan;
     let postes = |x: &Bilan| -> Vec<Poste> {
@@ -261,7 +259,7 @@ fn sous_lignes(
         .iter()
         .chain(before.iter().flatten())
         .any(|p| p.tiers.is_some());
-    if !detail && !(cle == "subventions" && named) {
+    if !(detail || cle == "subventions" && named) {
         return;
     }
     let mut keys: Vec<&Poste> = now.iter().collect();

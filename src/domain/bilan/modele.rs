@@ -634,14 +634,14 @@ pub struct Rubrique {
 /// The nature of a contribution volontaire en nature, whatever its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Nature {
-    SecoursEnNature,
+    Secours,
     MiseADisposition,
     Prestations,
     PersonnelBenevole,
     AutresEmplois,
     Benevolat,
-    PrestationsEnNature,
-    DonsEnNature,
+    PrestationsRecues,
+    Dons,
     AutresContributions,
 }
 
@@ -651,13 +651,13 @@ impl Nature {
     fn of(plan: Plan, compte: &str) -> Option<Nature> {
         let p3 = compte.get(..3).unwrap_or(compte);
         Some(match (p3, plan) {
-            ("860", _) => Nature::SecoursEnNature,
+            ("860", _) => Nature::Secours,
             ("861", _) => Nature::MiseADisposition,
             ("862", _) => Nature::Prestations,
             ("864", _) => Nature::PersonnelBenevole,
             ("870", Plan::Crc1999) | ("875", Plan::Anc2018 | Plan::Anc2025) => Nature::Benevolat,
-            ("875", Plan::Crc1999) | ("870", Plan::Anc2018 | Plan::Anc2025) => Nature::DonsEnNature,
-            ("871", _) => Nature::PrestationsEnNature,
+            ("875", Plan::Crc1999) | ("870", Plan::Anc2018 | Plan::Anc2025) => Nature::Dons,
+            ("871", _) => Nature::PrestationsRecues,
             _ if compte.starts_with("86") => Nature::AutresEmplois,
             _ if compte.starts_with("87") => Nature::AutresContributions,
             _ => return None,
@@ -666,28 +666,28 @@ impl Nature {
 
     fn cle(self) -> &'static str {
         match self {
-            Nature::SecoursEnNature => "secours_en_nature",
+            Nature::Secours => "secours_en_nature",
             Nature::MiseADisposition => "mises_a_disposition",
             Nature::Prestations => "prestations",
             Nature::PersonnelBenevole => "personnel_benevole",
             Nature::AutresEmplois => "autres_emplois",
             Nature::Benevolat => "benevolat",
-            Nature::PrestationsEnNature => "prestations_en_nature",
-            Nature::DonsEnNature => "dons_en_nature",
+            Nature::PrestationsRecues => "prestations_en_nature",
+            Nature::Dons => "dons_en_nature",
             Nature::AutresContributions => "autres_contributions",
         }
     }
 
     fn libelle(self) -> &'static str {
         match self {
-            Nature::SecoursEnNature => "Secours en nature",
+            Nature::Secours => "Secours en nature",
             Nature::MiseADisposition => "Mises à disposition gratuites de biens",
             Nature::Prestations => "Prestations",
             Nature::PersonnelBenevole => "Personnel bénévole",
             Nature::AutresEmplois => "Emplois non ventilés",
             Nature::Benevolat => "Bénévolat",
-            Nature::PrestationsEnNature => "Prestations en nature",
-            Nature::DonsEnNature => "Dons en nature",
+            Nature::PrestationsRecues => "Prestations en nature",
+            Nature::Dons => "Dons en nature",
             Nature::AutresContributions => "Contributions non ventilées",
         }
     }
