@@ -781,6 +781,28 @@ fn comparer_restates_2019_in_the_2020_model_with_fonds_dedies_once() {
         "{l}"
     );
     assert!(!t.contains("Dons en nature"), "{t}");
+    // The JSON keeps the earlier `precedent` and adds the restated year.
+    let v = sb.json(&["bilan", "2020", "--comparer"]);
+    assert_eq!(v["precedent"]["annee"], 2019);
+    let r = &v["precedent_retraite"];
+    assert_eq!(r["annee"], 2019);
+    assert_eq!(
+        r["compte_de_resultat"]["modele"],
+        "plan comptable des associations 2018 (ANC 2018-06)"
+    );
+    let engagements: Vec<&Value> = r["compte_de_resultat"]["rubriques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["cle"] == "engagements")
+        .collect();
+    assert_eq!(engagements.len(), 1);
+    assert_eq!(engagements[0]["partie"], "exploitation");
+    assert_eq!(engagements[0]["montant"], "4000.00");
+    assert_eq!(
+        r["contributions_volontaires_detail"]["contributions"][0]["cle"],
+        "benevolat"
+    );
     // With the accounts: 689 once.
     let csv = sb.ok(&["bilan", "2020", "--comparer", "--detail", "--format", "csv"]);
     assert_eq!(

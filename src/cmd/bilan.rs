@@ -198,6 +198,13 @@ fn print_with(
             }
             if let Some(prev) = precedent {
                 v["precedent"] = bilan_json(prev);
+                // The year before in this year's model, as the table shows it.
+                let restated = prev.restated(b.plan);
+                v["precedent_retraite"] = json!({
+                    "annee": prev.annee,
+                    "compte_de_resultat": resultat::json(&restated),
+                    "contributions_volontaires_detail": resultat::contributions_json(&restated),
+                });
             }
             render::json(out, &v)
         }

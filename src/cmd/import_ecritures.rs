@@ -103,12 +103,13 @@ pub fn import_bytes(conn: &Connection, name: &str, bytes: &[u8]) -> Result<Summa
     // Groups in the order of their first line; lines of one entry need not be adjacent.
     let mut groups: Vec<Group> = Vec::new();
     let mut by_key: HashMap<(Option<String>, String), usize> = HashMap::new();
+    let mut lines = Lines::new(&text);
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| line_at(&text, p.byte()));
+            let line = e.position().map_or(0, |p| lines.at(p.byte()));
             user(format!("{name}, ligne {line} : ligne CSV illisible ({e})"))
         })?;
-        let line = record.position().map_or(0, |p| line_at(&text, p.byte()));
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         let get = |c: &str| -> &str { col(c).and_then(|i| record.get(i)).unwrap_or("") };
         let opt =
             |c: &str| -> Option<String> { Some(get(c).to_string()).filter(|s| !s.is_empty()) };
@@ -313,15 +314,41 @@ fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<&'static str>) {
     }
 }
 
-/// The 1-based line of a byte offset, counted here because the csv crate's count is
-/// off by one on CR LF files.
-fn line_at(text: &str, byte: u64) -> u64 {
-    let bytes = text.as_bytes();
-    let mut end = (byte as usize).min(bytes.len());
-    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
-        end += 1;
+/// The 1-based line of byte offsets met in increasing order, counted here because the
+/// csv crate's count is off by one on CR LF files. Counting goes on from the last
+/// offset asked, so that a file of a million lines is read once, not once per line.
+struct Lines<'t> {
+    bytes: &'t [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines {
+            bytes: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
     }
-    bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut end = (byte as usize).min(self.bytes.len());
+        // A record's position may point at the line end that precedes it.
+        while end < self.bytes.len() && matches!(self.bytes[end], b'\r' | b'\n') {
+            end += 1;
+        }
+        if end < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.at..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        self.at = end;
+        self.line
+    }
 }
 
 #[cfg(test)]
@@ -347,6 +374,16 @@ mod tests {
         assert_eq!(s.rows, 2);
         assert_eq!(s.charges, 1186_00);
         assert_eq!(s.produits, 24403_48);
+    }
+
+    #[test]
+    fn lines_are_counted_forward() {
+        let mut l = Lines::new("a\r\nb\r\nc\nd");
+        assert_eq!(l.at(0), 1);
+        assert_eq!(l.at(3), 2);
+        assert_eq!(l.at(6), 3);
+        assert_eq!(l.at(9), 4);
+        assert_eq!(l.at(1), 2, "backwards starts again");
     }
 
     #[test]

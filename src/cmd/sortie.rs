@@ -19,8 +19,9 @@ use std::path::PathBuf;
 pub struct SortieArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
-    /// CSV pour Excel en français : « ; », BOM UTF-8, virgule décimale
-    #[arg(long, conflicts_with = "format")]
+    /// CSV pour Excel en français : « ; », BOM UTF-8, virgule décimale (l'emporte sur
+    /// --format)
+    #[arg(long)]
     pub excel: bool,
     /// Fichier à écrire (sinon la sortie standard)
     #[arg(short = 'o', long = "output", value_name = "FICHIER")]
