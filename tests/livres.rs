@@ -900,3 +900,52 @@ fn the_balance_sheet_in_the_rubriques_of_the_model() {
         "{t}"
     );
 }
+
+#[test]
+fn reports_write_to_a_file_readable_by_its_owner_only() {
+    let sb = Sandbox::new();
+    let file = sb.file("e.csv", ECRITURES);
+    sb.ok(&["import", "ecritures", &file]);
+    let out = sb.path().join("gl.csv");
+    let printed = sb.ok(&[
+        "grand-livre",
+        "2017",
+        "--compte",
+        "41",
+        "--excel",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(printed, "");
+    let bytes = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        bytes,
+        "\u{feff}compte;libellé du compte;date;journal;numéro;pièce;libellé;débit;crédit;solde\r\n\
+         411;Usagers;2017-03-01;VT;1;FAC-1;Formation FJT;1200,00;;1200,00\r\n\
+         411;Usagers;2017-03-20;BQ;2;REG-1;Règlement FAC-1;;1200,00;0,00\r\n\
+         411;Usagers;;;;;Total du compte 411;1200,00;1200,00;0,00\r\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // A charge's balance runs from 1 January of the date's year.
+    let v = sb.json(&["solde", "64", "--au", "2017-12-31"]);
+    assert_eq!(v["solde"], "2800.00");
+    assert_eq!(v["libelle"], "Charges de personnel");
+    let v = sb.json(&["solde", "6", "--au", "2017-03-31"]);
+    assert_eq!(v["solde"], "2800.00");
+    assert_eq!(v["libelle"], "Classe 6");
+    assert_eq!(v["sens"], "débiteur");
+    assert_eq!(v["comptes"].as_array().unwrap().len(), 2);
+    // The day before the payroll: nothing yet.
+    let v = sb.json(&["solde", "6", "--au", "2017-03-30"]);
+    assert_eq!((s(&v["solde"]), s(&v["sens"])), ("0.00", "soldé"));
+    // The next year starts again from zero for a charge, not for the bank.
+    let v = sb.json(&["solde", "6", "--au", "2018-01-31"]);
+    assert_eq!(v["solde"], "0.00");
+    let v = sb.json(&["solde", "512", "--au", "2018-01-31"]);
+    assert_eq!(v["solde"], "1200.00");
+}

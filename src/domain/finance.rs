@@ -311,6 +311,55 @@ mod tests {
     }
 
     #[test]
+    fn accounts_that_move_no_money_are_refused_with_the_double_entry() {
+        for (op, compte, debit, credit) in [
+            (Operation::Charge, "6811", "6811", "2818"),
+            (Operation::Charge, "689", "689", "194"),
+            (Operation::Charge, "6037", "6037", "37"),
+            (Operation::Produit, "7815", "2818", "7815"),
+            (Operation::Produit, "789", "194", "789"),
+            (Operation::Produit, "791", "467", "791"),
+        ] {
+            let mut d = draft(compte);
+            d.date = "2017-12-31";
+            let err = format!("{:#}", d.check(op).unwrap_err());
+            assert!(
+                err.contains(&format!(
+                    "ici ecriture add --date 2017-12-31 --libelle \"Subvention\" --debit {debit}=1234,56 --credit {credit}=1234,56"
+                )),
+                "{compte}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn class_8_only_with_class_8() {
+        let d = |debits: &[&str], credits: &[&str]| {
+            let debits: Vec<String> = debits.iter().map(|s| s.to_string()).collect();
+            let credits: Vec<String> = credits.iter().map(|s| s.to_string()).collect();
+            EcritureDraft {
+                date: "2021-06-30",
+                libelle: "Bénévolat",
+                debits: &debits,
+                credits: &credits,
+                ..Default::default()
+            }
+            .check()
+            .map(|_| ())
+            .map_err(|e| format!("{e:#}"))
+        };
+        assert!(d(&["864=10"], &["875=10"]).is_ok());
+        assert!(d(&["860=10", "864=5"], &["870=15"]).is_ok());
+        let err = d(&["864=10"], &["512=10"]).unwrap_err();
+        assert!(
+            err.contains("compte 512 refusé dans une écriture de classe 8"),
+            "{err}"
+        );
+        assert!(err.contains("--credit 875=…"), "{err}");
+        assert!(d(&["6411=10"], &["875=10"]).is_err());
+    }
+
+    #[test]
     fn refusals() {
         assert!(draft("6411").check(Operation::Produit).is_err());
         let mut d = draft("706");

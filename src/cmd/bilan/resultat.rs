@@ -210,6 +210,14 @@ pub fn rows(b: &Bilan, precedent: Option<&Bilan>, detail: bool, csv: bool) -> Ve
         };
         line(&mut rows, "controle", "", libelle, ecart(now), prev(&ecart));
     }
+    if csv {
+        // The indentation of the table means nothing in a spreadsheet.
+        for r in &mut rows {
+            if let Some(Cell::Text(t)) = r.get_mut(2) {
+                *t = t.trim_start().to_string();
+            }
+        }
+    }
     rows
 }
 
