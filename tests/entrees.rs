@@ -346,3 +346,37 @@ fn a_fec_amount_over_the_ledger_limit_is_a_french_error_with_its_line() {
     let out = sb.ok(&["import", "fec", &path]);
     assert!(out.contains("2 écriture(s) ajoutée(s)"), "{out}");
 }
+
+#[test]
+fn double_entry_csv_files_are_read_as_strictly() {
+    let sb = Sandbox::new();
+    let header = "date;piece;compte;libelle;debit;credit";
+    let path = sb.file(
+        "od.csv",
+        format!(
+            "{header}\r\n2017-12-31;OD-1;6811;\"Dotation;1186,00;\r\n2017-12-31;OD-1;28183;Dotation;;1186,00\r\n"
+        ),
+    );
+    let err = sb.refused(&["import", "ecritures", &path], 2);
+    assert!(
+        err.contains("od.csv, ligne 2, colonne « libelle »"),
+        "{err}"
+    );
+    assert!(err.contains("guillemet ouvert"), "{err}");
+    let path = sb.file(
+        "nul.csv",
+        format!("{header}\n2017-12-31;OD-1;6811;Dot\0ation;1186,00;\n2017-12-31;OD-1;28183;Dotation;;1186,00\n"),
+    );
+    let err = sb.refused(&["import", "ecritures", &path], 2);
+    assert!(
+        err.contains("nul.csv, ligne 2, colonne « libelle », caractère 4"),
+        "{err}"
+    );
+    let long = "x".repeat(400);
+    let path = sb.file(
+        "long.csv",
+        format!("{header}\n2017-12-31;OD-1;6811;{long};1186,00;\n2017-12-31;OD-1;28183;Dotation;;1186,00\n"),
+    );
+    let err = sb.refused(&["import", "ecritures", &path], 2);
+    assert!(err.contains("400 caractères, au plus 300"), "{err}");
+}
