@@ -314,7 +314,13 @@ impl<'l, R: Read> Records<'l, R> {
     /// Reads the header of `text` (UTF-8 with LF line ends, as [`input::text`] gives).
     pub fn open(name: &str, text: R, lines: &'l Lines) -> Result<Self> {
         let mut text = std::io::BufReader::with_capacity(64 * 1024, text);
-        let delimiter = sniff_delimiter(text.fill_buf()?);
+        let start = text.fill_buf().map_err(|e| {
+            user(format!(
+                "lecture de {name} impossible : {}",
+                crate::error::io_fr(&e)
+            ))
+        })?;
+        let delimiter = sniff_delimiter(start);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .trim(csv::Trim::All)
