@@ -171,14 +171,7 @@ fn import_streamed(
     fec_stage::index(conn)?;
     let (shown, count) = fec_stage::entry_problems(conn, fec::MAX_REPORTED)?;
     if count > 0 {
-        let mut problems = Problems::default();
-        for m in shown {
-            problems.push(m);
-        }
-        for _ in problems.count()..count {
-            problems.push(String::new());
-        }
-        return Err(problems.into_error(name));
+        return Err(Problems::counted(shown, count).into_error(name));
     }
     let mut state = State::new();
     let mut bar = Progress::new(data_lines as u64, "écriture");
