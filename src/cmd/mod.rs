@@ -5,6 +5,7 @@ pub mod cloture;
 pub mod commune;
 pub mod completions;
 pub mod compte;
+pub mod confirm;
 pub mod demo;
 pub mod ecriture;
 pub mod export;
