@@ -487,4 +487,15 @@ fn control_characters_in_an_error_message_are_escaped() {
     assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");
     assert!(err.contains(r"\u{1b}]0;pwned\u{7}\u{1b}[2J"), "{err}");
     assert!(err.ends_with('\n') && err.starts_with("erreur : "), "{err}");
+    // Usage errors too, where the value typed is echoed.
+    let err = sb.refused(&["session", "list", "--format", "\u{1b}[2Jx"], 2);
+    assert!(
+        err.starts_with("erreur : valeur « \\u{1b}[2Jx » invalide pour --format"),
+        "{err}"
+    );
+    let err = sb.refused(&["session", "list", "--\u{202e}x"], 2);
+    assert!(
+        err.starts_with("erreur : option inconnue : --\\u{202e}x\n"),
+        "{err}"
+    );
 }
