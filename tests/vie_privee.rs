@@ -371,7 +371,10 @@ fn oublie_without_a_terminal_and_without_oui_does_nothing() {
     assert!(!err.contains("--oui"), "{err}");
 
     let out = sb.ok(&["participant", "oublie", "p-1", "--oui"]);
-    assert!(out.starts_with("P-0001 effacé à sa demande"), "{out}");
+    assert!(
+        out.starts_with("P-0001 effacé à sa demande : nom, coordonnées et profil sont supprimés du registre, de ses sorties ne restent que la situation et l'année. Ses 3 présence(s) restent comptées"),
+        "{out}"
+    );
     sb.fails(&["participant", "show", "P-0001"], 2);
 }
 

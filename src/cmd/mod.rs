@@ -16,6 +16,7 @@ pub mod import_fec;
 pub mod init;
 pub mod partenaire;
 pub mod participant;
+pub mod participant_oublie;
 pub mod projet;
 pub mod session;
 pub mod stats;

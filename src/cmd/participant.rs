@@ -3,7 +3,7 @@
 //! project for the European Social Fund.
 
 use crate::cmd::Ctx;
-use crate::cmd::confirm;
+use crate::cmd::participant_oublie;
 use crate::cmd::session::describe_place;
 use crate::db::participants::{self, FseRow, ListFilter, ListRow};
 use crate::db::refs;
@@ -12,7 +12,6 @@ use crate::domain::participant::{
     DIPLOMES, IDENTITE, Identite, OUI_NON, Profile, ProfileDraft, SEXES, SITUATIONS, STATUTS,
     is_positive, label, parse_choice, statut_fse, tranche_age, tranche_fse, tranche_label,
 };
-use crate::domain::text;
 use crate::error::{field, with_flag};
 use crate::render::{self, Cell, CsvOut, Format};
 use crate::territory;
@@ -245,63 +244,8 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             }
             Ok(())
         }
-        Commande::Oublie { code, oui } => oublie(ctx, &code, oui, out),
+        Commande::Oublie { code, oui } => participant_oublie::run(ctx, &code, oui, out),
     }
-}
-
-/// `participant oublie`: asks, erases, then says which files made since the
-/// person's registration may still hold their data.
-fn oublie(ctx: &Ctx, code: &str, oui: bool, out: &mut dyn Write) -> Result<()> {
-    let mut ledger = ctx.open()?;
-    let p = participants::erasable(ledger.conn(), code)?;
-    confirm::confirm(
-        oui,
-        &confirm::Act {
-            what: &format!("Effacer {}", p.code),
-            consequence: "nom, coordonnées, profil et date des sorties seront supprimés, sans retour possible.",
-            expected: &p.code,
-            command: &format!("ici participant oublie {}", p.code),
-        },
-    )?;
-    let e = ledger.write(|tx| participants::erase(tx, &p.code))?;
-    let clean = participants::checkpoint(ledger.conn())?;
-    let old = &e.code;
-    writeln!(
-        out,
-        "{old} effacé à sa demande : nom, coordonnées, profil et sorties sont supprimés du registre. Ses {} présence(s) restent comptées sous un code anonyme, sans lien avec {old} ; l'effacement est noté avec sa seule date.",
-        e.presences
-    )?;
-    let inscrit = crate::db::finances::day(&e.inscrit_le);
-    if e.exports.is_empty() {
-        writeln!(
-            out,
-            "Aucun export ni sauvegarde de données personnelles n'est noté depuis son inscription le {inscrit}."
-        )?;
-    } else {
-        let files: Vec<String> = e
-            .exports
-            .iter()
-            .map(|x| {
-                format!(
-                    "{} ({}, le {})",
-                    text::escape(&x.fichier),
-                    text::escape(&x.quoi),
-                    crate::db::finances::day(&x.fait_le)
-                )
-            })
-            .collect();
-        writeln!(
-            out,
-            "Ces fichiers, faits depuis son inscription le {inscrit}, peuvent encore contenir ses données : {} ; effacez-les ou mettez-les à jour.",
-            files.join(", ")
-        )?;
-    }
-    if !clean {
-        eprintln!(
-            "Attention : un autre programme lit le registre ; les données effacées seront retirées du journal du registre (fichier -wal) quand il l'aura fermé."
-        );
-    }
-    Ok(())
 }
 
 /// The profile, one attribute per row; `year` gives the age bracket. With `all`
