@@ -418,6 +418,97 @@ fn cloture_without_a_terminal_and_without_oui_does_nothing() {
     assert!(err.contains("déjà clos"), "{err}");
 }
 
+/// Runs `ici --ledger L ARGS…` on a pseudo-terminal (util-linux `script`), typing
+/// `typed`; returns the exit status and what the terminal showed, or None when
+/// `timeout` or `script` is not installed.
+fn on_a_terminal(sb: &Sandbox, args: &str, typed: &str) -> Option<(i32, String)> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let line = format!(
+        "'{}' --ledger '{}' {args}",
+        env!("CARGO_BIN_EXE_ici"),
+        sb.ledger().display()
+    );
+    // `timeout` bounds the run should the terminal never see the end of the input.
+    let child = Command::new("timeout")
+        .args(["60", "script", "-qec", &line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", sb.path())
+        .env("TZ", "UTC")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        eprintln!("`timeout` is not installed: the terminal path is not tried");
+        return None;
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(typed.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    if out.status.code() == Some(127) {
+        eprintln!("`script` is not installed: the terminal path is not tried");
+        return None;
+    }
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"),
+    ))
+}
+
+#[test]
+fn on_a_terminal_the_year_or_the_code_is_typed_to_confirm() {
+    let sb = two_people();
+    sb.ok(&[
+        "produit",
+        "add",
+        "--date",
+        "2017-09-15",
+        "--montant",
+        "100",
+        "--compte",
+        "7413",
+        "--libelle",
+        "Subvention",
+    ]);
+    let before = sb.snapshot();
+    let Some((code, shown)) = on_a_terminal(&sb, "cloture 2017", "2016\n") else {
+        return;
+    };
+    assert_eq!(code, 2, "{shown}");
+    assert!(
+        shown.contains("Tapez 2017 pour confirmer (autre chose annule) : "),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "erreur : Clôturer l'exercice 2017 : « 2016 » n'est pas 2017, rien n'a été fait"
+        ),
+        "{shown}"
+    );
+    sb.snapshot().assert_same(&before, &["cloture", "2017"]);
+    let (code, shown) = on_a_terminal(&sb, "cloture 2017", "2017\n").unwrap();
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("Exercice 2017 clos"), "{shown}");
+    assert_eq!(sb.json(&["cloture"])[0]["annee"], json!(2017));
+
+    let (code, shown) = on_a_terminal(&sb, "participant oublie P-0001", "\n").unwrap();
+    assert_eq!(code, 2, "{shown}");
+    assert!(
+        shown.contains("Effacer P-0001 : non confirmé, rien n'a été fait"),
+        "{shown}"
+    );
+    let (code, shown) = on_a_terminal(&sb, "participant oublie P-0001", "p-0001\n").unwrap();
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("P-0001 effacé à sa demande"), "{shown}");
+    sb.fails(&["participant", "show", "P-0001"], 2);
+}
+
 // ---------------------------------------------------------------------------------------
 // What the terminal is given
 
