@@ -6,7 +6,9 @@
 //!   presences and exits point to: the person is moved to a new row, numbered after
 //!   every row there is (as any new row would be), and the old row is deleted in the
 //!   same transaction, its presences and exits repointed. The old id is never given
-//!   again: SQLite numbers new rows after the highest, it does not fill holes.
+//!   again: SQLite numbers new rows after the highest, it does not fill holes. The
+//!   erased rows follow one another in the order of the erasures, as the erasure log
+//!   does (by date only): neither says who anyone was.
 //! - `presence` and `sortie` have no row id of their own (WITHOUT ROWID): their order
 //!   is their key, which now holds the new id.
 //! - `cree_le`: the registration time would place the person among the codes given
