@@ -177,3 +177,60 @@ pub fn checkpoint(conn: &Connection) -> Result<bool> {
     let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
     Ok(busy == 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Ledger;
+
+    #[test]
+    fn a_typed_code_is_reserved_only_at_or_below_the_counter_once_someone_was_erased() {
+        let ledger = Ledger::in_memory().unwrap();
+        let conn = ledger.conn();
+        conn.execute(
+            "INSERT INTO participant_compteur (id, dernier) VALUES (1, 42)",
+            [],
+        )
+        .unwrap();
+        for n in [1, 42, 43] {
+            assert!(!code_reserved(conn, n).unwrap(), "no erasure yet: {n}");
+        }
+        conn.execute(
+            "INSERT INTO effacement (efface_le) VALUES ('2026-01-05')",
+            [],
+        )
+        .unwrap();
+        for (n, reserved) in [(1, true), (42, true), (43, false), (9999, false)] {
+            assert_eq!(code_reserved(conn, n).unwrap(), reserved, "{n}");
+        }
+    }
+
+    #[test]
+    fn a_ledger_with_old_fingerprints_reserves_too_until_the_next_erasure_deletes_them() {
+        let ledger = Ledger::in_memory().unwrap();
+        let conn = ledger.conn();
+        conn.execute_batch(
+            "INSERT INTO participant_compteur (id, dernier) VALUES (1, 5);
+             INSERT INTO code_retire (empreinte) VALUES ('0123456789abcdef');
+             INSERT INTO participant (id, code, cree_le) VALUES (7, 'P-0005', '2026-01-01T10:00:00');",
+        )
+        .unwrap();
+        assert!(code_reserved(conn, 3).unwrap());
+        let e = erase(conn, "P-0005").unwrap();
+        assert_eq!((e.code.as_str(), e.presences), ("P-0005", 0));
+        assert_eq!(e.inscrit_le, "2026-01-01");
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM code_retire", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
+        let ids: Vec<i64> = conn
+            .prepare("SELECT id FROM participant")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(ids, [8], "moved to the row after the highest");
+        assert!(code_reserved(conn, 5).unwrap());
+    }
+}
