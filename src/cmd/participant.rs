@@ -20,6 +20,10 @@ use rusqlite::Connection;
 use std::io::Write;
 use std::path::Path;
 
+mod import_rows;
+
+pub use import_rows::{RowCode, RowOutcome, import_participant, report_import};
+
 #[derive(Debug, clap::Subcommand)]
 pub enum Commande {
     /// Enregistre une personne sous un code (P-0042) ; profil et identité facultatifs
@@ -55,6 +59,18 @@ pub enum Commande {
         /// Projet quitté (facultatif si la personne n'en a suivi qu'un)
         #[arg(long, allow_hyphen_values = true)]
         projet: Option<String>,
+    },
+    /// Réunit deux codes donnés à la même personne : présences, sorties et profil
+    /// passent sur le second, le premier disparaît
+    #[command(
+        after_help = "Exemple :\n  ici participant fusionne P-0041 --dans P-0012\n\nÀ une session où les deux codes étaient notés présents, la personne n'est plus nommée qu'une fois ; l'autre place devient un participant anonyme : l'effectif et les participations ne changent pas, le nombre de personnes baisse d'une. Là où les deux codes ont une sortie pour le même projet, la plus récente est gardée. Le profil et l'identité de P-0012 sont complétés par ceux de P-0041 là où ils sont vides. Le code P-0041 n'est plus jamais attribué."
+    )]
+    Fusionne {
+        /// Code à faire disparaître (P-0041)
+        code: String,
+        /// Code gardé (P-0012)
+        #[arg(long, value_name = "CODE")]
+        dans: String,
     },
     /// Efface une personne à sa demande : identité, profil et sorties supprimés,
     /// présences gardées sous un code anonyme
@@ -138,6 +154,10 @@ pub struct AddArgs {
     /// Code à donner (P-0042) ; sans lui, le suivant est attribué
     #[arg(long, allow_hyphen_values = true)]
     pub code: Option<String>,
+    /// Enregistrer même si une personne de même identité, téléphone ou courriel est
+    /// déjà au registre (deux homonymes nés la même année)
+    #[arg(long)]
+    pub doublon: bool,
     #[command(flatten)]
     pub profile: ProfileArgs,
 }
@@ -176,7 +196,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             let changes = a.profile.draft().check(this_year()).map_err(with_flag)?;
             let mut ledger = ctx.open()?;
             let code = ledger
-                .write(|tx| participants::add(tx, a.code.as_deref(), &changes))
+                .write(|tx| participants::add(tx, a.code.as_deref(), &changes, a.doublon))
                 .map_err(with_flag)?;
             writeln!(
                 out,
@@ -238,6 +258,33 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                     label(SITUATIONS, Some(prev.situation))
                 )?;
             }
+            Ok(())
+        }
+        Commande::Fusionne { code, dans } => {
+            let mut ledger = ctx.open()?;
+            let f = ledger.write(|tx| participants::fusion::merge(tx, &code, &dans))?;
+            writeln!(
+                out,
+                "{} fusionné dans {} : {} présence(s) et {} sortie(s) passées sur {}.",
+                f.from, f.into, f.presences, f.sorties, f.into
+            )?;
+            if !f.communes.is_empty() {
+                let list: Vec<String> = f.communes.iter().map(|n| format!("n° {n}")).collect();
+                writeln!(
+                    out,
+                    "Sessions où les deux codes étaient présents ({}) : {} y est nommé une fois, l'autre place compte comme un participant anonyme ; l'effectif ne change pas.",
+                    list.join(", "),
+                    f.into
+                )?;
+            }
+            if f.sorties_ecartees > 0 {
+                writeln!(
+                    out,
+                    "{} sortie(s) en double pour un même projet : la plus récente est gardée.",
+                    f.sorties_ecartees
+                )?;
+            }
+            writeln!(out, "Le code {} ne sera plus attribué.", f.from)?;
             Ok(())
         }
         Commande::Oublie { code } => {
@@ -633,34 +680,6 @@ pub const PRESENCE_COLUMNS: &[(&str, bool)] = &[
     ("code", true),
     ("duree", false),
 ];
-
-/// One row of `ici import participants`: a person, with the code given or the next.
-pub fn import_participant<'a>(
-    conn: &Connection,
-    get: &dyn Fn(&str) -> Option<&'a str>,
-) -> Result<()> {
-    // An empty cell is a value not given.
-    let cell = |c: &str| get(c).filter(|s| !s.trim().is_empty());
-    let changes = ProfileDraft {
-        sexe: cell("sexe"),
-        naissance: cell("naissance"),
-        statut: cell("statut"),
-        qpv: cell("qpv"),
-        rsa: cell("rsa"),
-        mission_locale: cell("mission_locale"),
-        diplome: cell("diplome"),
-        handicap: cell("handicap"),
-        commune: cell("commune"),
-        prescripteur: cell("prescripteur"),
-        nom: cell("nom"),
-        prenom: cell("prenom"),
-        telephone: cell("telephone"),
-        courriel: cell("courriel"),
-    }
-    .check(this_year())?;
-    participants::add(conn, cell("code"), &changes)?;
-    Ok(())
-}
 
 /// One row of `ici import presences`: a named person at an existing session, in the
 /// place of one of its anonymous participants.

@@ -127,6 +127,10 @@ pub struct AddArgs {
     /// Formateur ou formatrice
     #[arg(long, allow_hyphen_values = true)]
     pub formateur: Option<String>,
+    /// Enregistrer même si une session du même projet, le même jour, au même endroit
+    /// et de même durée est déjà au registre (deux groupes)
+    #[arg(long)]
+    pub doublon: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -266,7 +270,7 @@ fn add(ctx: &Ctx, a: AddArgs, out: &mut dyn Write) -> Result<()> {
     let new = draft.check().map_err(with_flag)?;
     let mut ledger = ctx.open()?;
     let numero = ledger
-        .write(|tx| sessions::insert(tx, &new))
+        .write(|tx| sessions::insert(tx, &new, a.doublon))
         .map_err(with_flag)?;
     let s = sessions::get(ledger.conn(), numero)?.expect("session just written");
     let codes = participants::session_codes(ledger.conn(), numero)?;

@@ -19,6 +19,11 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::BTreeMap;
 
+mod doublons;
+pub mod fusion;
+
+pub use doublons::{SamePerson, keys_of, same_person};
+
 /// A person of the register.
 #[derive(Debug, Clone)]
 pub struct Participant {
@@ -70,7 +75,17 @@ fn identite_at(r: &Row, i: usize) -> rusqlite::Result<Identite> {
 const CODE_ORDER: &str = "(pa.code GLOB 'X-*'), length(pa.code), pa.code";
 
 /// Adds a person; the code is the one given, or the next free one. Returns the code.
-pub fn add(conn: &Connection, code: Option<&str>, changes: &ProfileChanges) -> Result<String> {
+/// Someone with the same identity, phone or e-mail as a person already recorded is
+/// refused unless `doublon` says they are two people.
+pub fn add(
+    conn: &Connection,
+    code: Option<&str>,
+    changes: &ProfileChanges,
+    doublon: bool,
+) -> Result<String> {
+    if !doublon && let Some(same) = same_person(conn, &keys_of(changes), None)? {
+        return Err(doublons::refusal(&same));
+    }
     let numero = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => {
             let n = parse_code(c).map_err(|e| in_field("code", e))?;
