@@ -415,8 +415,11 @@ fn import_fixture(ledger: &Path, kind: &str, file: &str) -> Result<()> {
         bail!("{} absent", path.display());
     }
     // Synthetic rows may happen to match a reference row: both are kept.
-    run_in_process(ledger, &["import", kind, &path.to_string_lossy(), "--doublon"])
-        .with_context(|| format!("import de {}", path.display()))
+    run_in_process(
+        ledger,
+        &["import", kind, &path.to_string_lossy(), "--doublon"],
+    )
+    .with_context(|| format!("import de {}", path.display()))
 }
 
 /// Creates a ledger with its projects and partners: those of the reference year,
@@ -434,12 +437,12 @@ fn create_ledger(path: &Path, notes: &mut Vec<String>) -> Result<Names> {
     ledger.write(|tx| {
         if refs::projets(tx, None)?.is_empty() {
             for (nom, theme) in FALLBACK_PROJETS {
-                refs::add_projet(tx, nom, theme, None)?;
+                refs::add_projet(tx, nom, theme, None, true)?;
             }
         }
         if refs::partenaires(tx, None)?.is_empty() {
             for nom in FALLBACK_PARTENAIRES {
-                refs::add_partenaire(tx, nom)?;
+                refs::add_partenaire(tx, nom, true)?;
             }
         }
         Ok(())

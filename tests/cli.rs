@@ -1844,10 +1844,8 @@ fn concurrent_session_adds_all_land() {
                     let title = format!("écrivain {w} n° {i}");
                     let participants = (i + 1).to_string();
                     // The same workshop by several writers: meant, hence --doublon.
-                    let mut args = session_args(&[
-                        ("--participants", &participants),
-                        ("--intitule", &title),
-                    ]);
+                    let mut args =
+                        session_args(&[("--participants", &participants), ("--intitule", &title)]);
                     args.push("--doublon".into());
                     sb.ok(&args);
                 }

@@ -338,6 +338,12 @@ pub fn import_bytes(
         note,
         ..Summary::default()
     };
+    // The home territory settles commune names several communes share.
+    let home = if kind == Kind::Sessions {
+        crate::db::territoire::home(conn)?
+    } else {
+        crate::territory::Home::default()
+    };
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| line_at(&text, p.byte()));
@@ -364,7 +370,12 @@ pub fn import_bytes(
                 e.context(where_)
             }
         };
-        import_row(conn, kind, &get, line, doublon, &mut summary).map_err(at_line)?;
+        let row = Row {
+            line,
+            doublon,
+            home: &home,
+        };
+        import_row(conn, kind, &get, &row, &mut summary).map_err(at_line)?;
         summary.rows += 1;
     }
     if summary.rows == 0 {
@@ -373,14 +384,26 @@ pub fn import_bytes(
     Ok(summary)
 }
 
+/// Where a row is and what applies to it.
+struct Row<'h> {
+    line: u64,
+    /// Rows like records already there are imported too.
+    doublon: bool,
+    home: &'h crate::territory::Home,
+}
+
 fn import_row<'a>(
     conn: &Connection,
     kind: Kind,
     get: &dyn Fn(&str) -> Option<&'a str>,
-    line: u64,
-    doublon: bool,
+    row: &Row,
     summary: &mut Summary,
 ) -> Result<()> {
+    let Row {
+        line,
+        doublon,
+        home,
+    } = *row;
     let req = |c| get(c).unwrap_or("");
     match kind {
         Kind::Sessions => {
@@ -404,7 +427,7 @@ fn import_row<'a>(
                 presents: get("presents"),
                 anonymes: None,
             }
-            .check()?;
+            .check_in(home)?;
             sessions::insert(conn, &s, doublon)?;
             summary.participants += i64::from(s.participants);
             summary.minutes += i64::from(s.duree.0);
@@ -434,11 +457,12 @@ fn import_row<'a>(
         Kind::Projets => {
             let theme =
                 refs::parse_theme(req("theme")).map_err(|e| crate::error::in_field("theme", e))?;
-            refs::add_projet(conn, req("nom"), theme, get("intitule"))
+            refs::add_projet(conn, req("nom"), theme, get("intitule"), doublon)
                 .map_err(|e| crate::error::in_field("nom", e))?;
         }
         Kind::Partenaires => {
-            refs::add_partenaire(conn, req("nom")).map_err(|e| crate::error::in_field("nom", e))?;
+            refs::add_partenaire(conn, req("nom"), doublon)
+                .map_err(|e| crate::error::in_field("nom", e))?;
         }
         Kind::Participants => {
             crate::cmd::participant::import_participant(conn, get, line, doublon, summary)?;
@@ -492,7 +516,10 @@ fn write_codes(
     for record in reader.records() {
         let record = record?;
         let line = record.position().map_or(0, |p| line_at(&text, p.byte()));
-        let code = codes.iter().find(|c| c.line == line).map(|c| c.code.as_str());
+        let code = codes
+            .iter()
+            .find(|c| c.line == line)
+            .map(|c| c.code.as_str());
         let mut row: Vec<&str> = record.iter().collect();
         row.resize(headers.len(), "");
         if let Some(code) = code {

@@ -48,7 +48,13 @@ fn duplicate_of(conn: &Connection, e: &NewEcriture) -> Result<Option<i64>> {
     let mut wanted: Vec<LineKey> = e
         .lignes
         .iter()
-        .map(|l| (l.compte.as_str().to_string(), l.debit.cents(), l.credit.cents()))
+        .map(|l| {
+            (
+                l.compte.as_str().to_string(),
+                l.debit.cents(),
+                l.credit.cents(),
+            )
+        })
         .collect();
     wanted.sort();
     let candidates: Vec<i64> = conn

@@ -149,7 +149,10 @@ mod tests {
         assert_eq!(phone_key("06 12 34 56 78"), "0612345678");
         assert_eq!(phone_key("06.12.34.56.78"), "0612345678");
         assert_eq!(phone_key("+33 6 12 34 56 78"), "0612345678");
-        assert_eq!(email_key(" Awa.Diallo@Exemple.FR "), "awa.diallo@exemple.fr");
+        assert_eq!(
+            email_key(" Awa.Diallo@Exemple.FR "),
+            "awa.diallo@exemple.fr"
+        );
     }
 
     fn person(nom: &str, prenom: &str, annee: Option<i32>, tel: &str) -> PersonKeys {
@@ -182,6 +185,9 @@ mod tests {
             person("", "", None, "06 12 34 56 78").matches(&person("X", "Y", None, "0612345678")),
             Some(Match::Telephone)
         );
-        assert_eq!(person("", "", None, "").matches(&person("", "", None, "")), None);
+        assert_eq!(
+            person("", "", None, "").matches(&person("", "", None, "")),
+            None
+        );
     }
 }
