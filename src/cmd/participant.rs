@@ -63,7 +63,7 @@ pub enum Commande {
     /// Réunit deux codes donnés à la même personne : présences, sorties et profil
     /// passent sur le second, le premier disparaît
     #[command(
-        after_help = "Exemple :\n  ici participant fusionne P-0041 --dans P-0012\n\nÀ une session où les deux codes étaient notés présents, la personne n'est plus nommée qu'une fois ; l'autre place devient un participant anonyme : l'effectif et les participations ne changent pas, le nombre de personnes baisse d'une. Là où les deux codes ont une sortie pour le même projet, la plus récente est gardée. Le profil et l'identité de P-0012 sont complétés par ceux de P-0041 là où ils sont vides. Le code P-0041 n'est plus jamais attribué."
+        after_help = "Exemple :\n  ici participant fusionne P-0041 --dans P-0012\n\nLe nombre de personnes formées baisse d'une. À une session où les deux codes étaient notés présents, la même personne comptait deux fois dans l'effectif : elle n'y est plus nommée qu'une fois et l'effectif baisse d'une unité (les anonymes et leurs répartitions ne changent pas) ; ailleurs, les participations ne changent pas. Là où les deux codes ont une sortie pour le même projet, la plus récente est gardée. Le profil et l'identité de P-0012 sont complétés par ceux de P-0041 là où ils sont vides. Le code P-0041 n'est plus jamais attribué."
     )]
     Fusionne {
         /// Code à faire disparaître (P-0041)
@@ -272,7 +272,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 let list: Vec<String> = f.communes.iter().map(|n| format!("n° {n}")).collect();
                 writeln!(
                     out,
-                    "Sessions où les deux codes étaient présents ({}) : {} y est nommé une fois, l'autre place compte comme un participant anonyme ; l'effectif ne change pas.",
+                    "Sessions où les deux codes étaient présents ({}) : {} y comptait deux fois ; il y est nommé une fois et l'effectif de chacune baisse d'une unité.",
                     list.join(", "),
                     f.into
                 )?;

@@ -84,12 +84,14 @@ pub fn import_participant<'a>(
                     r.get(0)
                 })?;
             let why = by.map_or("même code", Match::label);
-            return field(
-                "code",
-                Err(user(format!(
-                    "même personne que la ligne {first} de ce fichier ({code}, {why}) ; si ce sont deux personnes, ajoutez --doublon"
-                ))),
-            );
+            let err = user(format!(
+                "même personne que la ligne {first} de ce fichier ({code}, {why}) ; si ce sont deux personnes, ajoutez --doublon"
+            ));
+            // Matched by code, the code is the column at fault.
+            return Err(match by {
+                None => crate::error::in_field("code", err),
+                Some(_) => err,
+            });
         }
         (Some((id, by)), None) => {
             let held: String =

@@ -12,8 +12,8 @@ pub struct Fusion {
     pub into: String,
     /// Presences moved to the kept code.
     pub presences: usize,
-    /// Sessions both codes attended: the merged person is named once there, the
-    /// other place becomes an anonymous participant, so the headcount stays.
+    /// Sessions both codes attended: the one person was counted twice in their
+    /// headcount, which drops by one; they are named once there.
     pub communes: Vec<i64>,
     /// Exits moved, and exits dropped because the kept code had a later one for the
     /// same project.
@@ -69,6 +69,12 @@ pub fn merge(conn: &Connection, from: &str, into: &str) -> Result<Fusion> {
         conn.execute(
             "DELETE FROM presence WHERE session_id = ?1 AND participant_id = ?2",
             params![s, a.id],
+        )?;
+        // The headcount counted the named people among its participants: the same
+        // person twice. The anonymous part, and its breakdowns, do not change.
+        conn.execute(
+            "UPDATE session SET participants = participants - 1 WHERE id = ?1",
+            [s],
         )?;
     }
     let presences = conn.execute(
