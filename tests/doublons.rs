@@ -442,7 +442,7 @@ fn a_name_like_an_existing_one_is_refused_unless_nouveau() {
         ),
     ] {
         let err = sb.refused(&args, 2);
-        assert!(err.contains(&format!("ressemble trop au")), "{err}");
+        assert!(err.contains("ressemble trop au"), "{err}");
         assert!(err.contains(existing), "{err}");
         assert!(err.contains("ajoutez --nouveau"), "{err}");
     }
