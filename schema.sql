@@ -290,8 +290,10 @@ CREATE TABLE export_journal (
 );
 CREATE INDEX export_journal_date ON export_journal (fait_le);
 
--- Duplicates and home territory (0008): the ledger's settings (the home territory).
+-- Duplicates and home territory (0008): the ledger's settings (the home territory),
+-- and the communes sessions use, read value by value.
 CREATE TABLE parametre (
     cle    TEXT PRIMARY KEY,
     valeur TEXT NOT NULL
 );
+CREATE INDEX session_commune ON session (code_insee) WHERE code_insee IS NOT NULL;

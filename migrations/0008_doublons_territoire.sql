@@ -7,6 +7,10 @@ CREATE TABLE parametre (
     valeur TEXT NOT NULL
 );
 
+-- The communes a ledger already uses settle shared names too: read value by value
+-- through this index, not by scanning every session.
+CREATE INDEX session_commune ON session (code_insee) WHERE code_insee IS NOT NULL;
+
 -- Merging two partners or two projects re-points the entries that name them: an
 -- entry's tiers and project may now change, its date, label, piece and lines never.
 DROP TRIGGER ecriture_non_modifiable;

@@ -34,11 +34,10 @@ impl Home {
             .filter_map(|d| super::departement(d).map(|t| t.code))
             .collect();
         let used: Vec<&'static Commune> = used.iter().filter_map(|c| commune(c)).collect();
-        let idx = index();
+        let used_codes: std::collections::HashSet<&str> = used.iter().map(|c| c.code).collect();
         let mut local = Vec::new();
-        for c in &idx.communes {
-            let wanted =
-                departements.contains(&c.departement) || used.iter().any(|u| std::ptr::eq(*u, c));
+        for c in &index().communes {
+            let wanted = departements.contains(&c.departement) || used_codes.contains(c.code);
             if wanted {
                 local.push((words(c.nom), c));
             }
