@@ -125,17 +125,19 @@ impl Home {
     /// name several communes share; says when they did.
     pub fn resolve(&self, input: &str) -> (Resolution, Option<Settled>) {
         let resolution = resolve(input);
+        // A code or a qualified name (`Saint-Denis (93)`) says which commune it is.
         let is_name = !input.chars().any(|c| c.is_ascii_digit() || c == '(');
+        if !is_name {
+            return (resolution, None);
+        }
         let mut candidates = match &resolution {
             Resolution::Found(c) => vec![*c],
             Resolution::Ambiguous(cs) => cs.clone(),
             Resolution::Unknown(_) => Vec::new(),
         };
-        if is_name {
-            for c in self.by_first_words(input, &candidates.clone()) {
-                if !candidates.iter().any(|k| k.code == c.code) {
-                    candidates.push(c);
-                }
+        for c in self.by_first_words(input, &candidates.clone()) {
+            if !candidates.iter().any(|k| k.code == c.code) {
+                candidates.push(c);
             }
         }
         match (resolution, candidates.len()) {

@@ -501,3 +501,71 @@ fn name_key_normalises() {
         assert_eq!(name_key(name), (key.to_owned(), article), "{name:?}");
     }
 }
+
+fn home(deps: &[&str], used: &[&str]) -> Home {
+    let s = |l: &[&str]| l.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    Home::new(&s(deps), &s(used))
+}
+
+#[test]
+fn the_home_territory_settles_shared_names() {
+    let val_de_marne = home(&["94", "93", "75"], &[]);
+    for (input, code, why) in [
+        ("Fresnes", "94034", Some(Settled::Home)),
+        ("fresnes", "94034", Some(Settled::Home)),
+        ("Saint-Denis", "93066", Some(Settled::Home)),
+        ("St Denis", "93066", Some(Settled::Home)),
+        ("Champigny", "94017", Some(Settled::Home)),
+        ("Vitry", "94081", Some(Settled::Home)),
+        // A name that designates one commune stays that commune.
+        ("Villejuif", "94076", None),
+        ("Paris", "75056", None),
+        ("Paris 18e", "75118", None),
+    ] {
+        match val_de_marne.resolve(input) {
+            (Resolution::Found(c), w) => assert_eq!((c.code, w), (code, why), "{input}"),
+            other => panic!("{input}: {other:?}"),
+        }
+    }
+    // Codes and qualified names are never settled.
+    assert_eq!(val_de_marne.resolve("Saint-Denis (974)").1, None);
+    match val_de_marne.resolve("Saint-Denis (974)").0 {
+        Resolution::Found(c) => assert_eq!(c.code, "97411"),
+        other => panic!("{other:?}"),
+    }
+    // Nothing in the home territory: the ledger's communes settle, else it stays
+    // ambiguous.
+    let paris = home(&["75"], &["94034"]);
+    match paris.resolve("Fresnes") {
+        (Resolution::Found(c), Some(Settled::Used)) => assert_eq!(c.code, "94034"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        home(&["75"], &[]).resolve("Fresnes").0,
+        Resolution::Ambiguous(_)
+    ));
+    // Without anything, as before: the most populated first.
+    match Home::default().resolve("Saint-Denis").0 {
+        Resolution::Ambiguous(cs) => assert_eq!(cs[0].code, "97411"),
+        other => panic!("{other:?}"),
+    }
+    match home(&[], &["93066"]).resolve("Saint-Denis") {
+        (Resolution::Found(c), Some(Settled::Used)) => assert_eq!(c.code, "93066"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_home_territory_comes_first_in_lists() {
+    let mut list = search("Saint-Denis", 4);
+    assert_eq!(list[0].code, "97411", "population first without a territory");
+    home(&["93"], &[]).sort(&mut list);
+    assert_eq!(list[0].code, "93066");
+    let mut list = search("Fresnes", 6);
+    home(&["89"], &["94034"]).sort(&mut list);
+    assert_eq!(
+        (list[0].departement, list[1].code),
+        ("89", "94034"),
+        "{list:?}"
+    );
+}
