@@ -163,7 +163,11 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         {
             return Ok(Err((nom, le, lignes)));
         }
-        let summary = import_bytes(tx, a.quoi, &name, &bytes, a.doublon)?;
+        // A file imported again on purpose has rows like those it imported the first
+        // time: `--encore` says they are meant to count twice. People are the
+        // exception: a participants file imported again matches them instead.
+        let doublon = a.doublon || (a.encore && a.quoi != Kind::Participants);
+        let summary = import_bytes(tx, a.quoi, &name, &bytes, doublon)?;
         tx.execute(
             "INSERT OR REPLACE INTO import_fichier (empreinte, quoi, nom, lignes, importe_le)
              VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -558,7 +558,10 @@ fn the_home_territory_settles_shared_names() {
 #[test]
 fn the_home_territory_comes_first_in_lists() {
     let mut list = search("Saint-Denis", 4);
-    assert_eq!(list[0].code, "97411", "population first without a territory");
+    assert_eq!(
+        list[0].code, "97411",
+        "population first without a territory"
+    );
     home(&["93"], &[]).sort(&mut list);
     assert_eq!(list[0].code, "93066");
     let mut list = search("Fresnes", 6);
