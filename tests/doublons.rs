@@ -586,6 +586,14 @@ fn the_home_territory_settles_fresnes_and_says_so() {
         column(&sessions, "code_insee"),
         vec![json!("94034"), json!("93066"), json!("94017")]
     );
+    // The commune of residence too.
+    let out = sb.ok(&["participant", "add", "--commune", "Fresnes"]);
+    assert!(
+        out.contains("Commune « Fresnes » : Fresnes (94034), la seule de ce nom"),
+        "{out}"
+    );
+    let list = sb.json(&["participant", "list"]);
+    assert_eq!(column(&list, "code_insee_residence"), vec![json!("94034")]);
     // Shown, changed, refused when wrong (the setting unchanged).
     assert_eq!(
         sb.ok(&["territoire"]),

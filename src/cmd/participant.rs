@@ -186,6 +186,24 @@ pub struct ListArgs {
     pub format: Format,
 }
 
+/// A commune of residence whose name several communes share, settled by the home
+/// territory or the ledger: its INSEE code, and the sentence that says which it is.
+fn settle_residence(
+    conn: &Connection,
+    typed: Option<&str>,
+) -> Result<(Option<String>, Option<String>)> {
+    let Some(typed) = typed.filter(|t| !t.trim().is_empty()) else {
+        return Ok((None, None));
+    };
+    let home = crate::db::territoire::home(conn)?;
+    match home.resolve(typed) {
+        (territory::Resolution::Found(c), Some(_)) => {
+            Ok((Some(c.code.to_string()), home.note(typed)))
+        }
+        _ => Ok((None, None)),
+    }
+}
+
 /// This year, for years of birth and ages when no year is asked.
 fn this_year() -> i32 {
     chrono::Local::now().year()
@@ -194,8 +212,13 @@ fn this_year() -> i32 {
 pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
     match cmd {
         Commande::Add(a) => {
-            let changes = a.profile.draft().check(this_year()).map_err(with_flag)?;
             let mut ledger = ctx.open()?;
+            let (settled, note) = settle_residence(ledger.conn(), a.profile.commune.as_deref())?;
+            let mut draft = a.profile.draft();
+            if settled.is_some() {
+                draft.commune = settled.as_deref();
+            }
+            let changes = draft.check(this_year()).map_err(with_flag)?;
             let code = ledger
                 .write(|tx| participants::add(tx, a.code.as_deref(), &changes, a.doublon))
                 .map_err(with_flag)?;
@@ -203,21 +226,32 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 out,
                 "Participant {code} enregistré : notez ce code sur la feuille de présence."
             )?;
+            if let Some(note) = note {
+                writeln!(out, "{note}")?;
+            }
             let p = participants::find(ledger.conn(), &code)?;
             print_profile(out, &code, &p.profile)
         }
         Commande::Corrige(a) => {
-            let changes = a.profile.draft().check(this_year()).map_err(with_flag)?;
+            let mut ledger = ctx.open()?;
+            let (settled, note) = settle_residence(ledger.conn(), a.profile.commune.as_deref())?;
+            let mut draft = a.profile.draft();
+            if settled.is_some() {
+                draft.commune = settled.as_deref();
+            }
+            let changes = draft.check(this_year()).map_err(with_flag)?;
             if changes.is_empty() {
                 crate::bail_user!(
                     "rien à corriger : indiquez au moins une option (--sexe, --naissance, --statut, --qpv, --rsa, --mission-locale, --diplome, --handicap, --commune, --prescripteur, --nom, --prenom, --telephone, --courriel)"
                 );
             }
-            let mut ledger = ctx.open()?;
             let p = ledger
                 .write(|tx| participants::corrige(tx, &a.code, &changes))
                 .map_err(with_flag)?;
             writeln!(out, "Participant {} corrigé.", p.code)?;
+            if let Some(note) = note {
+                writeln!(out, "{note}")?;
+            }
             print_profile(out, &p.code, &p.profile)
         }
         Commande::List(a) => list::list(ctx, a, out),
