@@ -127,6 +127,8 @@ pub struct Summary {
     pub codes: Vec<crate::cmd::participant::RowCode>,
     /// Participants added by this import, with the line that added each.
     pub added: std::collections::HashMap<i64, u64>,
+    /// Participants: the register's identities, read at the first row.
+    pub identities: Option<crate::db::participants::Identities>,
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {

@@ -22,7 +22,7 @@ mod doublons;
 pub mod fusion;
 mod rows;
 
-pub use doublons::{SamePerson, keys_of, same_person};
+pub use doublons::{Identities, SamePerson, keys_of, same_person};
 pub use rows::{FseRow, ListFilter, ListRow, attendees, fse_rows, list};
 
 /// A person of the register.

@@ -71,11 +71,18 @@ pub fn import_participant<'a>(
             .map(|id| (id, None)),
         None => None,
     };
+    let keys = participants::keys_of(&changes);
+    let identities = match summary.identities.take() {
+        Some(loaded) => loaded,
+        None => participants::Identities::load(conn)?,
+    };
     let found = match by_code {
         Some(found) => Some(found),
-        None => participants::same_person(conn, &participants::keys_of(&changes), None)?
-            .map(|same| (same.id, Some(same.why))),
+        None => identities
+            .find(&keys, None)
+            .map(|(id, why)| (id, Some(why))),
     };
+    summary.identities = Some(identities);
     let in_file = found.and_then(|(id, _)| summary.added.get(&id).map(|l| (id, *l)));
     let outcome = match (found, in_file) {
         (Some((_, by)), Some((id, first))) if !doublon => {
@@ -119,6 +126,9 @@ pub fn import_participant<'a>(
         r.get(0)
     })?;
     summary.added.insert(id, line);
+    if let Some(identities) = summary.identities.as_mut() {
+        identities.insert(id, &keys);
+    }
     summary.codes.push(RowCode {
         line,
         code: new,
