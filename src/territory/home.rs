@@ -130,12 +130,27 @@ impl Home {
         if !is_name {
             return (resolution, None);
         }
-        let mut candidates = match &resolution {
+        let exact = match &resolution {
             Resolution::Found(c) => vec![*c],
             Resolution::Ambiguous(cs) => cs.clone(),
             Resolution::Unknown(_) => Vec::new(),
         };
-        for c in self.by_first_words(input, &candidates.clone()) {
+        // A commune of the home territory with the very name typed comes before
+        // those whose name only starts with it (Fresnes before Fresnes-sur-Marne).
+        let exact_home: Vec<&'static Commune> =
+            exact.iter().copied().filter(|c| self.in_home(c)).collect();
+        match exact_home.len() {
+            0 => {}
+            1 if exact.len() == 1 => return (resolution, None),
+            1 => return (Resolution::Found(exact_home[0]), Some(Settled::Home)),
+            _ => {
+                let mut all = exact;
+                self.sort(&mut all);
+                return (Resolution::Ambiguous(all), None);
+            }
+        }
+        let mut candidates = exact.clone();
+        for c in self.by_first_words(input, &exact) {
             if !candidates.iter().any(|k| k.code == c.code) {
                 candidates.push(c);
             }
@@ -148,7 +163,6 @@ impl Home {
             }
             (_, _) => match self.settle(&candidates) {
                 Some((c, why)) => (Resolution::Found(c), Some(why)),
-                None if candidates.len() == 1 => (Resolution::Found(candidates[0]), None),
                 None => {
                     self.sort(&mut candidates);
                     (Resolution::Ambiguous(candidates), None)

@@ -572,3 +572,24 @@ fn the_home_territory_comes_first_in_lists() {
         "{list:?}"
     );
 }
+
+#[test]
+fn an_exact_name_at_home_comes_before_names_that_start_like_it() {
+    // Paris 75: « Paris » is Paris, not one of its arrondissements.
+    match home(&["75"], &[]).resolve("Paris") {
+        (Resolution::Found(c), None) => assert_eq!(c.code, "75056"),
+        other => panic!("{other:?}"),
+    }
+    // Two homonyms at home stay ambiguous, home first.
+    let both = home(&["94", "89"], &[]);
+    match both.resolve("Fresnes").0 {
+        Resolution::Ambiguous(cs) => {
+            let deps: Vec<&str> = cs.iter().map(|c| c.departement).collect();
+            assert!(
+                deps[..2].contains(&"94") && deps[..2].contains(&"89"),
+                "{deps:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
