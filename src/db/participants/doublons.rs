@@ -46,13 +46,16 @@ pub fn same_person(
     })
 }
 
+/// Folded (name, first name).
+type Names = (String, String);
+
 /// The identities of the register by their keys, loaded once: an import of many
 /// rows looks each one up here instead of reading every identity again. Identities
 /// are compared folded, which SQL cannot do, so they are folded here.
 #[derive(Debug, Default)]
 pub struct Identities {
     /// Folded (name, first name) → (id, year of birth), oldest first.
-    names: HashMap<(String, String), Vec<(i64, Option<i32>)>>,
+    names: HashMap<Names, Vec<(i64, Option<i32>)>>,
     phones: HashMap<String, Vec<i64>>,
     emails: HashMap<String, Vec<i64>>,
 }
