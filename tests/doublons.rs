@@ -260,6 +260,24 @@ fn the_same_person_twice_is_refused_by_identity_phone_or_email() {
         meant.starts_with("Participant P-0003 enregistré"),
         "{meant}"
     );
+    // A correction that makes two people one is refused too, pointing to fusionne.
+    let err = sb.refused(
+        &["participant", "corrige", "P-0002", "--naissance", "1990"],
+        2,
+    );
+    assert_eq!(
+        err,
+        "erreur : après cette correction, P-0002 serait la même personne que P-0001 (même nom, prénom et année de naissance) : s'il s'agit bien d'une seule personne, réunissez les deux codes avec `ici participant fusionne P-0002 --dans P-0001` ; si ce sont deux personnes, ajoutez --doublon\n"
+    );
+    sb.ok(&["participant", "corrige", "P-0002", "--statut", "inactif"]);
+    sb.ok(&[
+        "participant",
+        "corrige",
+        "P-0002",
+        "--naissance",
+        "1990",
+        "--doublon",
+    ]);
 }
 
 #[test]

@@ -167,6 +167,10 @@ pub struct AddArgs {
 pub struct CorrigeArgs {
     /// Code de la personne (P-0042)
     pub code: String,
+    /// Corriger même si la personne devient semblable à une autre (même identité,
+    /// téléphone ou courriel)
+    #[arg(long)]
+    pub doublon: bool,
     #[command(flatten)]
     pub profile: ProfileArgs,
 }
@@ -246,7 +250,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 );
             }
             let p = ledger
-                .write(|tx| participants::corrige(tx, &a.code, &changes))
+                .write(|tx| participants::corrige(tx, &a.code, &changes, a.doublon))
                 .map_err(with_flag)?;
             writeln!(out, "Participant {} corrigé.", p.code)?;
             if let Some(note) = note {

@@ -272,11 +272,36 @@ fn find_live(conn: &Connection, input: &str) -> Result<Participant> {
 }
 
 /// Changes a person's profile or identity; returns the person as they now are.
-pub fn corrige(conn: &Connection, input: &str, changes: &ProfileChanges) -> Result<Participant> {
+/// A correction that makes the person the same as another (identity, phone, e-mail)
+/// is refused unless `doublon`; `participant fusionne` joins two records of one person.
+pub fn corrige(
+    conn: &Connection,
+    input: &str,
+    changes: &ProfileChanges,
+    doublon: bool,
+) -> Result<Participant> {
     let p = find_live(conn, input)?;
     let prescripteur_id = prescripteur(conn, &changes.prescripteur)?;
     apply(conn, p.id, changes, prescripteur_id)?;
-    find(conn, &p.code)
+    let p = find(conn, &p.code)?;
+    let touched = changes.identite.iter().any(Option::is_some) || changes.annee_naissance.is_some();
+    if touched && !doublon {
+        let keys = crate::domain::doublon::PersonKeys::of(
+            &identite(conn, p.id)?,
+            p.profile.annee_naissance,
+        );
+        if let Some(same) = same_person(conn, &keys, Some(p.id))? {
+            return Err(user(format!(
+                "après cette correction, {} serait la même personne que {} ({}) : s'il s'agit bien d'une seule personne, réunissez les deux codes avec `ici participant fusionne {} --dans {}` ; si ce sont deux personnes, ajoutez --doublon",
+                p.code,
+                same.code,
+                same.why.label(),
+                p.code,
+                same.code
+            )));
+        }
+    }
+    Ok(p)
 }
 
 /// A person's names and contact details (empty when none were given).
