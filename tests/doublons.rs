@@ -369,6 +369,20 @@ fn an_updated_participants_file_adds_the_new_people_and_reports_the_rest() {
         let mode = std::fs::metadata(&codes).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
+    // A copy that cannot be written: nothing is imported.
+    let nowhere = sb.path().join("absent/codes.csv");
+    let err = sb.refused(
+        &[
+            "import",
+            "participants",
+            &twice,
+            "--doublon",
+            "--codes",
+            nowhere.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(err.contains("création impossible"), "{err}");
     // An existing file is never overwritten.
     let err = sb.refused(
         &[

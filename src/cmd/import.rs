@@ -170,6 +170,11 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         // exception: a participants file imported again matches them instead.
         let doublon = a.doublon || (a.encore && a.quoi != Kind::Participants);
         let summary = import_bytes(tx, a.quoi, &name, &bytes, doublon)?;
+        // Written before the import is committed: a file that cannot be written
+        // leaves the ledger as it was.
+        if let Some(path) = &a.codes {
+            write_codes(path, &bytes, &summary.codes)?;
+        }
         tx.execute(
             "INSERT OR REPLACE INTO import_fichier (empreinte, quoi, nom, lignes, importe_le)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -179,9 +184,6 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     })?;
     match summary {
         Ok(summary) if a.quoi == Kind::Participants => {
-            if let Some(path) = &a.codes {
-                write_codes(path, &bytes, &summary.codes)?;
-            }
             crate::cmd::participant::report_import(out, &name, &summary, a.codes.as_deref())
         }
         Ok(summary) => report(out, a.quoi, &name, &summary),
