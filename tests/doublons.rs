@@ -538,6 +538,40 @@ fn renaming_and_merging_partners_and_projects() {
         (cachan["sessions"].clone(), cachan["ecritures"].clone()),
         (json!(2), json!(1))
     );
+    // An entry of a closed year never changes: a merge that would is refused.
+    sb.ok(&["partenaire", "add", "Ville de Vilejuif", "--nouveau"]);
+    sb.ok(&[
+        "produit",
+        "add",
+        "--date",
+        "2016-05-02",
+        "--montant",
+        "80",
+        "--compte",
+        "706",
+        "--libelle",
+        "Atelier",
+        "--tiers",
+        "Ville de Vilejuif",
+    ]);
+    let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
+    conn.execute(
+        "INSERT INTO cloture (annee, cloture_le) VALUES (2016, '2017-06-30')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let err = sb.refused(
+        &[
+            "partenaire",
+            "fusionne",
+            "Ville de Vilejuif",
+            "--dans",
+            "Ville de Villejuif",
+        ],
+        2,
+    );
+    assert!(err.contains("exercice clos 2016"), "{err}");
 
     let out = sb.ok(&[
         "partenaire",
