@@ -21,6 +21,14 @@ pub enum Commande {
         #[arg(long)]
         nouveau: bool,
     },
+    /// Liste les partenaires
+    List {
+        /// Compter aussi l'activité de cette année (2017)
+        #[arg(long)]
+        annee: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Corrige le nom d'un partenaire ; ses sessions et écritures le suivent
     Renomme {
         /// Nom actuel
@@ -42,14 +50,6 @@ pub enum Commande {
         /// Partenaire gardé
         #[arg(long, value_name = "NOM")]
         dans: String,
-    },
-    /// Liste les partenaires
-    List {
-        /// Compter aussi l'activité de cette année (2017)
-        #[arg(long)]
-        annee: Option<String>,
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
     },
 }
 

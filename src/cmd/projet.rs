@@ -26,26 +26,6 @@ pub enum Commande {
         #[arg(long)]
         nouveau: bool,
     },
-    /// Corrige le nom d'un projet ; ses sessions, écritures et objectifs le suivent
-    Renomme {
-        /// Nom actuel
-        ancien: String,
-        /// Nouveau nom
-        nom: String,
-        /// Renommer même si le nouveau nom ressemble à celui d'un autre projet
-        #[arg(long)]
-        nouveau: bool,
-    },
-    /// Réunit deux projets qui sont le même : sessions, écritures et sorties passent
-    /// sur le second, le premier disparaît
-    #[command(after_help = "Exemple :\n  ici projet fusionne NET-94 --dans NET94")]
-    Fusionne {
-        /// Projet à faire disparaître
-        nom: String,
-        /// Projet gardé
-        #[arg(long, value_name = "NOM")]
-        dans: String,
-    },
     /// Liste les projets
     List {
         /// Compter aussi l'activité de cette année (2017)
@@ -67,6 +47,26 @@ pub enum Commande {
         /// Part des sorties qui doivent être positives (60%)
         #[arg(long)]
         sorties_positives: Option<String>,
+    },
+    /// Corrige le nom d'un projet ; ses sessions, écritures et objectifs le suivent
+    Renomme {
+        /// Nom actuel
+        ancien: String,
+        /// Nouveau nom
+        nom: String,
+        /// Renommer même si le nouveau nom ressemble à celui d'un autre projet
+        #[arg(long)]
+        nouveau: bool,
+    },
+    /// Réunit deux projets qui sont le même : sessions, écritures et sorties passent
+    /// sur le second, le premier disparaît
+    #[command(after_help = "Exemple :\n  ici projet fusionne NET-94 --dans NET94")]
+    Fusionne {
+        /// Projet à faire disparaître
+        nom: String,
+        /// Projet gardé
+        #[arg(long, value_name = "NOM")]
+        dans: String,
     },
 }
 
