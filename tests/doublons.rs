@@ -423,11 +423,34 @@ fn merging_two_codes_of_one_person_keeps_the_figures_right() {
         ("--participants", "1"),
         ("--presents", "P-0003"),
     ]));
+    // Both codes have an exit from NET94: the later one is kept.
+    sb.ok(&[
+        "participant",
+        "sortie",
+        "P-0001",
+        "--date",
+        "2017-07-01",
+        "--situation",
+        "emploi-court",
+    ]);
+    sb.ok(&[
+        "participant",
+        "sortie",
+        "P-0003",
+        "--date",
+        "2017-09-01",
+        "--situation",
+        "emploi-durable",
+    ]);
     let before = sb.json(&["stats", "2017"]);
     assert_eq!(before["personnes_formees"], json!(6));
     let out = sb.ok(&["participant", "fusionne", "P-0003", "--dans", "P-0001"]);
     assert!(
-        out.starts_with("P-0003 fusionné dans P-0001 : 1 présence(s) et 0 sortie(s) passées sur P-0001.\nSessions où les deux codes étaient présents (n° 1) : P-0001 y comptait deux fois"),
+        out.starts_with("P-0003 fusionné dans P-0001 : 1 présence(s) et 1 sortie(s) passées sur P-0001.\nSessions où les deux codes étaient présents (n° 1) : P-0001 y comptait deux fois"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 sortie(s) en double pour un même projet : la plus récente est gardée."),
         "{out}"
     );
     let after = sb.json(&["stats", "2017"]);
@@ -439,6 +462,8 @@ fn merging_two_codes_of_one_person_keeps_the_figures_right() {
     // P-0001 took the year of birth it lacked; P-0003 is gone for good.
     let show = sb.ok(&["participant", "show", "P-0001"]);
     assert!(show.contains("1990"), "{show}");
+    assert!(show.contains("2017-09-01"), "{show}");
+    assert!(!show.contains("2017-07-01"), "{show}");
     assert!(
         sb.refused(&["participant", "show", "P-0003"], 2)
             .contains("P-0003 inconnu")
