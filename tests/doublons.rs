@@ -671,6 +671,12 @@ fn the_home_territory_settles_fresnes_and_says_so() {
     ] {
         let out = sb.ok(&session(&[("--commune", commune), ("--date", date)]));
         assert!(out.contains(&format!("({code})")), "{out}");
+        let how = if commune == "Champigny" {
+            "la seule dont le nom commence ainsi dans votre territoire"
+        } else {
+            "la seule de ce nom dans votre territoire"
+        };
+        assert!(out.contains(how), "{out}");
     }
     let sessions = sb.json(&["session", "list"]);
     assert_eq!(

@@ -179,12 +179,17 @@ impl Home {
             return None;
         };
         let input = input.trim();
+        let which = if words(c.nom) == words(input) {
+            "la seule de ce nom"
+        } else {
+            "la seule dont le nom commence ainsi"
+        };
         let why = match why {
             Settled::Home => format!(
-                "la seule de ce nom dans votre territoire ({})",
+                "{which} dans votre territoire ({})",
                 self.departements.join(", ")
             ),
-            Settled::Used => "la seule de ce nom déjà au registre".to_string(),
+            Settled::Used => format!("{which} déjà au registre"),
         };
         Some(format!(
             "Commune « {input} » : {} ({}), {why} ; pour une autre, tapez son code INSEE ou « {input} (DÉPARTEMENT) ».",
