@@ -177,10 +177,19 @@ fn an_import_refuses_a_row_like_the_ledger_or_like_another_row() {
     );
     let err = sb.refused(&["import", "sessions", &twice], 2);
     assert!(
-        err.contains("b.csv, ligne 4 : cette session est déjà enregistrée : session 2 du 2017-06-14, NET94, Villejuif, 2 h (5 participant(s))"),
+        err.contains("b.csv, ligne 4 : même session que la ligne 2 de ce fichier (2017-06-14, NET94, Villejuif, 2 h) ; si c'est voulu (deux groupes le même jour), ajoutez --doublon"),
         "{err}"
     );
     assert!(err.contains("Rien n'a été importé"), "{err}");
+    let entries = sb.file(
+        "f.csv",
+        "date;type;montant;compte;libelle\n2017-03-01;charge;312,40;616;Assurance\n01/03/2017;charge;312.40;616;assurance\n",
+    );
+    let err = sb.refused(&["import", "finances", &entries], 2);
+    assert!(
+        err.contains("f.csv, ligne 3 : même écriture que la ligne 2 de ce fichier ; si c'est voulu (deux paiements identiques), ajoutez --doublon"),
+        "{err}"
+    );
     let out = sb.ok(&["import", "sessions", &twice, "--doublon"]);
     assert!(out.starts_with("3 session(s) importée(s)"), "{out}");
     assert_eq!(sb.json(&["session", "list"]).as_array().unwrap().len(), 4);

@@ -125,7 +125,8 @@ pub struct Summary {
     pub personnes: std::collections::BTreeSet<String>,
     /// Participants: the code each row got, in file order.
     pub codes: Vec<crate::cmd::participant::RowCode>,
-    /// Participants added by this import, with the line that added each.
+    /// What this import added (sessions, entries or people, by id), with the line
+    /// that added each: a row like an earlier one of the file is named by its line.
     pub added: std::collections::HashMap<i64, u64>,
     /// Participants: the register's identities, read at the first row.
     pub identities: Option<crate::db::participants::Identities>,
@@ -436,7 +437,20 @@ fn import_row<'a>(
                 anonymes: None,
             }
             .check_in(home)?;
-            sessions::insert(conn, &s, doublon)?;
+            if !doublon
+                && let Some(first) = sessions::find_duplicate(conn, &s)?
+                && let Some(line) = summary.added.get(&first.numero)
+            {
+                bail_user!(
+                    "même session que la ligne {line} de ce fichier ({}, {}, {}, {}) ; si c'est voulu (deux groupes le même jour), ajoutez --doublon",
+                    first.date,
+                    first.projet,
+                    first.place,
+                    first.duree
+                );
+            }
+            let id = sessions::insert(conn, &s, doublon)?;
+            summary.added.insert(id, line);
             summary.participants += i64::from(s.participants);
             summary.minutes += i64::from(s.duree.0);
         }
@@ -454,7 +468,16 @@ fn import_row<'a>(
                 via: get("via"),
             }
             .check(op)?;
-            finances::insert(conn, &e, doublon)?;
+            if !doublon
+                && let Some(first) = finances::duplicate_of(conn, &e)?
+                && let Some(line) = summary.added.get(&first)
+            {
+                bail_user!(
+                    "même écriture que la ligne {line} de ce fichier ; si c'est voulu (deux paiements identiques), ajoutez --doublon"
+                );
+            }
+            let id = finances::insert(conn, &e, doublon)?;
+            summary.added.insert(id, line);
             let amount = e.lignes[0].debit.cents() + e.lignes[0].credit.cents();
             match op {
                 Operation::Produit => summary.produits += amount,

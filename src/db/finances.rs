@@ -44,7 +44,7 @@ pub fn insert(conn: &Connection, e: &NewEcriture, doublon: bool) -> Result<i64> 
 /// An entry, neither reversed nor a reversal, with the same date, label (case
 /// aside) and lines (accounts and amounts) as `e`. Read through the date index: the
 /// entries of one day.
-fn duplicate_of(conn: &Connection, e: &NewEcriture) -> Result<Option<i64>> {
+pub fn duplicate_of(conn: &Connection, e: &NewEcriture) -> Result<Option<i64>> {
     let mut wanted: Vec<LineKey> = e
         .lignes
         .iter()

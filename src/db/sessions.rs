@@ -99,6 +99,15 @@ pub fn insert(conn: &Connection, s: &NewSession, doublon: bool) -> Result<i64> {
     Ok(id)
 }
 
+/// The session already recorded that `s` would repeat, if any (see [`insert`]); none
+/// when its project is unknown, which [`insert`] reports.
+pub fn find_duplicate(conn: &Connection, s: &NewSession) -> Result<Option<Session>> {
+    match refs::projet_id(conn, &s.projet) {
+        Ok(projet_id) => duplicate_of(conn, s, projet_id),
+        Err(_) => Ok(None),
+    }
+}
+
 /// A recorded session, not cancelled, with the same date, project, place and
 /// duration. Read through the (projet, date) index: a handful of rows at most.
 fn duplicate_of(conn: &Connection, s: &NewSession, projet_id: i64) -> Result<Option<Session>> {
