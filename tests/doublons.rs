@@ -190,6 +190,15 @@ fn an_import_refuses_a_row_like_the_ledger_or_like_another_row() {
         err.contains("f.csv, ligne 3 : même écriture que la ligne 2 de ce fichier ; si c'est voulu (deux paiements identiques), ajoutez --doublon"),
         "{err}"
     );
+    let double = sb.file(
+        "e.csv",
+        "date;piece;compte;libelle;debit;credit\n2017-03-01;F1;616;Assurance;312,40;\n2017-03-01;F1;512;Assurance;;312,40\n2017-03-01;F2;616;Assurance;312,40;\n2017-03-01;F2;512;Assurance;;312,40\n",
+    );
+    let err = sb.refused(&["import", "ecritures", &double], 2);
+    assert!(
+        err.contains("cette écriture est déjà enregistrée (écriture n° 1, mêmes date, libellé et lignes) ; si c'est voulu, ajoutez --doublon"),
+        "{err}"
+    );
     let out = sb.ok(&["import", "sessions", &twice, "--doublon"]);
     assert!(out.starts_with("3 session(s) importée(s)"), "{out}");
     assert_eq!(sb.json(&["session", "list"]).as_array().unwrap().len(), 4);

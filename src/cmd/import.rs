@@ -27,6 +27,7 @@ use std::path::PathBuf;
   presences    code, et session (numéro) ou date et projet [, duree (temps présent, si moins que la session)]
   sorties      code, date, situation [, projet]
   finances     date, type (produit, charge, emprunt, remboursement), montant, compte, libelle [, tiers, projet, piece, via]
+  ecritures    date, piece ou numero, compte, libelle, debit, credit [, journal, tiers, projet] (une ligne par ligne d'écriture)
   projets      nom, theme [, intitule]
   partenaires  nom"
 )]
@@ -66,6 +67,8 @@ pub enum Kind {
     Sorties,
     /// Le fichier des écritures comptables (FEC) du cabinet comptable
     Fec,
+    /// Écritures en partie double : une ligne par ligne d'écriture, regroupées par pièce
+    Ecritures,
 }
 
 impl Kind {
@@ -105,8 +108,8 @@ impl Kind {
             ],
             Kind::Projets => &[("nom", true), ("theme", true), ("intitule", false)],
             Kind::Partenaires => &[("nom", true)],
-            // Read by its own parser: see `import_fec`.
-            Kind::Fec => &[],
+            // Read by their own parsers: see `import_fec` and `import_ecritures`.
+            Kind::Fec | Kind::Ecritures => &[],
         }
     }
 }
@@ -254,6 +257,13 @@ pub fn report(out: &mut dyn Write, kind: Kind, name: &str, s: &Summary) -> Resul
             s.sessions.len()
         )?,
         Kind::Sorties => writeln!(out, "{} sortie(s) importée(s) depuis {name}.", s.rows)?,
+        Kind::Ecritures => writeln!(
+            out,
+            "{} écriture(s) importée(s) depuis {name} : produits {}, charges {}.",
+            s.rows,
+            Money(s.produits),
+            Money(s.charges)
+        )?,
         Kind::Fec => {}
     }
     Ok(())
@@ -312,6 +322,9 @@ pub fn import_bytes(
     bytes: &[u8],
     doublon: bool,
 ) -> Result<Summary> {
+    if kind == Kind::Ecritures {
+        return super::import_ecritures::import_bytes(conn, name, bytes, doublon);
+    }
     let (text, note) = decode(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(sniff_delimiter(&text))
@@ -501,6 +514,7 @@ fn import_row<'a>(
         Kind::Presences => crate::cmd::participant::import_presence(conn, get, summary)?,
         Kind::Sorties => crate::cmd::participant::import_sortie(conn, get)?,
         Kind::Fec => unreachable!("a FEC is read by import_fec"),
+        Kind::Ecritures => unreachable!("read by import_ecritures"),
     }
     Ok(())
 }
