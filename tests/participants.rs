@@ -935,7 +935,7 @@ fn erasure_keeps_the_figures_and_removes_the_person_down_to_the_file_bytes() {
         "the name is in the file before"
     );
 
-    let out = sb.ok(&["participant", "oublie", "P-0001"]);
+    let out = sb.ok(&["participant", "oublie", "P-0001", "--oui"]);
     assert!(out.starts_with("P-0001 effacé à sa demande"), "{out}");
     assert!(out.contains("Ses 3 présence(s) restent comptées"), "{out}");
 
@@ -1095,7 +1095,7 @@ fn a_schema_3_ledger_migrates_with_its_sessions_anonymous() {
          DROP TABLE participant_identite; DROP TABLE participant_compteur; DROP TABLE participant;
          DROP TABLE code_retire; DROP TABLE import_fichier;
          DROP TABLE cloture_empreinte; DROP TABLE export_journal;
-         DROP TABLE parametre; DROP INDEX session_commune;
+         DROP TABLE parametre; DROP INDEX session_commune; DROP TABLE code_fusionne;
          PRAGMA user_version = 3;",
     )
     .unwrap();

@@ -1,6 +1,6 @@
 //! `participant fusionne`: one person recorded under two codes becomes one.
 
-use super::{code_hash, find_live};
+use super::find_live;
 use crate::bail_user;
 use anyhow::Result;
 use rusqlite::{Connection, params};
@@ -130,9 +130,11 @@ pub fn merge(conn: &Connection, from: &str, into: &str) -> Result<Fusion> {
         [a.id],
     )?;
     conn.execute("DELETE FROM participant WHERE id = ?1", [a.id])?;
+    // The code may be written on old attendance sheets: it is never given again. It
+    // is kept alone, with no link to the code it was merged into.
     conn.execute(
-        "INSERT OR IGNORE INTO code_retire (empreinte) VALUES (?1)",
-        [code_hash(&a.code)],
+        "INSERT OR IGNORE INTO code_fusionne (code) VALUES (?1)",
+        [&a.code],
     )?;
     Ok(Fusion {
         from: a.code,

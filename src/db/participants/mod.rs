@@ -1,6 +1,12 @@
-//! Participants in the ledger: the register and its identities, attendance, exits,
-//! projects' targets, erasure, and the per-person rows behind the figures and the
-//! FSE export.
+//! Participants in the ledger: the register and its identities, attendance, exits and
+//! projects' targets. Erasure and the per-person rows behind the figures live in the
+//! child modules.
+
+mod erasure;
+mod figures;
+
+pub use erasure::{Erasure, ExportLog, checkpoint, effacements, erasable, erase};
+pub use figures::{FseRow, attendees, fse_rows};
 
 use crate::bail_user;
 use crate::db::sessions::place_from_columns;
@@ -23,7 +29,7 @@ pub mod fusion;
 mod rows;
 
 pub use doublons::{Identities, SamePerson, keys_of, same_person};
-pub use rows::{FseRow, ListFilter, ListRow, attendees, fse_rows, list};
+pub use rows::{ListFilter, ListRow, list};
 
 /// A person of the register.
 #[derive(Debug, Clone)]
@@ -100,6 +106,24 @@ pub fn add(
                     )),
                 ));
             }
+            if doublons::code_merged(conn, &format_code(n))? {
+                return Err(in_field(
+                    "code",
+                    user(format!(
+                        "le code {} n'est plus attribué : il a été réuni à un autre par `ici participant fusionne` ; sans --code, un code libre est donné",
+                        format_code(n)
+                    )),
+                ));
+            }
+            if erasure::code_reserved(conn, n)? {
+                return Err(in_field(
+                    "code",
+                    user(format!(
+                        "le code {} n'est plus attribué : il est inférieur au plus haut code déjà donné, et depuis qu'une personne a été effacée à sa demande, un code ancien a pu être le sien ; sans --code, un code libre est donné",
+                        format_code(n)
+                    )),
+                ));
+            }
             n
         }
         None => next_numero(conn)?,
@@ -120,24 +144,10 @@ pub fn add(
     Ok(code)
 }
 
-/// The fingerprint of a retired code: enough to recognise it, without writing it down.
-fn code_hash(code: &str) -> String {
-    format!(
-        "{:016x}",
-        crate::domain::fingerprint::fnv1a(code.as_bytes())
-    )
-}
-
 fn code_taken(conn: &Connection, code: &str) -> Result<bool> {
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM participant WHERE code = ?1
-             UNION ALL SELECT 1 FROM code_retire WHERE empreinte = ?2",
-            [code, &code_hash(code)],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
+        .prepare_cached("SELECT 1 FROM participant WHERE code = ?1")?
+        .exists([code])?)
 }
 
 /// The number after the highest ever given, erased people's included.
@@ -745,65 +755,4 @@ pub fn objectifs(conn: &Connection) -> Result<Vec<Objectif>> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
-}
-
-/// Erases a person at their request: identity, profile and exits are deleted, the
-/// code is replaced by an opaque one that nothing on paper links to, the attendance
-/// stays under it; the erasure itself is logged with its date only. Returns the
-/// code the person had.
-pub fn erase(conn: &Connection, input: &str) -> Result<String> {
-    let p = find(conn, input)?;
-    if p.erased() {
-        bail_user!("{} : cette personne a déjà été effacée", p.code);
-    }
-    let opaque = loop {
-        let c: String = conn.query_row("SELECT 'X-' || hex(randomblob(6))", [], |r| r.get(0))?;
-        if !code_taken(conn, &c)? {
-            break c;
-        }
-    };
-    conn.execute(
-        "DELETE FROM participant_identite WHERE participant_id = ?1",
-        [p.id],
-    )?;
-    // The exit stays, so that the project's outcome rate does not change, but only
-    // its situation and year: the day could point at the person.
-    conn.execute(
-        "UPDATE sortie SET date = substr(date, 1, 4) || '-01-01' WHERE participant_id = ?1",
-        [p.id],
-    )?;
-    // The old code is never given again: a hash of it is kept alone, with no link to
-    // the new code, so that the code itself is not left in the file either.
-    conn.execute(
-        "INSERT OR IGNORE INTO code_retire (empreinte) VALUES (?1)",
-        [code_hash(&p.code)],
-    )?;
-    conn.execute(
-        "UPDATE participant SET code = ?1, sexe = NULL, annee_naissance = NULL, statut = NULL,
-             qpv = NULL, rsa = NULL, mission_locale = NULL, diplome = NULL, handicap = NULL,
-             code_insee = NULL, prescripteur_id = NULL, cree_le = substr(cree_le, 1, 4)
-         WHERE id = ?2",
-        params![opaque, p.id],
-    )?;
-    conn.execute(
-        "INSERT INTO effacement (efface_le) VALUES (?1)",
-        [chrono::Local::now().format("%Y-%m-%d").to_string()],
-    )?;
-    Ok(p.code)
-}
-
-/// The dates of the erasures, oldest first.
-pub fn effacements(conn: &Connection) -> Result<Vec<String>> {
-    let rows = conn
-        .prepare("SELECT efface_le FROM effacement ORDER BY efface_le, id")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
-}
-
-/// Copies the write-ahead log into the ledger file and empties it, so that erased
-/// data is left in neither; false when another process kept it from completing.
-pub fn checkpoint(conn: &Connection) -> Result<bool> {
-    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-    Ok(busy == 0)
 }
