@@ -407,17 +407,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ledger = dir.path().join("l.sqlite");
         let dest = check(&dir.path().join("x.csv"), &ledger, Existing::Replace).unwrap();
+        // A failure half-way leaves neither the file nor the temporary one.
         let err = write_file(&dest, |w| {
-            w.write_all(b"debut")?;
-            Err::<(), _>(io::Error::from(ErrorKind::StorageFull).into())
+            w.write_all(&[b'x'; 100_000])?;
+            Err::<(), _>(user("mauvais filtre"))
         })
         .unwrap_err();
-        assert!(format!("{err:#}").contains("disque plein"), "{err:#}");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-
-        // A failure that is not the writer's keeps its own message.
-        let err = write_file(&dest, |_| Err::<(), _>(user("mauvais filtre"))).unwrap_err();
         assert_eq!(format!("{err:#}"), "mauvais filtre");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 
         std::fs::write(dir.path().join("x.csv"), "ancien").unwrap();
         write_file(&dest, |w| Ok(w.write_all(b"nouveau")?)).unwrap();
@@ -428,6 +425,39 @@ mod tests {
             let meta = std::fs::metadata(dir.path().join("x.csv")).unwrap();
             assert_eq!(meta.permissions().mode() & 0o777, 0o600);
         }
+    }
+
+    /// Whatever wraps the writer's failure, the message is the French one.
+    #[test]
+    fn a_full_disk_is_said_in_french() {
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::from(ErrorKind::StorageFull))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut w = Recorder {
+            inner: Full,
+            failure: None,
+        };
+        assert!(w.write_all(b"x").is_err());
+        let (kind, raw) = w.failure.unwrap();
+        let dest = Dest {
+            path: "x.csv".into(),
+            absolute: "/tmp/x.csv".into(),
+            existing: Existing::Replace,
+        };
+        let err = write_error(&dest, kind, raw);
+        assert_eq!(crate::error::exit_code(&err), 1);
+        let msg = format!("{err:#}");
+        assert!(
+            msg.starts_with("écriture de x.csv impossible : disque plein."),
+            "{msg}"
+        );
+        assert!(msg.contains("Rien n'a été écrit"), "{msg}");
     }
 
     #[test]
