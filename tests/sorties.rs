@@ -442,6 +442,14 @@ fn a_backup_never_goes_over_the_ledger_a_database_or_through_a_link() {
     );
 }
 
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
 #[test]
 fn a_backup_made_while_two_processes_write_is_whole() {
     const BACKUPS: usize = 4;
@@ -487,13 +495,19 @@ fn a_backup_made_while_two_processes_write_is_whole() {
                 }
             });
         }
+        // The writers stop even if a backup fails the test.
+        let _stop = StopOnDrop(&done);
+        let start = std::time::Instant::now();
         while !started.iter().all(|s| s.load(Ordering::SeqCst)) {
+            assert!(
+                start.elapsed() < common::TIMEOUT,
+                "the writers did not start"
+            );
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
         for copy in &copies {
             sb.ok(&["sauvegarde", "-o", copy.to_str().unwrap()]);
         }
-        done.store(true, Ordering::SeqCst);
     });
     let total = written.load(Ordering::SeqCst) as i64;
     assert_eq!(sessions(&sb.ledger()), initial + total, "a write was lost");
