@@ -589,3 +589,26 @@ fn each_export_and_backup_is_logged_with_its_kind_and_file_never_its_content() {
         .unwrap();
     assert_eq!(in_copy, 5);
 }
+
+#[test]
+fn an_export_that_cannot_be_logged_still_succeeds_with_a_warning() {
+    let sb = ledger_2017();
+    let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER refus BEFORE INSERT ON export_journal BEGIN SELECT RAISE(ABORT, 'texte-brut-de-sqlite'); END;",
+    )
+    .unwrap();
+    drop(conn);
+    let dest = sb.path().join("s.csv");
+    let out = done(&sb, &["export", "sessions", "-o", dest.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(&dest).unwrap().lines().count(), 238);
+    let err = stderr(&out);
+    assert!(err.contains("237 ligne(s) exportée(s)"), "{err}");
+    assert!(
+        err.contains("attention : ")
+            && err.contains("est bien écrit, mais cet export n'a pas pu être noté"),
+        "{err}"
+    );
+    assert!(!err.contains("texte-brut"), "raw SQLite text: {err}");
+    assert!(journal(&sb).is_empty());
+}
