@@ -230,6 +230,8 @@ impl Pending {
             Existing::Replace => tmp.persist(&self.dest.absolute),
             Existing::Keep(_) => tmp.persist_noclobber(&self.dest.absolute),
         };
+        // rename(2) replaces whatever is at the destination by this file and never
+        // follows a link put there since the checks: no other file can be written.
         if let Err(e) = persisted {
             return Err(match self.dest.existing {
                 Existing::Keep(what) if e.error.kind() == ErrorKind::AlreadyExists => {
@@ -458,6 +460,40 @@ mod tests {
             "{msg}"
         );
         assert!(msg.contains("Rien n'a été écrit"), "{msg}");
+    }
+
+    #[test]
+    fn each_failure_is_named_in_french_without_the_system_text() {
+        let dest = Dest {
+            path: "x.csv".into(),
+            absolute: "/tmp/x.csv".into(),
+            existing: Existing::Replace,
+        };
+        for (kind, says) in [
+            (ErrorKind::StorageFull, "disque plein"),
+            (ErrorKind::QuotaExceeded, "quota de disque dépassé"),
+            (
+                ErrorKind::FileTooLarge,
+                "taille maximale de fichier atteinte",
+            ),
+            (ErrorKind::ReadOnlyFilesystem, "lecture seule"),
+            (ErrorKind::PermissionDenied, "accès refusé"),
+            (ErrorKind::Other, "erreur du système (code 5)"),
+        ] {
+            let msg = format!("{:#}", write_error(&dest, kind, Some(5)));
+            assert!(msg.starts_with("écriture de x.csv impossible : "), "{msg}");
+            assert!(msg.contains(says), "{kind:?}: {msg}");
+        }
+        for (kind, says, code) in [
+            (ErrorKind::NotFound, "ce dossier n'existe pas", 2),
+            (ErrorKind::PermissionDenied, "accès refusé", 2),
+            (ErrorKind::ReadOnlyFilesystem, "lecture seule", 2),
+            (ErrorKind::StorageFull, "disque plein", 1),
+        ] {
+            let err = create_error(&dest, &io::Error::from(kind));
+            assert_eq!(crate::error::exit_code(&err), code, "{kind:?}");
+            assert!(format!("{err:#}").contains(says), "{kind:?}: {err:#}");
+        }
     }
 
     #[test]

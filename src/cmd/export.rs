@@ -37,7 +37,8 @@ pub struct Args {
     /// Partenaire (sessions) ou tiers (finances)
     #[arg(long)]
     pub tiers: Option<String>,
-    /// Fichier à écrire (sinon la sortie standard)
+    /// Fichier à écrire (sinon la sortie standard), lisible par vous seul ; jamais le
+    /// registre, une base SQLite ni un lien symbolique
     #[arg(short = 'o', long = "output", value_name = "FICHIER")]
     pub output: Option<PathBuf>,
     /// Pour Excel en français : « ; », BOM UTF-8, virgule décimale
