@@ -13,6 +13,7 @@ use anyhow::Result;
 use std::fs::File;
 use std::io::{self, BufWriter, ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once};
 use tempfile::NamedTempFile;
 
 /// What to do when the destination already exists.
@@ -150,7 +151,7 @@ fn ledger_file(dest: &Path, ledger: &Path) -> Option<&'static str> {
         s.push(suffix);
         PathBuf::from(s)
     };
-    let same = |p: &Path| p == dest || same_file::is_same_file(p, dest).unwrap_or(false);
+    let same = |p: &Path| p == dest || same_inode(p, dest);
     for main in &ledger_paths {
         if same(main) {
             return Some("le registre lui-même");
@@ -166,6 +167,26 @@ fn ledger_file(dest: &Path, ledger: &Path) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// Whether two paths name the same file, from their metadata only. Opening the
+/// ledger's files here would be harmful: closing any descriptor of a file releases
+/// every POSIX lock this process holds on it, SQLite's included, and other `ici`
+/// processes would then take the open ledger for unused and reset its log under it.
+#[cfg(unix)]
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Without inode numbers, a hard link under another name goes unnoticed; the
+/// ledger's own files are still recognised by name, and any database by its header.
+#[cfg(not(unix))]
+fn same_inode(_: &Path, _: &Path) -> bool {
+    false
 }
 
 fn is_sqlite(path: &Path) -> io::Result<bool> {
@@ -196,11 +217,14 @@ impl Pending {
             ".{}.",
             dest.absolute.file_name().unwrap_or_default().display()
         );
+        // Noted as in progress before an interrupt can see it exist.
+        let mut in_progress = interruptible();
         let tmp = tempfile::Builder::new()
             .prefix(&prefix)
             .suffix(".tmp")
             .tempfile_in(dest.dir())
             .map_err(|e| create_error(dest, &e))?;
+        in_progress.push(tmp.path().to_path_buf());
         Ok(Pending {
             dest: dest.clone(),
             tmp: Some(tmp),
@@ -253,13 +277,52 @@ impl Drop for Pending {
     /// SQLite may leave its own files beside the temporary one when a backup fails.
     fn drop(&mut self) {
         if let Some(tmp) = &self.tmp {
-            for suffix in COMPANIONS {
-                let mut p = tmp.path().as_os_str().to_owned();
-                p.push(suffix);
-                let _ = std::fs::remove_file(PathBuf::from(p));
-            }
+            remove_companions(tmp.path());
+            untrack(tmp.path());
         }
     }
+}
+
+fn remove_companions(path: &Path) {
+    for suffix in COMPANIONS {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+/// The temporary files being written. An interrupt (Ctrl-C, `kill`, the terminal
+/// closing) ends the process without running any destructor: its handler removes
+/// them first. It is installed with the first file, so commands that write none keep
+/// the default behaviour.
+static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Installs the interrupt handler once, and holds the list of files in progress.
+fn interruptible() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    static HANDLER: Once = Once::new();
+    HANDLER.call_once(|| {
+        // Should it fail to install, an interrupt behaves as before: a hidden
+        // temporary file may be left, never a partial file under the real name.
+        let _ = ctrlc::set_handler(|| {
+            let files = IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner());
+            for f in files.iter() {
+                let _ = std::fs::remove_file(f);
+                remove_companions(f);
+            }
+            if files.is_empty() {
+                eprintln!("interrompu.");
+            } else {
+                eprintln!("interrompu : rien n'a été écrit.");
+            }
+            std::process::exit(130);
+        });
+    });
+    IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn untrack(path: &Path) {
+    let mut files = IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner());
+    files.retain(|f| f != path);
 }
 
 /// Writes `dest` safely with what `f` writes.

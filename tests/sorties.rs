@@ -452,7 +452,7 @@ impl Drop for StopOnDrop<'_> {
 
 #[test]
 fn a_backup_made_while_two_processes_write_is_whole() {
-    const BACKUPS: usize = 4;
+    const BACKUPS: usize = 12;
     let sb = ledger_2017();
     let sessions = |path: &Path| -> i64 {
         let conn = rusqlite::Connection::open(path).unwrap();
@@ -611,4 +611,55 @@ fn an_export_that_cannot_be_logged_still_succeeds_with_a_warning() {
     );
     assert!(!err.contains("texte-brut"), "raw SQLite text: {err}");
     assert!(journal(&sb).is_empty());
+}
+
+#[test]
+fn an_interrupted_backup_leaves_nothing_behind() {
+    let sb = Sandbox::with_refs();
+    // A ledger big enough for the copy to take a while (about 90 MB).
+    let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
+    conn.execute_batch(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000)
+         INSERT INTO export_journal (fait_le, quoi, fichier, personnel)
+         SELECT '2020-01-01T00:00:00', 'sessions', printf('/%0150d.csv', i), 0 FROM n;",
+    )
+    .unwrap();
+    drop(conn);
+    let before = names(sb.path());
+    let dest = sb.path().join("copie.sqlite");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ici"))
+        .arg("--ledger")
+        .arg(sb.ledger())
+        .args(["sauvegarde", "-o", dest.to_str().unwrap()])
+        .env_clear()
+        .env("HOME", sb.path())
+        .env("TZ", "UTC")
+        .current_dir(sb.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupted as soon as the temporary file is there.
+    let start = std::time::Instant::now();
+    while !names(sb.path()).iter().any(|n| n.ends_with(".tmp")) {
+        assert!(start.elapsed() < common::TIMEOUT, "no temporary file");
+        assert!(child.try_wait().unwrap().is_none(), "finished too soon");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrompu : rien n'a été écrit"));
+    // The ledger's own log may stay, as after any interruption: SQLite reads it back.
+    let left: BTreeSet<String> = names(sb.path())
+        .into_iter()
+        .filter(|n| !n.starts_with("l.sqlite-"))
+        .collect();
+    assert_eq!(left, before, "something was left behind");
+    assert!(!dest.exists());
+    sb.ok(&["projet", "list"]);
 }

@@ -116,7 +116,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             a.output.as_deref(),
             out,
         )?;
-        journal(&mut ledger, "fec", Some(&written), false);
+        note(&mut ledger, "fec", Some(&written), false);
         return Ok(());
     }
     if a.avec_identite && a.quoi != Kind::Fse {
@@ -140,7 +140,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             out,
         )?;
         // With or without identity: codes, profiles and dates are personal data.
-        journal(&mut ledger, "fse", dest.as_ref().map(Dest::absolute), true);
+        note(&mut ledger, "fse", dest.as_ref().map(Dest::absolute), true);
         return Ok(());
     }
     // Filters are checked before the output file is created.
@@ -161,7 +161,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             dest.path().display()
         );
     }
-    journal(&mut ledger, quoi, dest.as_ref().map(Dest::absolute), false);
+    note(&mut ledger, quoi, dest.as_ref().map(Dest::absolute), false);
     Ok(())
 }
 
@@ -236,7 +236,7 @@ fn write_finances(
 /// Notes a file written out of the ledger in its export log (kind, file, whether it
 /// can hold personal data; never the content), once the file is in place. The export
 /// has succeeded by then: if the note cannot be written, a warning says so.
-pub fn journal(ledger: &mut Ledger, quoi: &str, fichier: Option<&Path>, personnel: bool) {
+pub fn note(ledger: &mut Ledger, quoi: &str, fichier: Option<&Path>, personnel: bool) {
     let fichier = fichier.map_or_else(
         || "(sortie standard)".to_string(),
         |p| p.display().to_string(),

@@ -3,7 +3,7 @@
 //! ledger unless told otherwise.
 
 use crate::cmd::Ctx;
-use crate::cmd::export::journal;
+use crate::cmd::export::note;
 use crate::db::backup;
 use crate::domain::money::group_thousands;
 use crate::output::{self, Existing, Pending};
@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         group_thousands(contents.rows("participant").unsigned_abs()),
     )?;
     // A backup holds everything, identities included.
-    journal(&mut ledger, "sauvegarde", Some(dest.absolute()), true);
+    note(&mut ledger, "sauvegarde", Some(dest.absolute()), true);
     Ok(())
 }
 
