@@ -91,8 +91,7 @@ pub enum Commande {
     Import(import::Args),
     /// Exporte sessions ou écritures en CSV pour un financeur
     Export(export::Args),
-    /// Copie complète et vérifiée du registre, à garder ailleurs (fichier lisible par
-    /// vous seul)
+    /// Copie complète et vérifiée du registre, à garder ailleurs
     Sauvegarde(sauvegarde::Args),
     /// Démonstration sur les données 2017 intégrées, sans toucher à votre registre
     Demo(demo::Args),
