@@ -364,6 +364,83 @@ pub fn write_to<T>(
     }
 }
 
+/// Where a report goes as it is computed: standard output, or a file written safely.
+/// [`Sink::finish`] puts the file in place once everything is written; dropped
+/// before (an error on the way), it leaves nothing.
+pub enum Sink<'a> {
+    Stdout(&'a mut dyn Write),
+    File(Box<FileSink>),
+}
+
+/// The file side of a [`Sink`]. Fields drop in order: the buffer goes into the
+/// temporary file, which is then removed.
+pub struct FileSink {
+    w: BufWriter<File>,
+    dest: Dest,
+    pending: Pending,
+}
+
+impl FileSink {
+    /// The failure in French, kept an I/O error so that whatever wraps it shows it.
+    fn french(&self, e: io::Error) -> io::Error {
+        let msg = format!("{:#}", write_error(&self.dest, e.kind(), e.raw_os_error()));
+        io::Error::new(e.kind(), msg)
+    }
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(dest: Option<&Dest>, stdout: &'a mut dyn Write) -> Result<Sink<'a>> {
+        let Some(dest) = dest else {
+            return Ok(Sink::Stdout(stdout));
+        };
+        let pending = Pending::create(dest)?;
+        let file = pending
+            .file()
+            .try_clone()
+            .map_err(|e| write_error(dest, e.kind(), e.raw_os_error()))?;
+        Ok(Sink::File(Box::new(FileSink {
+            w: BufWriter::with_capacity(64 * 1024, file),
+            dest: dest.clone(),
+            pending,
+        })))
+    }
+
+    /// Flushes; a file is then synced and renamed into place.
+    pub fn finish(self) -> Result<()> {
+        match self {
+            Sink::Stdout(out) => Ok(out.flush()?),
+            Sink::File(f) => {
+                let FileSink {
+                    mut w,
+                    dest,
+                    pending,
+                } = *f;
+                w.flush()
+                    .map_err(|e| write_error(&dest, e.kind(), e.raw_os_error()))?;
+                drop(w);
+                pending.commit()?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(out) => out.write(buf),
+            Sink::File(f) => f.w.write(buf).map_err(|e| f.french(e)),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(out) => out.flush(),
+            Sink::File(f) => f.w.flush().map_err(|e| f.french(e)),
+        }
+    }
+}
+
 /// A writer that remembers the first I/O failure, whatever wraps it on the way up.
 struct Recorder<W: Write> {
     inner: W,

@@ -663,3 +663,47 @@ fn an_interrupted_backup_leaves_nothing_behind() {
     assert!(!dest.exists());
     sb.ok(&["projet", "list"]);
 }
+
+#[test]
+fn the_accountants_reports_are_written_by_the_same_rules() {
+    let sb = ledger_2017();
+    let reports: [&[&str]; 5] = [
+        &["balance", "2017"],
+        &["grand-livre", "2017", "--excel"],
+        &["journal", "2017", "--format", "json"],
+        &["solde", "512", "--au", "2017-12-31", "--format", "json"],
+        &["solde", "6", "--au", "2017-12-31"],
+    ];
+    let dest = sb.path().join("rapport.txt");
+    let link = sb.path().join("lien.txt");
+    symlink(&dest, &link).unwrap();
+    for report in reports {
+        let with = |o: &Path| {
+            let mut args: Vec<String> = report.iter().map(|s| s.to_string()).collect();
+            args.extend(["-o".to_string(), o.to_str().unwrap().to_string()]);
+            args
+        };
+        for (bad, says) in [
+            (sb.ledger(), "est le registre lui-même"),
+            (with_suffix(&sb.ledger(), "-wal"), "(-wal)"),
+            (link.clone(), "est un lien symbolique"),
+        ] {
+            let err = sb.refused(&with(&bad), 2);
+            assert!(err.contains(says), "{report:?}: {err}");
+        }
+        assert!(!dest.exists(), "{report:?} followed the link");
+        let want = sb.ok(report);
+        assert!(want.len() > 50, "{report:?}: {want}");
+        std::fs::write(&dest, "ancien").unwrap();
+        std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o644)).unwrap();
+        sb.ok(&with(&dest));
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), want, "{report:?}");
+        assert_eq!(mode(&dest), 0o600, "{report:?}");
+        std::fs::remove_file(&dest).unwrap();
+    }
+    let leftovers: Vec<String> = names(sb.path())
+        .into_iter()
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

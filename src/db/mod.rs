@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod finances;
 pub mod journal;
+pub mod livres;
 pub mod participants;
 pub mod refs;
 pub mod reports;
