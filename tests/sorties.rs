@@ -25,6 +25,7 @@ fn ledger_2017() -> Sandbox {
         "presences",
         "sorties",
         "finances",
+        "ecritures",
     ] {
         let file = fixtures.join(format!("{kind}.csv"));
         sb.ok(&["import", kind, file.to_str().unwrap()]);
