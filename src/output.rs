@@ -207,6 +207,8 @@ fn is_sqlite(path: &Path) -> io::Result<bool> {
 pub struct Pending {
     dest: Dest,
     tmp: Option<NamedTempFile>,
+    /// The temporary file's name, kept after the rename to be struck off the list.
+    temp: PathBuf,
 }
 
 impl Pending {
@@ -227,6 +229,7 @@ impl Pending {
         in_progress.push(tmp.path().to_path_buf());
         Ok(Pending {
             dest: dest.clone(),
+            temp: tmp.path().to_path_buf(),
             tmp: Some(tmp),
         })
     }
@@ -276,10 +279,8 @@ impl Pending {
 impl Drop for Pending {
     /// SQLite may leave its own files beside the temporary one when a backup fails.
     fn drop(&mut self) {
-        if let Some(tmp) = &self.tmp {
-            remove_companions(tmp.path());
-            untrack(tmp.path());
-        }
+        remove_companions(&self.temp);
+        untrack(&self.temp);
     }
 }
 
@@ -561,6 +562,10 @@ mod tests {
         std::fs::write(dir.path().join("x.csv"), "ancien").unwrap();
         write_file(&dest, |w| Ok(w.write_all(b"nouveau")?)).unwrap();
         assert_eq!(std::fs::read(dir.path().join("x.csv")).unwrap(), b"nouveau");
+        // Done, or failed: no longer a file an interrupt would have to remove.
+        let in_progress = IN_PROGRESS.lock().unwrap();
+        assert!(!in_progress.iter().any(|p| p.starts_with(dir.path())));
+        drop(in_progress);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
