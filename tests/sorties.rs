@@ -708,3 +708,25 @@ fn the_accountants_reports_are_written_by_the_same_rules() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn an_erasure_names_the_personal_files_written_since_the_registration() {
+    let sb = ledger_2017();
+    let dir = std::fs::canonicalize(sb.path()).unwrap();
+    done(
+        &sb,
+        &["export", "fse", "--projet", "MEDNUM94", "-o", "fse.csv"],
+    );
+    done(&sb, &["export", "sessions", "-o", "sessions.csv"]);
+    sb.ok(&["sauvegarde", "-o", "copie.sqlite"]);
+    let out = sb.ok(&["participant", "oublie", "P-0001", "--oui"]);
+    let fse = format!("{} (fse, le ", dir.join("fse.csv").display());
+    let copy = format!("{} (sauvegarde, le ", dir.join("copie.sqlite").display());
+    assert!(out.contains(&fse), "{out}");
+    assert!(out.contains(&copy), "{out}");
+    assert!(out.find(&fse) < out.find(&copy), "oldest first: {out}");
+    assert!(
+        !out.contains("sessions.csv"),
+        "no personal data in it: {out}"
+    );
+}
