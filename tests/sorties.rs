@@ -730,3 +730,41 @@ fn an_erasure_names_the_personal_files_written_since_the_registration() {
         "no personal data in it: {out}"
     );
 }
+
+#[test]
+fn the_copy_with_codes_of_an_import_follows_the_same_rules() {
+    let sb = Sandbox::new();
+    let people = sb.file("personnes.csv", "sexe;naissance\nf;1983\nh;1990\n");
+    let target = sb.path().join("cible.csv");
+    let link = sb.path().join("lien.csv");
+    symlink(&target, &link).unwrap();
+    for (dest, says) in [
+        (with_suffix(&sb.ledger(), "-wal"), "(-wal)"),
+        (link.clone(), "est un lien symbolique"),
+    ] {
+        let args = [
+            "import",
+            "participants",
+            &people,
+            "--codes",
+            dest.to_str().unwrap(),
+        ];
+        let err = sb.refused(&args, 2);
+        assert!(err.contains(says), "{err}");
+    }
+    assert!(!target.exists());
+    assert!(!with_suffix(&sb.ledger(), "-wal").exists());
+    let copy = sb.path().join("avec-codes.csv");
+    sb.ok(&[
+        "import",
+        "participants",
+        &people,
+        "--codes",
+        copy.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&copy).unwrap(),
+        "sexe;naissance;code\nf;1983;P-0001\nh;1990;P-0002\n"
+    );
+    assert_eq!(mode(&copy), 0o600);
+}
