@@ -1,8 +1,10 @@
 //! The ledger file: opening, creating, migrating, and write transactions.
 //! All SQL lives in this module and its children; they speak in domain types.
 
+pub mod backup;
 pub mod fec_stage;
 pub mod finances;
+pub mod journal;
 pub mod livres;
 pub mod participants;
 pub mod refs;
