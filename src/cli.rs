@@ -8,10 +8,36 @@ use std::ffi::OsString;
 
 const TEMPLATE: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}";
 
+/// French verbs accepted beside the English subcommand names, and shown in the help.
+const FRENCH_VERBS: [(&str, &str); 3] = [("add", "ajoute"), ("list", "liste"), ("show", "montre")];
+
+/// Short flags for the options typed most, wherever the option exists and the letter
+/// is free in that command.
+const SHORT_FLAGS: [(&str, char); 5] = [
+    ("date", 'd'),
+    ("projet", 'p'),
+    ("commune", 'c'),
+    ("participants", 'n'),
+    ("duree", 't'),
+];
+
 /// The full command, with French help everywhere.
 pub fn command() -> Command {
     localize(Cli::command())
         .disable_help_subcommand(true)
+        .subcommand(
+            Command::new("aide")
+                .alias("help")
+                .about("Affiche l'aide d'une commande : ici aide session add (ou : help)")
+                .help_template(TEMPLATE)
+                .disable_help_flag(true)
+                .arg(
+                    Arg::new("commande")
+                        .value_name("COMMANDE")
+                        .num_args(0..)
+                        .help("La commande dont afficher l'aide"),
+                ),
+        )
         .disable_version_flag(true)
         .arg(
             Arg::new("version")
@@ -23,6 +49,14 @@ pub fn command() -> Command {
 }
 
 fn localize(cmd: Command) -> Command {
+    let cmd = short_flags(cmd);
+    let cmd = match FRENCH_VERBS.iter().find(|(en, _)| *en == cmd.get_name()) {
+        Some((_, fr)) => {
+            let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
+            cmd.alias(*fr).about(format!("{about} (ou : {fr})"))
+        }
+        None => cmd,
+    };
     cmd.mut_args(french_values)
         .help_template(TEMPLATE)
         .subcommand_help_heading("Commandes")
@@ -36,6 +70,20 @@ fn localize(cmd: Command) -> Command {
                 .help("Affiche cette aide"),
         )
         .mut_subcommands(localize)
+}
+
+fn short_flags(mut cmd: Command) -> Command {
+    for (long, short) in SHORT_FLAGS {
+        let taken = cmd.get_arguments().any(|a| a.get_short() == Some(short));
+        let id = cmd
+            .get_arguments()
+            .find(|a| a.get_long() == Some(long) && a.get_short().is_none())
+            .map(|a| a.get_id().clone());
+        if let (Some(id), false) = (id, taken) {
+            cmd = cmd.mut_arg(id, |a| a.short(short));
+        }
+    }
+    cmd
 }
 
 /// clap writes « Possible values » and « [default: …] » in English: the values and
@@ -83,11 +131,97 @@ fn french_values(a: Arg) -> Arg {
 /// Parses the arguments; on help, version or a usage error, prints and returns the
 /// exit status instead.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, i32> {
-    let matches = command().try_get_matches_from(args).map_err(report)?;
+    let args = year_as_positional(args.into_iter().collect());
+    let report = |err| report(err, &args);
+    let matches = command().try_get_matches_from(&args).map_err(report)?;
+    if let Some(("aide", m)) = matches.subcommand() {
+        // `ici aide session add` is `ici session add --help`.
+        let mut again: Vec<OsString> = vec!["ici".into()];
+        again.extend(m.get_many::<String>("commande").into_iter().flatten().map(OsString::from));
+        again.push("--help".into());
+        return Err(match command().try_get_matches_from(&again) {
+            Err(err) => report(err),
+            Ok(_) => 0,
+        });
+    }
     Cli::from_arg_matches(&matches).map_err(report)
 }
 
-fn report(err: clap::Error) -> i32 {
+/// Where each word of the command line stands: the indexes of the subcommand words
+/// (`session`, `add`), skipping options and the value of `--ledger`.
+fn subcommand_words(args: &[OsString]) -> Vec<usize> {
+    let mut words = Vec::new();
+    let mut skip = false;
+    for (i, a) in args.iter().enumerate().skip(1) {
+        let a = a.to_string_lossy();
+        if skip {
+            skip = false;
+        } else if a == "--ledger" {
+            skip = true;
+        } else if a.starts_with('-') {
+            break;
+        } else {
+            words.push(i);
+            if words.len() == 2 {
+                break;
+            }
+        }
+    }
+    words
+}
+
+/// `ici stats --annee 2017` as `ici stats 2017`, the same for `bilan`: the year is the
+/// subject of these reports, but `--annee` is how every list takes it.
+fn year_as_positional(mut args: Vec<OsString>) -> Vec<OsString> {
+    let Some(&first) = subcommand_words(&args).first() else {
+        return args;
+    };
+    if !matches!(args[first].to_str(), Some("stats" | "bilan")) {
+        return args;
+    }
+    let mut i = first + 1;
+    while i < args.len() {
+        let a = args[i].to_string_lossy().into_owned();
+        if a == "--" {
+            break;
+        } else if a == "--annee" && i + 1 < args.len() {
+            args.remove(i);
+        } else if let Some(year) = a.strip_prefix("--annee=") {
+            args[i] = year.into();
+        }
+        i += 1;
+    }
+    args
+}
+
+/// `--commune Le Kremlin-Bicêtre`: the shell cut the value in two, and clap sees an
+/// unexpected word. When words follow an option's value, the fix is quotes.
+fn quotes_hint(args: &[OsString], unexpected: &str) -> Option<String> {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let at = args.iter().skip(1).position(|a| a == unexpected)? + 1;
+    let option_at = (1..at).rev().find(|&j| args[j].starts_with('-'))?;
+    let option = &args[option_at];
+    let (option, mut words) = match option.split_once('=') {
+        Some((o, first)) if o.starts_with("--") => (o.to_string(), vec![first.to_string()]),
+        _ if option.starts_with("--") && option_at + 1 < at => (option.clone(), Vec::new()),
+        _ => return None,
+    };
+    words.extend(
+        args[option_at + 1..]
+            .iter()
+            .take_while(|a| !a.starts_with('-'))
+            .cloned(),
+    );
+    Some(format!(
+        "mettez la valeur entre guillemets : {option} \"{}\"",
+        words.join(" ")
+    ))
+}
+
+fn report(err: clap::Error, args: &[OsString]) -> i32 {
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = err.print();
@@ -97,15 +231,40 @@ fn report(err: clap::Error) -> i32 {
             let _ = err.print();
             2
         }
-        _ => {
-            eprintln!("erreur : {}", french(&err));
-            if let Some(usage) = context(&err, ContextKind::Usage) {
-                let usage = usage.trim_start_matches("Usage:").trim();
-                eprintln!("\nUtilisation : {usage}\nPlus d'aide avec --help.");
+        ErrorKind::UnknownArgument => {
+            let arg = context(&err, ContextKind::InvalidArg).unwrap_or_default();
+            match quotes_hint(args, &arg) {
+                Some(hint) => {
+                    eprintln!("erreur : « {arg} » en trop : {hint}");
+                    2
+                }
+                None => usage_error(&err, args),
             }
-            2
         }
+        _ => usage_error(&err, args),
     }
+}
+
+fn usage_error(err: &clap::Error, args: &[OsString]) -> i32 {
+    let words = subcommand_words(args);
+    let command = words
+        .first()
+        .map(|&i| args[i].to_string_lossy().into_owned());
+    let missing = context(err, ContextKind::InvalidArg).unwrap_or_default();
+    if err.kind() == ErrorKind::MissingRequiredArgument
+        && missing == "<ANNEE>"
+        && let Some(command) = &command
+    {
+        let year = chrono::Datelike::year(&chrono::Local::now().date_naive());
+        eprintln!("erreur : indiquez l'année : ici {command} {year}");
+        return 2;
+    }
+    eprintln!("erreur : {}", french(err));
+    if let Some(usage) = context(err, ContextKind::Usage) {
+        let usage = usage.trim_start_matches("Usage:").trim();
+        eprintln!("\nUtilisation : {usage}\nPlus d'aide avec --help.");
+    }
+    2
 }
 
 fn context(err: &clap::Error, kind: ContextKind) -> Option<String> {
