@@ -287,3 +287,26 @@ CREATE TABLE export_journal (
     personnel INTEGER NOT NULL DEFAULT 0 CHECK (personnel IN (0, 1))
 );
 CREATE INDEX export_journal_date ON export_journal (fait_le);
+
+-- Session history (0007): each field changed by `ici session corrige`, with the old
+-- and the new value, when and why; never changed nor deleted.
+CREATE TABLE session_correction (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES session (id),
+    fait_le     TEXT NOT NULL,
+    champ       TEXT NOT NULL,
+    avant       TEXT,
+    apres       TEXT,
+    motif       TEXT
+);
+CREATE INDEX session_correction_session ON session_correction (session_id, id);
+
+CREATE TRIGGER session_correction_definitive_modification BEFORE UPDATE ON session_correction
+BEGIN
+    SELECT RAISE(ABORT, 'l''historique d''une session ne se modifie pas');
+END;
+
+CREATE TRIGGER session_correction_definitive_suppression BEFORE DELETE ON session_correction
+BEGIN
+    SELECT RAISE(ABORT, 'l''historique d''une session ne se modifie pas');
+END;

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_participants.sql"),
     include_str!("../../migrations/0005_imports.sql"),
     include_str!("../../migrations/0006_surete.sql"),
+    include_str!("../../migrations/0007_historique_sessions.sql"),
 ];
 
 /// The schema version this build writes.
