@@ -148,6 +148,7 @@ pub fn filter(
         period: annee.map(parse_year).transpose()?.map(year_bounds),
         projet_id: projet.map(|p| refs::projet_id(conn, p)).transpose()?,
         tiers_id: tiers.map(|t| refs::partenaire_id(conn, t)).transpose()?,
+        ..Filter::default()
     })
 }
 
