@@ -201,8 +201,16 @@ fn quotes_hint(args: &[OsString], unexpected: &str) -> Option<String> {
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let at = args.iter().skip(1).position(|a| a == unexpected)? + 1;
-    let option_at = (1..at).rev().find(|&j| args[j].starts_with('-'))?;
+    if unexpected.starts_with('-') {
+        return None;
+    }
+    let after_words = subcommand_words(
+        &args.iter().map(OsString::from).collect::<Vec<_>>(),
+    )
+    .last()
+    .map_or(1, |&i| i + 1);
+    let at = args.iter().skip(after_words).position(|a| a == unexpected)? + after_words;
+    let option_at = (after_words..at).rev().find(|&j| args[j].starts_with('-'))?;
     let option = &args[option_at];
     let (option, mut words) = match option.split_once('=') {
         Some((o, first)) if o.starts_with("--") => (o.to_string(), vec![first.to_string()]),
