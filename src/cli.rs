@@ -48,8 +48,23 @@ pub fn command() -> Command {
         )
 }
 
+/// The id of the `--excel` flag given to every command with a `--format`: it stands
+/// for `--format excel` (see [`parse`]).
+const EXCEL: &str = "excel_format";
+
 fn localize(cmd: Command) -> Command {
     let cmd = short_flags(cmd);
+    let has = |long: &str| cmd.get_arguments().any(|a| a.get_long() == Some(long));
+    let cmd = if has("format") && !has("excel") {
+        cmd.arg(
+            Arg::new(EXCEL)
+                .long("excel")
+                .action(ArgAction::SetTrue)
+                .help("CSV pour Excel en français : point-virgule, virgule décimale (= --format excel)"),
+        )
+    } else {
+        cmd
+    };
     let cmd = match FRENCH_VERBS.iter().find(|(en, _)| *en == cmd.get_name()) {
         Some((_, fr)) => {
             let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
@@ -132,12 +147,34 @@ fn french_values(a: Arg) -> Arg {
 /// exit status instead.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, i32> {
     let args = year_as_positional(args.into_iter().collect());
-    let report = |err| report(err, &args);
-    let matches = command().try_get_matches_from(&args).map_err(report)?;
+    let report_of = report;
+    let report = |err| report_of(err, &args);
+    let mut matches = command().try_get_matches_from(&args).map_err(report)?;
+    let mut leaf = &matches;
+    while let Some((_, sub)) = leaf.subcommand() {
+        leaf = sub;
+    }
+    if leaf.try_get_one::<bool>(EXCEL).ok().flatten() == Some(&true) {
+        let rewritten: Vec<OsString> = args
+            .iter()
+            .flat_map(|a| match a.to_str() {
+                Some("--excel") => vec!["--format".into(), "excel".into()],
+                _ => vec![a.clone()],
+            })
+            .collect();
+        matches = command()
+            .try_get_matches_from(&rewritten)
+            .map_err(|err| report_of(err, &rewritten))?;
+    }
     if let Some(("aide", m)) = matches.subcommand() {
         // `ici aide session add` is `ici session add --help`.
         let mut again: Vec<OsString> = vec!["ici".into()];
-        again.extend(m.get_many::<String>("commande").into_iter().flatten().map(OsString::from));
+        again.extend(
+            m.get_many::<String>("commande")
+                .into_iter()
+                .flatten()
+                .map(OsString::from),
+        );
         again.push("--help".into());
         return Err(match command().try_get_matches_from(&again) {
             Err(err) => report(err),
@@ -204,13 +241,17 @@ fn quotes_hint(args: &[OsString], unexpected: &str) -> Option<String> {
     if unexpected.starts_with('-') {
         return None;
     }
-    let after_words = subcommand_words(
-        &args.iter().map(OsString::from).collect::<Vec<_>>(),
-    )
-    .last()
-    .map_or(1, |&i| i + 1);
-    let at = args.iter().skip(after_words).position(|a| a == unexpected)? + after_words;
-    let option_at = (after_words..at).rev().find(|&j| args[j].starts_with('-'))?;
+    let after_words = subcommand_words(&args.iter().map(OsString::from).collect::<Vec<_>>())
+        .last()
+        .map_or(1, |&i| i + 1);
+    let at = args
+        .iter()
+        .skip(after_words)
+        .position(|a| a == unexpected)?
+        + after_words;
+    let option_at = (after_words..at)
+        .rev()
+        .find(|&j| args[j].starts_with('-'))?;
     let option = &args[option_at];
     let (option, mut words) = match option.split_once('=') {
         Some((o, first)) if o.starts_with("--") => (o.to_string(), vec![first.to_string()]),

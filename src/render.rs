@@ -18,6 +18,8 @@ pub enum Format {
     Csv,
     /// JSON
     Json,
+    /// CSV pour Excel en français (point-virgule, virgule décimale) ; aussi : --excel
+    Excel,
 }
 
 /// One cell of a row, typed so that each output writes it its own way.
@@ -212,8 +214,8 @@ pub fn rows(
 ) -> Result<()> {
     match format {
         Format::Table => writeln!(out, "{}", table(headers, rows))?,
-        Format::Csv => {
-            let mut csv = CsvOut::new(&mut *out, false, headers)?;
+        Format::Csv | Format::Excel => {
+            let mut csv = CsvOut::new(&mut *out, format == Format::Excel, headers)?;
             for r in rows {
                 csv.row(r)?;
             }
@@ -288,10 +290,24 @@ mod tests {
 
     #[test]
     fn dates_durations_and_figures_keep_their_width() {
-        for s in ["2017-06-12", "12/06/2017", "2017-06-12 14:03:00", "3 h", "2 h 30", "45 min"] {
+        for s in [
+            "2017-06-12",
+            "12/06/2017",
+            "2017-06-12 14:03:00",
+            "3 h",
+            "2 h 30",
+            "45 min",
+        ] {
             assert!(keeps_width(s), "{s}");
         }
-        for s in ["Villejuif", "NET94", "3", "h", "2 h 30 min de plus", "12 rue"] {
+        for s in [
+            "Villejuif",
+            "NET94",
+            "3",
+            "h",
+            "2 h 30 min de plus",
+            "12 rue",
+        ] {
             assert!(!keeps_width(s), "{s}");
         }
         let rows = vec![vec![
@@ -303,7 +319,10 @@ mod tests {
         t.set_width(40);
         let out = t.to_string();
         assert!(out.contains("2017-06-12"), "{out}");
-        assert!(out.contains("1\u{202f}234,56\u{a0}€") || out.contains("1\u{a0}234,56\u{a0}€"), "{out}");
+        assert!(
+            out.contains("1\u{202f}234,56\u{a0}€") || out.contains("1\u{a0}234,56\u{a0}€"),
+            "{out}"
+        );
         assert!(out.lines().all(|l| l.chars().count() <= 40), "{out}");
     }
 

@@ -194,12 +194,12 @@ fn print_with(
             }
             render::json(out, &v)
         }
-        Format::Csv => {
+        Format::Csv | Format::Excel => {
             let mut headers = vec!["rubrique", "compte", "libellé", "montant"];
             if precedent.is_some() {
                 headers.extend(["montant_precedent", "ecart"]);
             }
-            render::rows(out, Format::Csv, &headers, &layout_rows(b, precedent, true))
+            render::rows(out, format, &headers, &layout_rows(b, precedent, true))
         }
         Format::Table => {
             writeln!(out, "{titre} — {}", b.plan.name())?;

@@ -3,8 +3,8 @@
 
 use crate::cmd::Ctx;
 use crate::db::finances;
-use crate::domain::chart::{self, Plan};
 use crate::db::finances::LigneDetail;
+use crate::domain::chart::{self, Plan};
 use crate::domain::date::{parse_date, parse_past_date};
 use crate::domain::finance::{EcritureCorrection, EcritureDraft, parse_compte_change};
 use crate::domain::money::Money;
@@ -246,7 +246,9 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
     if let Some(c) = &a.compte {
         let c = c.trim();
         if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-            crate::bail_user!("--compte « {c} » : écrivez le numéro ou le début du numéro d'un compte (706, 6, 512)");
+            crate::bail_user!(
+                "--compte « {c} » : écrivez le numéro ou le début du numéro d'un compte (706, 6, 512)"
+            );
         }
         f.compte = Some(c.to_string());
     }

@@ -5,13 +5,13 @@ use crate::cmd::Ctx;
 use crate::db::sessions::{self, Filter, Session};
 use crate::db::{participants, refs};
 use crate::domain::date::{parse_date, parse_month, parse_year, today, year_bounds};
-use crate::domain::duration::{Minutes, hours_plain};
+use crate::domain::duration::Minutes;
 use crate::domain::session::{CorrectionDraft, PUBLICS, Place, SessionDraft};
-use chrono::NaiveDate;
 use crate::error::with_flag;
 use crate::render::{self, Cell, Format};
 use crate::territory;
 use anyhow::Result;
+use chrono::NaiveDate;
 use std::io::Write;
 
 #[derive(Debug, clap::Subcommand)]
@@ -285,7 +285,11 @@ fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
             ]
         })
         .collect();
-    writeln!(out, "{}", render::table(&["champ", "avant", "après"], &rows))?;
+    writeln!(
+        out,
+        "{}",
+        render::table(&["champ", "avant", "après"], &rows)
+    )?;
     Ok(())
 }
 
@@ -297,7 +301,10 @@ fn show(ctx: &Ctx, numero: i64, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "Session n° {numero}")?;
     let mut rows = detail(&s, &codes);
     if let Some(cree) = sessions::recorded_at(conn, numero)? {
-        rows.push(vec![Cell::text("saisie le"), Cell::text(cree.replace('T', " "))]);
+        rows.push(vec![
+            Cell::text("saisie le"),
+            Cell::text(cree.replace('T', " ")),
+        ]);
     }
     if let (Some(le), Some(motif)) = (&s.annulee_le, &s.motif_annulation) {
         rows.push(vec![
@@ -560,7 +567,7 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
                 Cell::text(s.place.to_string()),
                 match a.format {
                     Format::Table => Cell::text(s.duree.to_string()),
-                    _ => Cell::text(hours_plain(s.duree.0.into())),
+                    _ => Cell::Hours(s.duree.0.into()),
                 },
                 Cell::Int(s.participants.into()),
                 Cell::opt(s.partenaire.as_deref()),

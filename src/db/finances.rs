@@ -344,7 +344,10 @@ pub fn correct(
     let projet_id = resolve(&c.projet, original.projet_id, "projet", refs::projet_id)?;
     let corrected = NewEcriture {
         date: c.date.unwrap_or(original.date),
-        libelle: c.libelle.clone().unwrap_or_else(|| original.libelle.clone()),
+        libelle: c
+            .libelle
+            .clone()
+            .unwrap_or_else(|| original.libelle.clone()),
         piece: c.piece.clone().unwrap_or_else(|| original.piece.clone()),
         tiers: None,
         projet: None,

@@ -296,7 +296,9 @@ pub fn correct(
             )
         };
         let msg = if c.publics[i].is_some() {
-            format!("« {n} » dépasse {whom} de la session n° {numero} : une répartition va de 0 au nombre de participants anonymes")
+            format!(
+                "« {n} » dépasse {whom} de la session n° {numero} : une répartition va de 0 au nombre de participants anonymes"
+            )
         } else {
             return Err(in_field(
                 "participants",
@@ -385,7 +387,9 @@ pub fn correct(
             "INSERT INTO session_correction (session_id, fait_le, champ, avant, apres, motif)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![numero, fait_le, ch.champ, ch.avant, ch.apres, motif])?;
+        .execute(params![
+            numero, fait_le, ch.champ, ch.avant, ch.apres, motif
+        ])?;
     }
     Ok((after, changes))
 }

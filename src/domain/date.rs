@@ -4,7 +4,8 @@ use crate::bail_user;
 use anyhow::Result;
 use chrono::{Datelike, Duration, Local, NaiveDate};
 
-const HINT: &str = "écrivez 2017-06-12, 12/06/2017, 12/06/17, 12/06, aujourd'hui, hier ou avant-hier";
+const HINT: &str =
+    "écrivez 2017-06-12, 12/06/2017, 12/06/17, 12/06, aujourd'hui, hier ou avant-hier";
 
 /// Parses a date as people type it: `2017-06-12`, `12/06/2017`, `12-06-2017`,
 /// `12/06/17` (20xx), `12/06` (the last 12 June, see [`parse_date_on`]),
@@ -53,9 +54,7 @@ fn day_month_year(s: &str, today: NaiveDate) -> Option<NaiveDate> {
     let month = number(parts.get(1)?, 2)?;
     match parts.get(2) {
         Some(y) if y.len() == 4 => NaiveDate::from_ymd_opt(number(y, 4)? as i32, month, day),
-        Some(y) if y.len() == 2 => {
-            NaiveDate::from_ymd_opt(2000 + number(y, 2)? as i32, month, day)
-        }
+        Some(y) if y.len() == 2 => NaiveDate::from_ymd_opt(2000 + number(y, 2)? as i32, month, day),
         Some(_) => None,
         None => {
             let limit = today + Duration::days(1);
@@ -63,9 +62,8 @@ fn day_month_year(s: &str, today: NaiveDate) -> Option<NaiveDate> {
             match this_year {
                 Some(d) if d <= limit => Some(d),
                 // 29 February typed in a common year is the last leap year's.
-                _ => (1..=8).find_map(|back| {
-                    NaiveDate::from_ymd_opt(today.year() - back, month, day)
-                }),
+                _ => (1..=8)
+                    .find_map(|back| NaiveDate::from_ymd_opt(today.year() - back, month, day)),
             }
         }
     }

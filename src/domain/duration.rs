@@ -28,8 +28,7 @@ impl Minutes {
             .replace("minutes", "min")
             .replace("minute", "min");
         let hint = "écrivez par exemple 3h, 2h30, 90min, 1,5 (heures) ou 14h-17h";
-        let minutes = if let Some((start, end)) = s.split_once('-').or_else(|| s.split_once('à'))
-        {
+        let minutes = if let Some((start, end)) = s.split_once('-').or_else(|| s.split_once('à')) {
             let (Some(start), Some(end)) = (clock(start), clock(end)) else {
                 bail_user!("durée « {input} » illisible : {hint}");
             };
@@ -216,7 +215,8 @@ mod tests {
         }
         let err = Minutes::parse("17h-14h").unwrap_err().to_string();
         assert!(
-            err.contains("« 17h-14h »") && err.contains("la fin (14 h) n'est pas après le début (17 h)"),
+            err.contains("« 17h-14h »")
+                && err.contains("la fin (14 h) n'est pas après le début (17 h)"),
             "{err}"
         );
     }

@@ -305,12 +305,7 @@ impl CorrectionDraft<'_> {
                 .transpose()?,
             projet: self
                 .projet
-                .map(|p| {
-                    field(
-                        "projet",
-                        required(p, "le projet (voir `ici projet list`)"),
-                    )
-                })
+                .map(|p| field("projet", required(p, "le projet (voir `ici projet list`)")))
                 .transpose()?,
             lieu,
             duree: self
@@ -575,11 +570,41 @@ mod tests {
         assert_eq!(c.formateur, None);
         assert!(CorrectionDraft::default().check().unwrap().is_empty());
         for (draft, key) in [
-            (CorrectionDraft { participants: Some("0"), ..Default::default() }, "participants"),
-            (CorrectionDraft { duree: Some("17h-14h"), ..Default::default() }, "duree"),
-            (CorrectionDraft { date: Some("demain"), ..Default::default() }, "date"),
-            (CorrectionDraft { projet: Some(""), ..Default::default() }, "projet"),
-            (CorrectionDraft { commune: Some("Villejuiff"), ..Default::default() }, "commune"),
+            (
+                CorrectionDraft {
+                    participants: Some("0"),
+                    ..Default::default()
+                },
+                "participants",
+            ),
+            (
+                CorrectionDraft {
+                    duree: Some("17h-14h"),
+                    ..Default::default()
+                },
+                "duree",
+            ),
+            (
+                CorrectionDraft {
+                    date: Some("demain"),
+                    ..Default::default()
+                },
+                "date",
+            ),
+            (
+                CorrectionDraft {
+                    projet: Some(""),
+                    ..Default::default()
+                },
+                "projet",
+            ),
+            (
+                CorrectionDraft {
+                    commune: Some("Villejuiff"),
+                    ..Default::default()
+                },
+                "commune",
+            ),
         ] {
             let err = draft.check().unwrap_err();
             assert_eq!(crate::error::field_of(&err), Some(key), "{err}");
