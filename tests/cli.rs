@@ -1878,8 +1878,8 @@ fn usage_errors_are_in_french_and_exit_2_with_nothing_written() {
         (vec!["session", "lister"], "commande inconnue : lister"),
         (vec!["session", "list", "--foo"], "option inconnue : --foo"),
         (
-            vec!["bilan", "2017", "--excel"],
-            "option inconnue : --excel",
+            vec!["bilan", "2017", "--tableur"],
+            "option inconnue : --tableur",
         ),
         (
             vec!["session", "add", "--date", "2017-06-12"],
