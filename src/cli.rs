@@ -305,7 +305,9 @@ fn usage_error(err: &clap::Error, args: &[OsString]) -> i32 {
         && let Some(command) = &command
     {
         let year = chrono::Datelike::year(&chrono::Local::now().date_naive());
-        eprintln!("erreur : indiquez l'année : ici {command} {year}");
+        eprintln!(
+            "erreur : argument obligatoire manquant : <ANNEE> ; indiquez l'année : ici {command} {year}"
+        );
         return 2;
     }
     eprintln!("erreur : {}", french(err));

@@ -423,7 +423,9 @@ fn stats_and_bilan_take_the_year_as_an_option_too() {
         let err = sb.refused(&[cmd], 2);
         assert_eq!(
             err,
-            format!("erreur : indiquez l'année : ici {cmd} {year}\n")
+            format!(
+                "erreur : argument obligatoire manquant : <ANNEE> ; indiquez l'année : ici {cmd} {year}\n"
+            )
         );
     }
 }

@@ -290,6 +290,34 @@ fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
         "{}",
         render::table(&["champ", "avant", "après"], &rows)
     )?;
+    if a.commune.is_some() || a.lieu.is_some() {
+        writeln!(
+            out,
+            "Session n° {numero} du {} : lieu corrigé en {}.",
+            s.date,
+            describe_place(&s.place)
+        )?;
+    }
+    if correction.publics.iter().any(Option::is_some) || correction.participants.is_some() {
+        let list: Vec<String> = PUBLICS
+            .iter()
+            .zip(s.publics.values())
+            .map(|((_, label, _), v)| {
+                format!(
+                    "{} {}",
+                    label.to_lowercase(),
+                    v.map_or("non renseigné".to_string(), |n| n.to_string())
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "Session n° {numero} du {} : répartitions des {} participant(s) anonyme(s) : {}.",
+            s.date,
+            s.participants - s.nommes,
+            list.join(", ")
+        )?;
+    }
     Ok(())
 }
 
