@@ -289,7 +289,10 @@ CREATE TABLE export_journal (
 CREATE INDEX export_journal_date ON export_journal (fait_le);
 
 -- Session history (0007): each field changed by `ici session corrige`, with the old
--- and the new value, when and why; never changed nor deleted.
+-- and the new value, when and why; never changed nor deleted. Sessions by recording
+-- time, for `session list --saisies-depuis`.
+CREATE INDEX session_cree_le ON session (cree_le);
+
 CREATE TABLE session_correction (
     id          INTEGER PRIMARY KEY,
     session_id  INTEGER NOT NULL REFERENCES session (id),

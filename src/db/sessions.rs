@@ -146,15 +146,22 @@ pub fn list(
         .period
         .clone()
         .unwrap_or_else(|| ("0000-00-00".into(), "9999-99-99".into()));
+    // "What did I enter today" over all dates reads the recording-time index; the
+    // unary plus keeps SQLite from taking the date index for the open date range.
+    let date = if f.saisies_depuis.is_some() && f.period.is_none() {
+        "+s.date"
+    } else {
+        "s.date"
+    };
     let sql = format!(
-        "{SELECT} WHERE s.date >= ?1 AND s.date < ?2
+        "{SELECT} WHERE {date} >= ?1 AND {date} < ?2
            AND (?3 IS NULL OR s.projet_id = ?3)
            AND (?4 IS NULL OR s.partenaire_id = ?4)
            AND (?5 OR s.annulee_le IS NULL)
            AND (NOT ?6 OR s.commune_saisie IS NOT NULL OR s.lieu = 'site')
            AND (?7 IS NULL OR lower(trim(s.formateur)) = lower(trim(?7)))
-           AND (?8 IS NULL OR s.cree_le >= ?8)
-         ORDER BY s.date, s.id"
+           AND s.cree_le >= coalesce(?8, '')
+         ORDER BY {date}, s.id"
     );
     let mut st = conn.prepare(&sql)?;
     let mut rows = st.query(params![
