@@ -155,6 +155,12 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, i32> {
         leaf = sub;
     }
     if leaf.try_get_one::<bool>(EXCEL).ok().flatten() == Some(&true) {
+        if leaf.value_source("format") == Some(clap::parser::ValueSource::CommandLine) {
+            eprintln!(
+                "erreur : --excel et --format ensemble : gardez-en un seul (--excel vaut --format excel)"
+            );
+            return Err(2);
+        }
         let rewritten: Vec<OsString> = args
             .iter()
             .flat_map(|a| match a.to_str() {

@@ -514,6 +514,7 @@ fn session_corrige_changes_every_field_and_keeps_the_history() {
         assert_eq!(s[key], want, "{key}: {s}");
     }
     assert_eq!(numbers(&sb, &["--formateur", "inès"]), vec![1]);
+    assert_eq!(session_json(&sb, n)["formateur"], "Inès");
     // The figures follow the correction.
     let stats = sb.json(&["stats", "2017"]);
     assert_eq!(stats["participations"], 10, "{stats}");
@@ -947,6 +948,11 @@ fn excel_csv_on_stats_bilan_and_lists() {
          1;2017-06-12;NET94;Villejuif;2,5;12;;;\r\n"
     );
     assert_eq!(sb.ok(&["session", "list", "--format", "excel"]), list);
+    let err = sb.refused(&["session", "list", "--excel", "--format", "csv"], 2);
+    assert_eq!(
+        err,
+        "erreur : --excel et --format ensemble : gardez-en un seul (--excel vaut --format excel)\n"
+    );
     let csv = sb.ok(&["session", "list", "--format", "csv"]);
     assert_eq!(
         csv,

@@ -506,6 +506,7 @@ struct SessionJson<'a> {
     rsa: Option<u32>,
     partenaire: Option<&'a str>,
     intitule: Option<&'a str>,
+    formateur: Option<&'a str>,
     annulee_le: Option<&'a str>,
     motif_annulation: Option<&'a str>,
 }
@@ -579,6 +580,7 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
                 rsa: s.publics.rsa,
                 partenaire: s.partenaire.as_deref(),
                 intitule: s.intitule.as_deref(),
+                formateur: s.formateur.as_deref(),
                 annulee_le: s.annulee_le.as_deref(),
                 motif_annulation: s.motif_annulation.as_deref(),
             })
