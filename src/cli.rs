@@ -399,8 +399,57 @@ fn french(err: &clap::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<OsString> {
+        line.split(' ').map(OsString::from).collect()
+    }
+
     #[test]
     fn command_is_well_formed() {
         super::command().debug_assert();
+    }
+
+    #[test]
+    fn the_year_of_stats_and_bilan_may_be_an_option() {
+        for (typed, want) in [
+            ("ici stats --annee 2017", "ici stats 2017"),
+            (
+                "ici --ledger l stats --annee=2017 --format csv",
+                "ici --ledger l stats 2017 --format csv",
+            ),
+            ("ici bilan --annee 2017 --detail", "ici bilan 2017 --detail"),
+            (
+                "ici session list --annee 2017",
+                "ici session list --annee 2017",
+            ),
+            (
+                "ici export sessions --annee 2017",
+                "ici export sessions --annee 2017",
+            ),
+        ] {
+            assert_eq!(year_as_positional(args(typed)), args(want), "{typed}");
+        }
+    }
+
+    #[test]
+    fn quotes_hint_only_after_an_options_value() {
+        let hint = |line: &str, word: &str| quotes_hint(&args(line), word);
+        assert_eq!(
+            hint(
+                "ici session add --commune Le Kremlin-Bicêtre -t 3h",
+                "Kremlin-Bicêtre"
+            )
+            .as_deref(),
+            Some("mettez la valeur entre guillemets : --commune \"Le Kremlin-Bicêtre\"")
+        );
+        assert_eq!(
+            hint("ici --ledger l session add --intitule=Atelier CV", "CV").as_deref(),
+            Some("mettez la valeur entre guillemets : --intitule \"Atelier CV\"")
+        );
+        // A flag without value, an unknown option, extra numbers: no quotes to add.
+        assert_eq!(hint("ici session list --annulees foo", "foo"), None);
+        assert_eq!(hint("ici --ledger l session list --foo", "--foo"), None);
+        assert_eq!(hint("ici session annule 4 5 --motif x", "5"), None);
     }
 }
