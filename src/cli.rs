@@ -368,6 +368,20 @@ fn french(err: &clap::Error) -> String {
                 get(ContextKind::InvalidSubcommand)
             )
         }
+        // A required group (`session corrige` needs at least one field): its options,
+        // without their value names.
+        ErrorKind::MissingRequiredArgument if arg.starts_with("<--") && arg.contains('|') => {
+            let options: Vec<&str> = arg
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .split('|')
+                .filter_map(|o| o.split_whitespace().next())
+                .collect();
+            format!(
+                "argument obligatoire manquant : au moins l'une de ces options : {}",
+                options.join(", ")
+            )
+        }
         ErrorKind::MissingRequiredArgument => {
             format!("argument obligatoire manquant : {arg}")
         }

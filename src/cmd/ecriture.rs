@@ -54,12 +54,15 @@ pub enum Commande {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(group(
-    clap::ArgGroup::new("correction")
-        .required(true)
-        .multiple(true)
-        .args(["montant", "compte", "date", "libelle", "tiers", "projet", "piece"])
-))]
+#[command(
+    group(
+        clap::ArgGroup::new("correction")
+            .required(true)
+            .multiple(true)
+            .args(["montant", "compte", "date", "libelle", "tiers", "projet", "piece"])
+    ),
+    override_usage = "ici ecriture corrige <NUMERO> <OPTION VALEUR>… [--motif <MOTIF>]"
+)]
 pub struct CorrigeArgs {
     /// Numéro de l'écriture (voir `ici ecriture list`)
     #[arg(value_parser = parse_numero)]

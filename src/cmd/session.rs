@@ -56,6 +56,7 @@ pub enum Commande {
             .multiple(true)
             .args(["date", "duree", "projet", "participants", "commune", "lieu", "intitule", "formateur", "partenaire", "femmes", "qpv", "jeunes_ml", "demandeurs_emploi", "rsa"])
     ),
+    override_usage = "ici session corrige <NUMERO> <OPTION VALEUR>… [--motif <MOTIF>]",
     after_help = "Exemples :\n  ici session corrige 18 --participants 12 --motif \"deux retardataires\"\n  ici session corrige 18 --date hier --duree 14h-17h\n  ici session corrige 18 --intitule \"\"      (vide l'intitulé)\nL'ancienne valeur de chaque champ corrigé reste dans l'historique : ici session show 18."
 )]
 pub struct CorrigeArgs {
