@@ -155,19 +155,19 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, i32> {
         leaf = sub;
     }
     if leaf.try_get_one::<bool>(EXCEL).ok().flatten() == Some(&true) {
-        if leaf.value_source("format") == Some(clap::parser::ValueSource::CommandLine) {
-            eprintln!(
-                "erreur : --excel et --format ensemble : gardez-en un seul (--excel vaut --format excel)"
-            );
-            return Err(2);
+        // `--excel` wins over `--format`, as on the accountant's reports.
+        let mut rewritten: Vec<OsString> = Vec::with_capacity(args.len() + 1);
+        let mut words = args.iter();
+        while let Some(a) = words.next() {
+            match a.to_str() {
+                Some("--excel") => rewritten.extend(["--format".into(), "excel".into()]),
+                Some("--format") => {
+                    words.next();
+                }
+                Some(f) if f.starts_with("--format=") => {}
+                _ => rewritten.push(a.clone()),
+            }
         }
-        let rewritten: Vec<OsString> = args
-            .iter()
-            .flat_map(|a| match a.to_str() {
-                Some("--excel") => vec!["--format".into(), "excel".into()],
-                _ => vec![a.clone()],
-            })
-            .collect();
         matches = command()
             .try_get_matches_from(&rewritten)
             .map_err(|err| report_of(err, &rewritten))?;

@@ -5,7 +5,7 @@ use crate::domain::account::Compte;
 use crate::domain::chart::{self, Plan};
 use crate::domain::date::year_bounds;
 use crate::domain::fec::{FecEntry, FecLine};
-use crate::domain::finance::{EcritureCorrection, Ligne, NewEcriture, check_chart};
+use crate::domain::finance::{EcritureCorrection, Ligne, NewEcriture, check_chart, check_class_8};
 use crate::domain::money::Money;
 use crate::error::{in_field, user};
 use anyhow::{Result, ensure};
@@ -357,6 +357,7 @@ pub fn correct(
         lignes: c.lines(&original.lignes)?,
     };
     check_chart(&corrected)?;
+    check_class_8(&corrected).map_err(|e| in_field("compte", e))?;
     let reversal = reverse(conn, numero, None, motif)?;
     let new = insert_resolved(conn, &corrected, tiers_id, projet_id)?;
     Ok((reversal, new))
