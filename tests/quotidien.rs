@@ -977,6 +977,13 @@ fn excel_csv_on_stats_bilan_and_lists() {
         "{bilan}"
     );
     assert!(bilan.contains(";1234,50\r\n"), "{bilan}");
+    // The accountant's reports have their own --excel; --format excel means the same.
+    let balance = sb.ok(&["balance", "2017", "--excel"]);
+    assert!(
+        balance.starts_with('\u{feff}') && balance.contains(";1234,50"),
+        "{balance}"
+    );
+    assert_eq!(sb.ok(&["balance", "2017", "--format", "excel"]), balance);
     let produits = sb.ok(&["produit", "list", "--excel"]);
     assert_eq!(
         produits,
