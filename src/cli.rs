@@ -213,13 +213,17 @@ fn subcommand_words(args: &[OsString]) -> Vec<usize> {
     words
 }
 
-/// `ici stats --annee 2017` as `ici stats 2017`, the same for `bilan`: the year is the
-/// subject of these reports, but `--annee` is how every list takes it.
+/// `ici stats --annee 2017` as `ici stats 2017`, the same for `bilan` and the books
+/// (`balance`, `grand-livre`, `journal`): the year is the subject of these reports, but
+/// `--annee` is how every list takes it.
 fn year_as_positional(mut args: Vec<OsString>) -> Vec<OsString> {
     let Some(&first) = subcommand_words(&args).first() else {
         return args;
     };
-    if !matches!(args[first].to_str(), Some("stats" | "bilan")) {
+    if !matches!(
+        args[first].to_str(),
+        Some("stats" | "bilan" | "balance" | "grand-livre" | "journal")
+    ) {
         return args;
     }
     let mut i = first + 1;
@@ -433,6 +437,7 @@ mod tests {
                 "ici --ledger l stats 2017 --format csv",
             ),
             ("ici bilan --annee 2017 --detail", "ici bilan 2017 --detail"),
+            ("ici grand-livre --annee 2017", "ici grand-livre 2017"),
             (
                 "ici session list --annee 2017",
                 "ici session list --annee 2017",

@@ -61,7 +61,7 @@ pub enum Commande {
     /// Partenaires et financeurs : ajouter, lister
     #[command(subcommand)]
     Partenaire(partenaire::Commande),
-    /// Sessions (ateliers, formations) : enregistrer, lister, annuler
+    /// Sessions (ateliers, formations) : enregistrer, lister, montrer, corriger, annuler
     #[command(subcommand)]
     Session(session::Commande),
     /// Participants (codes pseudonymes) : enregistrer, lister, sorties, effacement
@@ -76,7 +76,7 @@ pub enum Commande {
     /// Emprunts reçus et remboursés (hors résultat)
     #[command(subcommand)]
     Emprunt(finance::EmpruntCommande),
-    /// Écritures en partie double sur tous comptes ; contrepassation
+    /// Écritures en partie double sur tous comptes ; contrepassation, correction, liste
     #[command(subcommand)]
     Ecriture(ecriture::Commande),
     /// Clôture d'un exercice (après l'assemblée générale) ; liste des exercices clos
