@@ -147,30 +147,17 @@ fn french_values(a: Arg) -> Arg {
 /// exit status instead.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, i32> {
     let args = year_as_positional(args.into_iter().collect());
-    let report_of = report;
-    let report = |err| report_of(err, &args);
-    let mut matches = command().try_get_matches_from(&args).map_err(report)?;
+    let fail = |err| report(err, &args);
+    let mut matches = command().try_get_matches_from(&args).map_err(fail)?;
     let mut leaf = &matches;
     while let Some((_, sub)) = leaf.subcommand() {
         leaf = sub;
     }
     if leaf.try_get_one::<bool>(EXCEL).ok().flatten() == Some(&true) {
-        // `--excel` wins over `--format`, as on the accountant's reports.
-        let mut rewritten: Vec<OsString> = Vec::with_capacity(args.len() + 1);
-        let mut words = args.iter();
-        while let Some(a) = words.next() {
-            match a.to_str() {
-                Some("--excel") => rewritten.extend(["--format".into(), "excel".into()]),
-                Some("--format") => {
-                    words.next();
-                }
-                Some(f) if f.starts_with("--format=") => {}
-                _ => rewritten.push(a.clone()),
-            }
-        }
+        let rewritten = excel_as_format(&args);
         matches = command()
             .try_get_matches_from(&rewritten)
-            .map_err(|err| report_of(err, &rewritten))?;
+            .map_err(|err| report(err, &rewritten))?;
     }
     if let Some(("aide", m)) = matches.subcommand() {
         // `ici aide session add` is `ici session add --help`.
@@ -183,11 +170,29 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, i32> {
         );
         again.push("--help".into());
         return Err(match command().try_get_matches_from(&again) {
-            Err(err) => report(err),
+            Err(err) => fail(err),
             Ok(_) => 0,
         });
     }
-    Cli::from_arg_matches(&matches).map_err(report)
+    Cli::from_arg_matches(&matches).map_err(fail)
+}
+
+/// `--excel` as `--format excel`; it wins over a `--format` also given, as on the
+/// accountant's reports.
+fn excel_as_format(args: &[OsString]) -> Vec<OsString> {
+    let mut rewritten: Vec<OsString> = Vec::with_capacity(args.len() + 1);
+    let mut words = args.iter();
+    while let Some(a) = words.next() {
+        match a.to_str() {
+            Some("--excel") => rewritten.extend(["--format".into(), "excel".into()]),
+            Some("--format") => {
+                words.next();
+            }
+            Some(f) if f.starts_with("--format=") => {}
+            _ => rewritten.push(a.clone()),
+        }
+    }
+    rewritten
 }
 
 /// Where each word of the command line stands: the indexes of the subcommand words

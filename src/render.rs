@@ -149,18 +149,16 @@ pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> Table {
                 Cell::Text(s) => keeps_width(s),
                 _ => c.is_number(),
             });
-        let widest = || {
-            cells
-                .iter()
-                .map(|c| c.human().chars().count())
-                .max()
-                .unwrap_or(0)
-        };
         if !fixed {
             continue;
         }
+        let widest = cells
+            .iter()
+            .map(|c| c.human().chars().count())
+            .max()
+            .unwrap_or(0);
         // The width counts the cell's padding, one space each side.
-        if let (Some(column), Ok(width)) = (t.column_mut(i), u16::try_from(widest() + 2)) {
+        if let (Some(column), Ok(width)) = (t.column_mut(i), u16::try_from(widest + 2)) {
             column.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
                 comfy_table::Width::Fixed(width),
             ));
