@@ -299,7 +299,10 @@ fn report(err: clap::Error, args: &[OsString]) -> i32 {
             let arg = context(&err, ContextKind::InvalidArg).unwrap_or_default();
             match quotes_hint(args, &arg) {
                 Some(hint) => {
-                    eprintln!("erreur : « {arg} » en trop : {hint}");
+                    eprintln!(
+                        "erreur : {}",
+                        crate::domain::text::for_message(&format!("« {arg} » en trop : {hint}"))
+                    );
                     2
                 }
                 None => usage_error(&err, args),
@@ -325,7 +328,10 @@ fn usage_error(err: &clap::Error, args: &[OsString]) -> i32 {
         );
         return 2;
     }
-    eprintln!("erreur : {}", french(err));
+    eprintln!(
+        "erreur : {}",
+        crate::domain::text::for_message(&french(err))
+    );
     if let Some(usage) = context(err, ContextKind::Usage) {
         let usage = usage.trim_start_matches("Usage:").trim();
         eprintln!("\nUtilisation : {usage}\nPlus d'aide avec --help.");

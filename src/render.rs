@@ -3,6 +3,7 @@
 
 use crate::domain::duration::{hours_fr, hours_plain};
 use crate::domain::money::{Money, group_thousands};
+use crate::domain::text;
 use anyhow::Result;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use std::borrow::Cow;
@@ -108,9 +109,11 @@ fn is_date(s: &str) -> bool {
         && digits_and(s, &['-', '/', ':', ' ', 'T'])
 }
 
-/// A terminal table with French headers; numeric columns are right-aligned. Text
-/// wraps to the terminal (or `COLUMNS`) width, but a column of dates or figures keeps
-/// its width: a date or an amount is never split over two lines.
+/// A terminal table with French headers; numeric columns are right-aligned. Cells
+/// show control characters and escape sequences escaped (see [`text::escape`]): a
+/// title or a name is shown, never run by the terminal. Text wraps to the terminal
+/// (or `COLUMNS`) width, but a column of dates or figures keeps its width: a date or
+/// an amount is never split over two lines.
 pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
@@ -127,7 +130,7 @@ pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> Table {
     }
     for row in rows {
         t.add_row(row.iter().map(|c| {
-            let cell = comfy_table::Cell::new(c.human());
+            let cell = comfy_table::Cell::new(text::escape(&c.human()));
             if c.is_number() {
                 cell.set_alignment(CellAlignment::Right)
             } else {
