@@ -62,7 +62,8 @@ fn french_dates_are_accepted_wherever_a_date_is_typed() {
         ("2017-06-12", NaiveDate::from_ymd_opt(2017, 6, 12).unwrap()),
     ];
     for (typed, want) in cases {
-        let mut args = vec!["-d", typed];
+        // Several forms name the same day: the same session again, on purpose.
+        let mut args = vec!["--doublon", "-d", typed];
         args.extend(SESSION);
         let n = sb.session(&args);
         assert_eq!(session_json(&sb, n)["date"], iso(want), "{typed}");
@@ -150,7 +151,9 @@ fn durations_are_read_as_trainers_write_them() {
         ("90min", 90),
         ("1,5", 90),
     ] {
+        // Equal durations written two ways: the same session again, on purpose.
         let n = sb.session(&[
+            "--doublon",
             "-d",
             "2017-06-12",
             "-p",

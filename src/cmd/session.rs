@@ -6,7 +6,7 @@ use crate::db::sessions::{self, Filter, Session};
 use crate::db::{participants, refs};
 use crate::domain::date::{parse_date, parse_month, parse_year, today, year_bounds};
 use crate::domain::duration::Minutes;
-use crate::domain::session::{CorrectionDraft, PUBLICS, Place, SessionDraft};
+use crate::domain::session::{CorrectionDraft, PUBLICS, Place, SessionDraft, parse_lieu_in};
 use crate::error::with_flag;
 use crate::render::{self, Cell, Format};
 use crate::territory;
@@ -165,6 +165,10 @@ pub struct AddArgs {
     /// Formateur ou formatrice
     #[arg(long, allow_hyphen_values = true)]
     pub formateur: Option<String>,
+    /// Enregistrer même si une session du même projet, le même jour, au même endroit
+    /// et de même durée est déjà au registre (deux groupes)
+    #[arg(long)]
+    pub doublon: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -243,11 +247,13 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
 
 fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
     let numero = a.numero;
-    let correction = CorrectionDraft {
+    let mut ledger = ctx.open()?;
+    let home = crate::db::territoire::home(ledger.conn())?;
+    let mut correction = CorrectionDraft {
         date: a.date.as_deref(),
         projet: a.projet.as_deref(),
-        commune: a.commune.as_deref(),
-        lieu: a.lieu.as_deref(),
+        commune: None,
+        lieu: None,
         duree: a.duree.as_deref(),
         participants: a.participants.as_deref(),
         publics: [
@@ -263,7 +269,12 @@ fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
     }
     .check()
     .map_err(with_flag)?;
-    let mut ledger = ctx.open()?;
+    // The place resolves as in `session add`: the home territory settles shared names.
+    if a.commune.is_some() || a.lieu.is_some() {
+        let commune = a.commune.as_deref().unwrap_or("");
+        correction.lieu =
+            Some(parse_lieu_in(a.lieu.as_deref(), commune, &home).map_err(with_flag)?);
+    }
     let (s, changes) = ledger
         .write(|tx| sessions::correct(tx, numero, &correction, a.motif.as_deref()))
         .map_err(with_flag)?;
@@ -390,10 +401,11 @@ fn add(ctx: &Ctx, a: AddArgs, out: &mut dyn Write) -> Result<()> {
         intitule: a.intitule.as_deref(),
         formateur: a.formateur.as_deref(),
     };
-    let new = draft.check().map_err(with_flag)?;
     let mut ledger = ctx.open()?;
+    let home = crate::db::territoire::home(ledger.conn())?;
+    let new = draft.check_in(&home).map_err(with_flag)?;
     let numero = ledger
-        .write(|tx| sessions::insert(tx, &new))
+        .write(|tx| sessions::insert(tx, &new, a.doublon))
         .map_err(with_flag)?;
     let s = sessions::get(ledger.conn(), numero)?.expect("session just written");
     let codes = participants::session_codes(ledger.conn(), numero)?;
@@ -405,6 +417,9 @@ fn add(ctx: &Ctx, a: AddArgs, out: &mut dyn Write) -> Result<()> {
         )?;
     } else {
         writeln!(out, "Session n° {numero} enregistrée.")?;
+    }
+    if let Some(note) = a.commune.as_deref().and_then(|c| home.note(c)) {
+        writeln!(out, "{note}")?;
     }
     writeln!(out, "{}", render::table(&[], &detail(&s, &codes)))?;
     Ok(())

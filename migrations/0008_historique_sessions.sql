@@ -1,4 +1,4 @@
--- 0007: `ici session corrige` may change any field of a session; what it changed is
+-- 0008: `ici session corrige` may change any field of a session; what it changed is
 -- kept, so that `ici session show N` tells what was typed first, what replaced it,
 -- when and why. One row per field changed; rows are never changed nor deleted.
 -- And `ici session list --saisies-depuis aujourd'hui` ("what did I enter today") reads
