@@ -204,6 +204,11 @@ impl<W: Write> CsvOut<W> {
         self.w.flush()?;
         Ok(())
     }
+
+    /// Flushes and gives back the writer, for one that must be closed explicitly.
+    pub fn into_inner(self) -> Result<W> {
+        self.w.into_inner().map_err(|e| e.into_error().into())
+    }
 }
 
 /// Writes rows in the chosen format; JSON is written by the caller from its own types.
@@ -225,26 +230,6 @@ pub fn rows(
         Format::Json => unreachable!("JSON is written from typed values"),
     }
     Ok(())
-}
-
-/// Creates (or empties) an export file readable by its owner only: exports may
-/// carry personal data, like the ledger they come from. A bad path is a user error.
-pub fn export_file(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options.open(path).map_err(|e| {
-        crate::error::user(format!(
-            "création de {} impossible : {}",
-            path.display(),
-            crate::error::io_fr(&e)
-        ))
-    })?;
-    Ok(std::io::BufWriter::new(file))
 }
 
 /// Pretty JSON followed by a newline.

@@ -1,7 +1,9 @@
 //! The ledger file: opening, creating, migrating, and write transactions.
 //! All SQL lives in this module and its children; they speak in domain types.
 
+pub mod backup;
 pub mod finances;
+pub mod journal;
 pub mod livres;
 pub mod participants;
 pub mod refs;
