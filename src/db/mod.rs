@@ -7,6 +7,7 @@ pub mod participants;
 pub mod refs;
 pub mod reports;
 pub mod sessions;
+pub mod territoire;
 
 use crate::bail_user;
 use anyhow::{Context, Result, bail};
@@ -23,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_participants.sql"),
     include_str!("../../migrations/0005_imports.sql"),
     include_str!("../../migrations/0006_surete.sql"),
+    include_str!("../../migrations/0008_doublons_territoire.sql"),
 ];
 
 /// The schema version this build writes.
