@@ -111,8 +111,9 @@ pub fn erase(conn: &Connection, input: &str) -> Result<Erasure> {
     conn.execute("DELETE FROM participant WHERE id = ?1", [p.id])?;
     // Fingerprints of retired codes written by earlier versions: a hash of one of
     // 10 000 codes is undone by trying them all, and their order was the order of
-    // the erasures. The counter keeps the codes from being given again instead.
-    conn.execute("DELETE FROM code_retire", [])?;
+    // the erasures. The counter keeps the codes from being given again instead. The
+    // one row a merge leaves (`retrait`, no fingerprint) stays.
+    conn.execute("DELETE FROM code_retire WHERE empreinte <> 'retrait'", [])?;
     conn.execute("INSERT INTO effacement (efface_le) VALUES (?1)", [&today])?;
     let exports = exports_since(conn, &inscrit_le)?;
     Ok(Erasure {
