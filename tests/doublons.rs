@@ -487,8 +487,10 @@ fn merging_two_codes_of_one_person_keeps_the_figures_right() {
             .contains("P-0003 inconnu")
     );
     let err = sb.refused(&["participant", "add", "--code", "P-0003"], 2);
-    assert!(err.contains("le code P-0003 n'est plus attribué"), "{err}");
-    assert!(err.contains("fusionnés"), "{err}");
+    assert!(
+        err.contains("le code P-0003 n'est plus attribué : il a été réuni à un autre"),
+        "{err}"
+    );
 }
 
 // ---------------------------------------------------------------------------------

@@ -121,6 +121,14 @@ impl Identities {
     }
 }
 
+/// Whether a code was merged into another (`participant fusionne`): it is never
+/// given again.
+pub fn code_merged(conn: &Connection, code: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM code_fusionne WHERE code = ?1")?
+        .exists([code])?)
+}
+
 /// The refusal of a person already in the register.
 pub fn refusal(same: &SamePerson) -> anyhow::Error {
     crate::error::user(format!(

@@ -111,9 +111,8 @@ pub fn erase(conn: &Connection, input: &str) -> Result<Erasure> {
     conn.execute("DELETE FROM participant WHERE id = ?1", [p.id])?;
     // Fingerprints of retired codes written by earlier versions: a hash of one of
     // 10 000 codes is undone by trying them all, and their order was the order of
-    // the erasures. The counter keeps the codes from being given again instead. The
-    // one row a merge leaves (`retrait`, no fingerprint) stays.
-    conn.execute("DELETE FROM code_retire WHERE empreinte <> 'retrait'", [])?;
+    // the erasures. The counter keeps the codes from being given again instead.
+    conn.execute("DELETE FROM code_retire", [])?;
     conn.execute("INSERT INTO effacement (efface_le) VALUES (?1)", [&today])?;
     let exports = exports_since(conn, &inscrit_le)?;
     Ok(Erasure {
@@ -147,20 +146,15 @@ pub(super) fn code_reserved(conn: &Connection, numero: u32) -> Result<bool> {
 /// The exports and backups holding personal data made since `date` (`YYYY-MM-DD`),
 /// oldest first.
 fn exports_since(conn: &Connection, date: &str) -> Result<Vec<ExportLog>> {
-    let rows = conn
-        .prepare(
-            "SELECT fait_le, quoi, fichier, personnel FROM export_journal
-             WHERE fait_le >= ?1 AND personnel = 1 ORDER BY fait_le",
-        )?
-        .query_map([date], |r| {
-            Ok(ExportLog {
-                fait_le: r.get(0)?,
-                quoi: r.get(1)?,
-                fichier: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    Ok(crate::db::journal::exports_since(conn, date)?
+        .into_iter()
+        .filter(|(_, _, _, personnel)| *personnel)
+        .map(|(fait_le, quoi, fichier, _)| ExportLog {
+            fait_le,
+            quoi,
+            fichier,
+        })
+        .collect())
 }
 
 /// The dates of the erasures, oldest first.

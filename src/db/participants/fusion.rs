@@ -130,12 +130,11 @@ pub fn merge(conn: &Connection, from: &str, into: &str) -> Result<Fusion> {
         [a.id],
     )?;
     conn.execute("DELETE FROM participant WHERE id = ?1", [a.id])?;
-    // The merged code is never given again. No fingerprint of it is kept (see
-    // `erasure::code_reserved`): one row here says that codes at or below the counter
-    // may have been retired, and the counter already covers this one.
+    // The code may be written on old attendance sheets: it is never given again. It
+    // is kept alone, with no link to the code it was merged into.
     conn.execute(
-        "INSERT OR IGNORE INTO code_retire (empreinte) VALUES ('retrait')",
-        [],
+        "INSERT OR IGNORE INTO code_fusionne (code) VALUES (?1)",
+        [&a.code],
     )?;
     Ok(Fusion {
         from: a.code,

@@ -3,8 +3,10 @@
 //! child modules.
 
 mod erasure;
+mod figures;
 
 pub use erasure::{Erasure, ExportLog, checkpoint, effacements, erasable, erase};
+pub use figures::{FseRow, attendees, fse_rows};
 
 use crate::bail_user;
 use crate::db::sessions::place_from_columns;
@@ -27,7 +29,7 @@ pub mod fusion;
 mod rows;
 
 pub use doublons::{Identities, SamePerson, keys_of, same_person};
-pub use rows::{FseRow, ListFilter, ListRow, attendees, fse_rows, list};
+pub use rows::{ListFilter, ListRow, list};
 
 /// A person of the register.
 #[derive(Debug, Clone)]
@@ -104,11 +106,20 @@ pub fn add(
                     )),
                 ));
             }
+            if doublons::code_merged(conn, &format_code(n))? {
+                return Err(in_field(
+                    "code",
+                    user(format!(
+                        "le code {} n'est plus attribué : il a été réuni à un autre par `ici participant fusionne` ; sans --code, un code libre est donné",
+                        format_code(n)
+                    )),
+                ));
+            }
             if erasure::code_reserved(conn, n)? {
                 return Err(in_field(
                     "code",
                     user(format!(
-                        "le code {} n'est plus attribué : il est inférieur au plus haut code déjà donné, et depuis qu'une personne a été effacée à sa demande ou que deux codes ont été fusionnés, un code ancien a pu appartenir à quelqu'un ; sans --code, un code libre est donné",
+                        "le code {} n'est plus attribué : il est inférieur au plus haut code déjà donné, et depuis qu'une personne a été effacée à sa demande, un code ancien a pu être le sien ; sans --code, un code libre est donné",
                         format_code(n)
                     )),
                 ));
