@@ -489,6 +489,7 @@ fn a_backup_made_while_two_processes_write_is_whole() {
                         "5",
                         "--intitule",
                         &title,
+                        // The same workshop again and again: meant.
                         "--doublon",
                     ]);
                     written.fetch_add(1, Ordering::SeqCst);
