@@ -162,26 +162,6 @@ pub fn rows(
     Ok(())
 }
 
-/// Creates (or empties) an export file readable by its owner only: exports may
-/// carry personal data, like the ledger they come from. A bad path is a user error.
-pub fn export_file(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options.open(path).map_err(|e| {
-        crate::error::user(format!(
-            "création de {} impossible : {}",
-            path.display(),
-            crate::error::io_fr(&e)
-        ))
-    })?;
-    Ok(std::io::BufWriter::new(file))
-}
-
 /// Pretty JSON followed by a newline.
 pub fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;

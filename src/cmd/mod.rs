@@ -10,6 +10,7 @@ pub mod demo;
 pub mod ecriture;
 pub mod export;
 pub mod export_fec;
+pub mod export_fse;
 pub mod finance;
 pub mod grand_livre;
 pub mod import;
@@ -20,6 +21,7 @@ pub mod journal;
 pub mod partenaire;
 pub mod participant;
 pub mod projet;
+pub mod sauvegarde;
 pub mod session;
 pub mod solde;
 pub mod sortie;
@@ -103,6 +105,8 @@ pub enum Commande {
     Import(import::Args),
     /// Exporte sessions ou écritures en CSV pour un financeur
     Export(export::Args),
+    /// Copie complète et vérifiée du registre, à garder ailleurs
+    Sauvegarde(sauvegarde::Args),
     /// Démonstration sur les données 2017 intégrées, sans toucher à votre registre
     Demo(demo::Args),
     /// Script de complétion pour votre shell
@@ -163,6 +167,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Commune(c) => commune::run(c, out),
         Commande::Import(a) => import::run(&ctx, a, out),
         Commande::Export(a) => export::run(&ctx, a, out),
+        Commande::Sauvegarde(a) => sauvegarde::run(&ctx, a, out),
         Commande::Demo(a) => demo::run(a, out),
         Commande::Completions(a) => completions::run(a, out),
     }

@@ -1,8 +1,10 @@
 //! The ledger file: opening, creating, migrating, and write transactions.
 //! All SQL lives in this module and its children; they speak in domain types.
 
+pub mod backup;
 pub mod finances;
 pub mod livres;
+pub mod journal;
 pub mod participants;
 pub mod refs;
 pub mod reports;
