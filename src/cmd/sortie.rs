@@ -37,10 +37,30 @@ impl SortieArgs {
     /// Standard output, or the file named by `-o` (created readable by its owner only).
     pub fn writer<'a>(&self, stdout: &'a mut dyn Write) -> Result<Box<dyn Write + 'a>> {
         Ok(match &self.output {
-            Some(p) => Box::new(crate::render::export_file(p)?),
+            Some(p) => Box::new(export_file(p)?),
             None => Box::new(stdout),
         })
     }
+}
+
+/// Creates (or empties) a report file readable by its owner only: reports may carry
+/// personal data, like the ledger they come from. A bad path is a user error.
+fn export_file(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path).map_err(|e| {
+        crate::error::user(format!(
+            "création de {} impossible : {}",
+            path.display(),
+            crate::error::io_fr(&e)
+        ))
+    })?;
+    Ok(std::io::BufWriter::new(file))
 }
 
 /// One column of a table or CSV: its header and width in the terminal table.
