@@ -133,42 +133,56 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     };
     let bilan = bilan::compute(ledger.conn(), 2017)?;
     let stats = stats::compute(ledger.conn(), 2017)?;
-    match a.format {
-        Format::Json => crate::render::json(
-            out,
-            &serde_json::json!({
-                "bilan": bilan_json(&bilan)?,
-                "stats": stats_json(&stats)?,
-                "sorties_illustratives": SORTIES_ILLUSTRATIVES,
-            }),
-        )?,
-        format => {
-            if format == Format::Table {
-                writeln!(
-                    out,
-                    "Démonstration : registre temporaire en mémoire, chargé des données 2017 de l'association ICI\n(activité de fixtures/2017/, comptabilité du FEC 2016 et 2017 du cabinet, fixtures/fec/).\nVotre registre n'est ni lu ni modifié.\n"
-                )?;
-            }
-            bilan::print(out, &bilan, format)?;
-            writeln!(out)?;
-            stats::print(out, &stats, format)?;
-            if format == Format::Table {
-                writeln!(out, "\n{SORTIES_ILLUSTRATIVES}")?;
-            } else {
-                // The CSV tables stay as they are; the warning goes beside them.
-                eprintln!("{SORTIES_ILLUSTRATIVES}");
-            }
-        }
-    }
-    if let Some((path, size)) = written {
-        eprintln!(
-            "Registre de démonstration écrit : {} ({} octets, lisible par vous seul). Essayez : ici --ledger {} bilan 2017 --actif-passif",
+    let written_note = written.map(|(path, size)| {
+        format!(
+            "Registre de démonstration écrit : {} ({} octets, lisible par vous seul). Interrogez-le avec --ledger, par exemple : ici --ledger {} bilan 2017 --actif-passif",
             path.display(),
             group_thousands(size),
             path.display()
-        );
+        )
+    });
+    match a.format {
+        Format::Json => {
+            // The keys stay `bilan` and `stats` (the README says the exits are
+            // illustrative); `registre_ecrit` only when a file was written.
+            let mut v = serde_json::json!({
+                "bilan": bilan_json(&bilan)?,
+                "stats": stats_json(&stats)?,
+            });
+            if let Some((path, size)) = written {
+                v["registre_ecrit"] = serde_json::json!({
+                    "fichier": path.display().to_string(),
+                    "octets": size,
+                });
+            }
+            crate::render::json(out, &v)
+        }
+        Format::Table => {
+            writeln!(
+                out,
+                "Démonstration : registre temporaire en mémoire, chargé des données 2017 de l'association ICI\n(activité de fixtures/2017/, comptabilité du FEC 2016 et 2017 du cabinet, fixtures/fec/).\nVotre registre n'est ni lu ni modifié.\n"
+            )?;
+            bilan::print(out, &bilan, Format::Table)?;
+            writeln!(out)?;
+            stats::print(out, &stats, Format::Table)?;
+            writeln!(out, "\n{SORTIES_ILLUSTRATIVES}")?;
+            if let Some(note) = written_note {
+                writeln!(out, "\n{note}")?;
+            }
+            Ok(())
+        }
+        Format::Csv => {
+            bilan::print(out, &bilan, Format::Csv)?;
+            writeln!(out)?;
+            stats::print(out, &stats, Format::Csv)?;
+            // The CSV tables stay data only; what must be said goes beside them.
+            eprintln!("{SORTIES_ILLUSTRATIVES}");
+            if let Some(note) = written_note {
+                eprintln!("{note}");
+            }
+            Ok(())
+        }
     }
-    Ok(())
 }
 
 /// Copies the demo ledger into a new file, through a temporary file renamed into place
