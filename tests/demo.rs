@@ -16,8 +16,7 @@ fn fixture_fec(year: i32) -> String {
 }
 
 fn s(v: &Value) -> &str {
-    v.as_str()
-        .unwrap_or_else(|| panic!("not a string: {v}"))
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
 }
 
 /// `ici demo --ecrire d.sqlite` run in a fresh sandbox: the sandbox and the file.
@@ -131,7 +130,10 @@ fn the_written_demo_keeps_the_printed_compte_de_resultat() {
             .stdout,
     )
     .unwrap();
-    assert_eq!(printed["bilan"], b, "demo prints another bilan than it writes");
+    assert_eq!(
+        printed["bilan"], b,
+        "demo prints another bilan than it writes"
+    );
     // The report's 24 partners, France Active (the lender) among them.
     let st = json_of(&sb, &file, &["stats", "2017"]);
     assert_eq!(st["partenaires"].as_array().map(Vec::len), Some(24));
@@ -169,7 +171,11 @@ fn the_written_demo_is_private_and_a_full_ledger() {
         .args(["demo", "--format", "json", "--ecrire", "j.sqlite"])
         .output()
         .unwrap();
-    expect_code(&out, 0, &["demo", "--format", "json", "--ecrire", "j.sqlite"]);
+    expect_code(
+        &out,
+        0,
+        &["demo", "--format", "json", "--ecrire", "j.sqlite"],
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let size = std::fs::metadata(sb.path().join("j.sqlite")).unwrap().len();
     assert_eq!(v["registre_ecrit"]["fichier"], "j.sqlite");
@@ -185,11 +191,7 @@ fn writing_the_demo_over_an_existing_file_is_refused() {
     ] {
         let path = sb.path().join(name);
         std::fs::write(&path, &bytes).unwrap();
-        let out = sb
-            .bare()
-            .args(["demo", "--ecrire", name])
-            .output()
-            .unwrap();
+        let out = sb.bare().args(["demo", "--ecrire", name]).output().unwrap();
         expect_code(&out, 2, &["demo", "--ecrire", name]);
         assert!(out.stdout.is_empty(), "printed although refused");
         let err = stderr(&out);
@@ -211,7 +213,8 @@ fn writing_the_demo_over_an_existing_file_is_refused() {
         .output()
         .unwrap();
     expect_code(&out, 2, &["demo", "--ecrire", "l.sqlite"]);
-    sb.snapshot().assert_same(&before, &["demo", "--ecrire", "l.sqlite"]);
+    sb.snapshot()
+        .assert_same(&before, &["demo", "--ecrire", "l.sqlite"]);
     // A folder that does not exist: a user error, nothing written.
     let out = sb
         .bare()
@@ -219,7 +222,11 @@ fn writing_the_demo_over_an_existing_file_is_refused() {
         .output()
         .unwrap();
     expect_code(&out, 2, &["demo", "--ecrire", "nulle-part/d.sqlite"]);
-    assert!(stderr(&out).contains("ce dossier n'existe pas"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ce dossier n'existe pas"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!sb.path().join("nulle-part").exists());
 }
 
@@ -227,16 +234,29 @@ fn writing_the_demo_over_an_existing_file_is_refused() {
 fn the_demo_says_its_exits_are_illustrative() {
     let sb = Sandbox::empty();
     let t = stdout(&sb.bare().arg("demo").output().unwrap());
-    let exits = t.find("Sorties et objectifs par projet").expect("exits shown");
+    let exits = t
+        .find("Sorties et objectifs par projet")
+        .expect("exits shown");
     let note = t
         .find("Les sorties de #MedNum94 (fixtures/2017/sorties.csv) sont illustratives")
         .expect("exits marked illustrative");
     assert!(note > exits, "the note comes after the exits");
-    assert!(t.contains("données de sorties n'étaient pas exploitables"), "{t}");
+    assert!(
+        t.contains("données de sorties n'étaient pas exploitables"),
+        "{t}"
+    );
     // In CSV, the tables stay data: the note is on standard error.
-    let out = sb.bare().args(["demo", "--format", "csv"]).output().unwrap();
+    let out = sb
+        .bare()
+        .args(["demo", "--format", "csv"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(stderr(&out).contains("sont illustratives"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("sont illustratives"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!stdout(&out).contains("illustratives"));
     assert!(stdout(&out).starts_with("rubrique,compte,libellé,montant\n"));
     // The demo itself touches no ledger: none was created in HOME.

@@ -3,8 +3,8 @@
 
 pub mod backup;
 pub mod finances;
-pub mod livres;
 pub mod journal;
+pub mod livres;
 pub mod participants;
 pub mod refs;
 pub mod reports;
