@@ -106,11 +106,15 @@ pub fn ledger_2017() -> Result<Ledger> {
         Ok(())
     })?;
     for (name, bytes) in FEC {
-        let bytes = with_lender(name, bytes)?;
-        import_fec::run(&mut ledger, name, &bytes, &mut std::io::sink())
+        load_fec(&mut ledger, name, &with_lender(name, bytes)?)
             .with_context(|| format!("chargement de {name}"))?;
     }
     Ok(ledger)
+}
+
+/// One FEC, through the same path as `ici import fec` (its report is not printed).
+fn load_fec(ledger: &mut Ledger, name: &str, bytes: &[u8]) -> Result<()> {
+    import_fec::run(ledger, name, bytes, &mut std::io::sink())
 }
 
 /// The FEC with the loan's lender named (see [`LOAN_LINE`]).
@@ -218,4 +222,47 @@ fn stats_json(s: &crate::domain::stats::Stats) -> Result<serde_json::Value> {
     let mut buf = Vec::new();
     stats::print(&mut buf, s, Format::Json)?;
     Ok(serde_json::from_slice(&buf)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the loan line of 2017 gains its lender; every other byte is the cabinet's.
+    #[test]
+    fn the_lender_is_the_only_change_to_the_fec() {
+        let (name16, fec16) = FEC[0];
+        assert!(matches!(
+            with_lender(name16, fec16).unwrap(),
+            Cow::Borrowed(_)
+        ));
+        let (name17, fec17) = FEC[1];
+        let patched = with_lender(name17, fec17).unwrap();
+        let (before, after) = LOAN_LINE;
+        let original = std::str::from_utf8(fec17).unwrap();
+        let patched = std::str::from_utf8(&patched).unwrap();
+        assert_eq!(original.lines().count(), patched.lines().count());
+        let changed: Vec<(&str, &str)> = original
+            .lines()
+            .zip(patched.lines())
+            .filter(|(a, b)| a != b)
+            .collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        let (a, b) = changed[0];
+        assert!(a.contains(before) && b.contains(after), "{b}");
+        assert!(b.contains("\t0,00\t30000,00\t"), "amounts untouched: {b}");
+        // Twice the line: the bundled file is not what the demo expects.
+        let twice = format!("{original}{original}");
+        let err = with_lender(name17, twice.as_bytes()).unwrap_err();
+        assert!(format!("{err}").contains("2 lignes"), "{err}");
+    }
+
+    #[test]
+    fn the_demo_ledger_balances_at_the_accountants_figures() {
+        let ledger = ledger_2017().unwrap();
+        let b = bilan::compute(ledger.conn(), 2017).unwrap();
+        assert_eq!(b.total_produits().cents(), 176_512_00);
+        assert_eq!(b.total_charges().cents(), 191_947_00);
+        assert_eq!(b.resultat().cents(), -15_435_00);
+    }
 }
