@@ -222,11 +222,11 @@ fn writing_the_demo_over_an_existing_file_is_refused() {
         .output()
         .unwrap();
     expect_code(&out, 2, &["demo", "--ecrire", "nulle-part/d.sqlite"]);
-    assert!(
-        stderr(&out).contains("ce dossier n'existe pas"),
-        "{}",
-        stderr(&out)
-    );
+    let err = stderr(&out);
+    assert!(err.contains("ce dossier n'existe pas"), "{err}");
+    // The fix names this command's option, not the exports' -o.
+    assert!(err.contains("avec --ecrire"), "{err}");
+    assert!(!err.contains("-o "), "{err}");
     assert!(!sb.path().join("nulle-part").exists());
 }
 

@@ -200,16 +200,32 @@ fn write_ledger<'a>(ctx: &Ctx, ledger: &Ledger, path: &'a Path) -> Result<(&'a P
     }
     // The user's ledger is only named, never opened: its files are refused by name.
     let ledger_path = ctx.ledger_path().unwrap_or_default();
-    let dest = output::check(
-        path,
-        &ledger_path,
-        Existing::Keep("créé pendant l'écriture de la démonstration"),
-    )?;
-    let pending = Pending::create(&dest)?;
-    let contents = backup::copy(ledger.conn(), pending.temp_path())?;
-    backup::verify(pending.temp_path(), &contents)?;
-    let size = pending.commit()?;
+    let written = || -> Result<u64> {
+        let dest = output::check(
+            path,
+            &ledger_path,
+            Existing::Keep("créé pendant l'écriture de la démonstration"),
+        )?;
+        let pending = Pending::create(&dest)?;
+        let contents = backup::copy(ledger.conn(), pending.temp_path())?;
+        backup::verify(pending.temp_path(), &contents)?;
+        pending.commit()
+    };
+    let size = written().map_err(for_ecrire)?;
     Ok((path, size))
+}
+
+/// The safe writer's messages name `-o`, the option of exports and backups; here the
+/// file is given with `--ecrire`. Same words otherwise, same exit status.
+fn for_ecrire(e: anyhow::Error) -> anyhow::Error {
+    let text = format!("{e:#}")
+        .replace("par exemple -o ", "par exemple --ecrire ")
+        .replace("avec -o", "avec --ecrire");
+    if crate::error::exit_code(&e) == 2 {
+        crate::error::user(text)
+    } else {
+        anyhow::anyhow!(text)
+    }
 }
 
 fn bilan_json(b: &crate::domain::bilan::Bilan) -> Result<serde_json::Value> {
