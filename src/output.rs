@@ -207,6 +207,8 @@ fn is_sqlite(path: &Path) -> io::Result<bool> {
 pub struct Pending {
     dest: Dest,
     tmp: Option<NamedTempFile>,
+    /// The temporary file's name, kept after the rename to be struck off the list.
+    temp: PathBuf,
 }
 
 impl Pending {
@@ -227,6 +229,7 @@ impl Pending {
         in_progress.push(tmp.path().to_path_buf());
         Ok(Pending {
             dest: dest.clone(),
+            temp: tmp.path().to_path_buf(),
             tmp: Some(tmp),
         })
     }
@@ -276,10 +279,8 @@ impl Pending {
 impl Drop for Pending {
     /// SQLite may leave its own files beside the temporary one when a backup fails.
     fn drop(&mut self) {
-        if let Some(tmp) = &self.tmp {
-            remove_companions(tmp.path());
-            untrack(tmp.path());
-        }
+        remove_companions(&self.temp);
+        untrack(&self.temp);
     }
 }
 
@@ -360,6 +361,83 @@ pub fn write_to<T>(
             let value = f(&mut *out)?;
             out.flush()?;
             Ok(value)
+        }
+    }
+}
+
+/// Where a report goes as it is computed: standard output, or a file written safely.
+/// [`Sink::finish`] puts the file in place once everything is written; dropped
+/// before (an error on the way), it leaves nothing.
+pub enum Sink<'a> {
+    Stdout(&'a mut dyn Write),
+    File(Box<FileSink>),
+}
+
+/// The file side of a [`Sink`]. Fields drop in order: the buffer goes into the
+/// temporary file, which is then removed.
+pub struct FileSink {
+    w: BufWriter<File>,
+    dest: Dest,
+    pending: Pending,
+}
+
+impl FileSink {
+    /// The failure in French, kept an I/O error so that whatever wraps it shows it.
+    fn french(&self, e: io::Error) -> io::Error {
+        let msg = format!("{:#}", write_error(&self.dest, e.kind(), e.raw_os_error()));
+        io::Error::new(e.kind(), msg)
+    }
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(dest: Option<&Dest>, stdout: &'a mut dyn Write) -> Result<Sink<'a>> {
+        let Some(dest) = dest else {
+            return Ok(Sink::Stdout(stdout));
+        };
+        let pending = Pending::create(dest)?;
+        let file = pending
+            .file()
+            .try_clone()
+            .map_err(|e| write_error(dest, e.kind(), e.raw_os_error()))?;
+        Ok(Sink::File(Box::new(FileSink {
+            w: BufWriter::with_capacity(64 * 1024, file),
+            dest: dest.clone(),
+            pending,
+        })))
+    }
+
+    /// Flushes; a file is then synced and renamed into place.
+    pub fn finish(self) -> Result<()> {
+        match self {
+            Sink::Stdout(out) => Ok(out.flush()?),
+            Sink::File(f) => {
+                let FileSink {
+                    mut w,
+                    dest,
+                    pending,
+                } = *f;
+                w.flush()
+                    .map_err(|e| write_error(&dest, e.kind(), e.raw_os_error()))?;
+                drop(w);
+                pending.commit()?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(out) => out.write(buf),
+            Sink::File(f) => f.w.write(buf).map_err(|e| f.french(e)),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(out) => out.flush(),
+            Sink::File(f) => f.w.flush().map_err(|e| f.french(e)),
         }
     }
 }
@@ -484,6 +562,10 @@ mod tests {
         std::fs::write(dir.path().join("x.csv"), "ancien").unwrap();
         write_file(&dest, |w| Ok(w.write_all(b"nouveau")?)).unwrap();
         assert_eq!(std::fs::read(dir.path().join("x.csv")).unwrap(), b"nouveau");
+        // Done, or failed: no longer a file an interrupt would have to remove.
+        let in_progress = IN_PROGRESS.lock().unwrap();
+        assert!(!in_progress.iter().any(|p| p.starts_with(dir.path())));
+        drop(in_progress);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -142,6 +142,11 @@ impl<W: Write> CsvOut<W> {
         self.w.flush()?;
         Ok(())
     }
+
+    /// Flushes and gives back the writer, for one that must be closed explicitly.
+    pub fn into_inner(self) -> Result<W> {
+        self.w.into_inner().map_err(|e| e.into_error().into())
+    }
 }
 
 /// Writes rows in the chosen format; JSON is written by the caller from its own types.

@@ -25,6 +25,7 @@ fn ledger_2017() -> Sandbox {
         "presences",
         "sorties",
         "finances",
+        "ecritures",
     ] {
         let file = fixtures.join(format!("{kind}.csv"));
         sb.ok(&["import", kind, file.to_str().unwrap()]);
@@ -231,11 +232,11 @@ fn exports_are_0600_and_replace_an_existing_0644_file_with_the_right_content() {
     }
     // A new FEC is private too.
     let out = sb.ok(&["export", "fec", "2017", "--siren", SIREN]);
-    assert!(out.contains("171 écriture(s), 342 ligne(s)"), "{out}");
+    assert!(out.contains("173 écriture(s), 346 ligne(s)"), "{out}");
     let fec = sb.path().join(FEC_NAME);
     assert_eq!(mode(&fec), 0o600);
     let text = std::fs::read_to_string(&fec).unwrap();
-    assert_eq!(text.lines().count(), 343);
+    assert_eq!(text.lines().count(), 347);
     assert!(text.starts_with("JournalCode\t"));
     let leftovers: Vec<String> = names(sb.path())
         .into_iter()
@@ -311,7 +312,7 @@ fn a_file_size_limit_leaves_no_partial_file_and_the_rerun_succeeds() {
         );
     }
     let fec_text = std::fs::read_to_string(&fec).unwrap();
-    assert_eq!(fec_text.lines().count(), 343);
+    assert_eq!(fec_text.lines().count(), 347);
     assert_eq!(
         std::fs::read_to_string(&csv).unwrap().lines().count(),
         238,
@@ -340,7 +341,7 @@ fn a_backup_is_a_private_full_ledger_named_by_date_next_to_the_ledger() {
         "{out}"
     );
     assert!(
-        out.contains("237 session(s), 171 écriture(s), 40 participant(s)"),
+        out.contains("237 session(s), 173 écriture(s), 40 participant(s)"),
         "{out}"
     );
     assert_eq!(mode(&copy), 0o600);
@@ -488,6 +489,8 @@ fn a_backup_made_while_two_processes_write_is_whole() {
                         "5",
                         "--intitule",
                         &title,
+                        // The same place and time on purpose: meant duplicates.
+                        "--doublon",
                     ]);
                     written.fetch_add(1, Ordering::SeqCst);
                     flag.store(true, Ordering::SeqCst);
@@ -662,4 +665,108 @@ fn an_interrupted_backup_leaves_nothing_behind() {
     assert_eq!(left, before, "something was left behind");
     assert!(!dest.exists());
     sb.ok(&["projet", "list"]);
+}
+
+#[test]
+fn the_accountants_reports_are_written_by_the_same_rules() {
+    let sb = ledger_2017();
+    let reports: [&[&str]; 5] = [
+        &["balance", "2017"],
+        &["grand-livre", "2017", "--excel"],
+        &["journal", "2017", "--format", "json"],
+        &["solde", "512", "--au", "2017-12-31", "--format", "json"],
+        &["solde", "6", "--au", "2017-12-31"],
+    ];
+    let dest = sb.path().join("rapport.txt");
+    let link = sb.path().join("lien.txt");
+    symlink(&dest, &link).unwrap();
+    for report in reports {
+        let with = |o: &Path| {
+            let mut args: Vec<String> = report.iter().map(|s| s.to_string()).collect();
+            args.extend(["-o".to_string(), o.to_str().unwrap().to_string()]);
+            args
+        };
+        for (bad, says) in [
+            (sb.ledger(), "est le registre lui-même"),
+            (with_suffix(&sb.ledger(), "-wal"), "(-wal)"),
+            (link.clone(), "est un lien symbolique"),
+        ] {
+            let err = sb.refused(&with(&bad), 2);
+            assert!(err.contains(says), "{report:?}: {err}");
+        }
+        assert!(!dest.exists(), "{report:?} followed the link");
+        let want = sb.ok(report);
+        assert!(want.len() > 50, "{report:?}: {want}");
+        std::fs::write(&dest, "ancien").unwrap();
+        std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o644)).unwrap();
+        sb.ok(&with(&dest));
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), want, "{report:?}");
+        assert_eq!(mode(&dest), 0o600, "{report:?}");
+        std::fs::remove_file(&dest).unwrap();
+    }
+    let leftovers: Vec<String> = names(sb.path())
+        .into_iter()
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn an_erasure_names_the_personal_files_written_since_the_registration() {
+    let sb = ledger_2017();
+    let dir = std::fs::canonicalize(sb.path()).unwrap();
+    done(
+        &sb,
+        &["export", "fse", "--projet", "MEDNUM94", "-o", "fse.csv"],
+    );
+    done(&sb, &["export", "sessions", "-o", "sessions.csv"]);
+    sb.ok(&["sauvegarde", "-o", "copie.sqlite"]);
+    let out = sb.ok(&["participant", "oublie", "P-0001", "--oui"]);
+    let fse = format!("{} (fse, le ", dir.join("fse.csv").display());
+    let copy = format!("{} (sauvegarde, le ", dir.join("copie.sqlite").display());
+    assert!(out.contains(&fse), "{out}");
+    assert!(out.contains(&copy), "{out}");
+    assert!(out.find(&fse) < out.find(&copy), "oldest first: {out}");
+    assert!(
+        !out.contains("sessions.csv"),
+        "no personal data in it: {out}"
+    );
+}
+
+#[test]
+fn the_copy_with_codes_of_an_import_follows_the_same_rules() {
+    let sb = Sandbox::new();
+    let people = sb.file("personnes.csv", "sexe;naissance\nf;1983\nh;1990\n");
+    let target = sb.path().join("cible.csv");
+    let link = sb.path().join("lien.csv");
+    symlink(&target, &link).unwrap();
+    for (dest, says) in [
+        (with_suffix(&sb.ledger(), "-wal"), "(-wal)"),
+        (link.clone(), "est un lien symbolique"),
+    ] {
+        let args = [
+            "import",
+            "participants",
+            &people,
+            "--codes",
+            dest.to_str().unwrap(),
+        ];
+        let err = sb.refused(&args, 2);
+        assert!(err.contains(says), "{err}");
+    }
+    assert!(!target.exists());
+    assert!(!with_suffix(&sb.ledger(), "-wal").exists());
+    let copy = sb.path().join("avec-codes.csv");
+    sb.ok(&[
+        "import",
+        "participants",
+        &people,
+        "--codes",
+        copy.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&copy).unwrap(),
+        "sexe;naissance;code\nf;1983;P-0001\nh;1990;P-0002\n"
+    );
+    assert_eq!(mode(&copy), 0o600);
 }

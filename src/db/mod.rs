@@ -9,6 +9,7 @@ pub mod participants;
 pub mod refs;
 pub mod reports;
 pub mod sessions;
+pub mod territoire;
 
 use crate::bail_user;
 use anyhow::{Context, Result, bail};
@@ -25,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_participants.sql"),
     include_str!("../../migrations/0005_imports.sql"),
     include_str!("../../migrations/0006_surete.sql"),
+    include_str!("../../migrations/0007_doublons_territoire.sql"),
 ];
 
 /// The schema version this build writes.

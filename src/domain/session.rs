@@ -6,7 +6,7 @@ use crate::domain::duration::Minutes;
 use crate::domain::optional_text;
 use crate::domain::participant::{Present, parse_presents};
 use crate::error::{field, user};
-use crate::territory::{self, Commune, Resolution};
+use crate::territory::{self, Commune, Home, Resolution};
 use anyhow::Result;
 use chrono::NaiveDate;
 
@@ -151,12 +151,18 @@ pub const MAX_PARTICIPANTS: u32 = 10_000;
 impl SessionDraft<'_> {
     /// Checks every field; an error names the field it is about (see [`in_field`]).
     pub fn check(&self) -> Result<NewSession> {
+        self.check_in(&Home::default())
+    }
+
+    /// [`Self::check`], a commune name several communes share being settled by the
+    /// home territory and the communes the ledger uses.
+    pub fn check_in(&self, home: &Home) -> Result<NewSession> {
         let date = field("date", parse_past_date(self.date))?;
         let projet = field(
             "projet",
             required(self.projet, "le projet (voir `ici projet list`)"),
         )?;
-        let lieu = parse_lieu(self.lieu, self.commune)?;
+        let lieu = parse_lieu_in(self.lieu, self.commune, home)?;
         let duree = field("duree", Minutes::parse(self.duree))?;
         let presents = field(
             "presents",
@@ -298,6 +304,11 @@ fn required(value: &str, what: &str) -> Result<String> {
 
 /// The place of a session: a commune resolved to its INSEE code, or remote.
 pub fn parse_lieu(lieu: Option<&str>, commune: &str) -> Result<Lieu> {
+    parse_lieu_in(lieu, commune, &Home::default())
+}
+
+/// [`parse_lieu`] with a home territory to settle shared names.
+pub fn parse_lieu_in(lieu: Option<&str>, commune: &str, home: &Home) -> Result<Lieu> {
     let commune = commune.trim();
     let lieu = lieu.map(|l| l.trim().to_lowercase());
     match lieu.as_deref().filter(|s| !s.is_empty()) {
@@ -310,7 +321,7 @@ pub fn parse_lieu(lieu: Option<&str>, commune: &str) -> Result<Lieu> {
                     )),
                 );
             }
-            field("commune", resolve_commune(commune).map(Lieu::Site))
+            field("commune", resolve_commune_in(commune, home).map(Lieu::Site))
         }
         Some("distance") if commune.is_empty() => Ok(Lieu::Distance),
         Some("distance") => field(
@@ -331,17 +342,25 @@ pub fn parse_lieu(lieu: Option<&str>, commune: &str) -> Result<Lieu> {
 /// A commune as typed (code, postal code, name) to one commune, or an error that
 /// lists the candidates or the nearest names.
 pub fn resolve_commune(input: &str) -> Result<&'static Commune> {
+    resolve_commune_in(input, &Home::default())
+}
+
+/// [`resolve_commune`], the home territory settling a name several communes share
+/// and putting its communes first among suggestions.
+pub fn resolve_commune_in(input: &str, home: &Home) -> Result<&'static Commune> {
     let describe = |cs: &[&'static Commune]| -> String {
         cs.iter()
             .map(|c| format!("« {} » ({})", territory::label(c), c.code))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let resolution = match territory::resolve(input) {
+    let resolution = match home.resolve(input).0 {
         // The search ranks names that start with the text first (vitry → Vitry-sur-Seine),
         // which is what a person who typed half a name meant.
         Resolution::Unknown(near) => {
-            let found = territory::search(input, 3);
+            let mut found = territory::search(input, 10);
+            home.sort(&mut found);
+            found.truncate(3);
             Resolution::Unknown(if found.is_empty() { near } else { found })
         }
         other => other,
