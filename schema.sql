@@ -302,3 +302,29 @@ CREATE INDEX session_commune ON session (code_insee) WHERE code_insee IS NOT NUL
 CREATE TABLE code_fusionne (
     code TEXT PRIMARY KEY CHECK (code GLOB 'P-[0-9][0-9][0-9][0-9]*')
 );
+
+-- Session history (0008): each field changed by `ici session corrige`, with the old
+-- and the new value, when and why; never changed nor deleted. Sessions by recording
+-- time, for `session list --saisies-depuis`.
+CREATE INDEX session_cree_le ON session (cree_le);
+
+CREATE TABLE session_correction (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES session (id),
+    fait_le     TEXT NOT NULL,
+    champ       TEXT NOT NULL,
+    avant       TEXT,
+    apres       TEXT,
+    motif       TEXT
+);
+CREATE INDEX session_correction_session ON session_correction (session_id, id);
+
+CREATE TRIGGER session_correction_definitive_modification BEFORE UPDATE ON session_correction
+BEGIN
+    SELECT RAISE(ABORT, 'l''historique d''une session ne se modifie pas');
+END;
+
+CREATE TRIGGER session_correction_definitive_suppression BEFORE DELETE ON session_correction
+BEGIN
+    SELECT RAISE(ABORT, 'l''historique d''une session ne se modifie pas');
+END;

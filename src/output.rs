@@ -72,7 +72,7 @@ pub fn check(dest: &Path, ledger: &Path, existing: Existing) -> Result<Dest> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let dir = std::fs::canonicalize(parent).map_err(|e| folder_error(parent, &e))?;
+    let dir = std::fs::canonicalize(parent).map_err(|e| folder_error(dest, parent, &e))?;
     if !dir.is_dir() {
         crate::bail_user!(
             "{} n'est pas un dossier : rien n'a été écrit. Indiquez un chemin valide avec -o.",
@@ -84,7 +84,7 @@ pub fn check(dest: &Path, ledger: &Path, existing: Existing) -> Result<Dest> {
     let meta = match std::fs::symlink_metadata(&absolute) {
         Ok(m) => Some(m),
         Err(e) if e.kind() == ErrorKind::NotFound => None,
-        Err(e) => return Err(folder_error(parent, &e)),
+        Err(e) => return Err(folder_error(dest, parent, &e)),
     };
     if meta.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
         crate::bail_user!(
@@ -108,7 +108,7 @@ pub fn check(dest: &Path, ledger: &Path, existing: Existing) -> Result<Dest> {
                 "{shown} n'est pas un fichier ordinaire (périphérique, tube…) : rien n'a été écrit. Indiquez un fichier avec -o."
             );
         }
-        if is_sqlite(&absolute).map_err(|e| folder_error(dest, &e))? {
+        if is_sqlite(&absolute).map_err(|e| folder_error(dest, dest, &e))? {
             crate::bail_user!(
                 "{shown} est une base SQLite (un registre ou une sauvegarde, peut-être) : ici ne l'écrase pas. Rien n'a été écrit ; choisissez un autre nom avec -o."
             );
@@ -477,28 +477,32 @@ fn already_there(dest: &Path, what: &str) -> anyhow::Error {
     ))
 }
 
-/// A folder that cannot be used: the user chose it, so exit 2.
-fn folder_error(path: &Path, e: &io::Error) -> anyhow::Error {
+/// A folder that cannot be used for `dest`: the user chose it, so exit 2.
+fn folder_error(dest: &Path, path: &Path, e: &io::Error) -> anyhow::Error {
     let what = match e.kind() {
         ErrorKind::NotFound => {
-            "ce dossier n'existe pas ; créez-le ou choisissez un autre chemin avec -o".to_string()
+            "ce dossier n'existe pas ; créez-le ou choisissez un autre chemin".to_string()
         }
         ErrorKind::PermissionDenied => {
-            "accès refusé ; choisissez un dossier où vous avez le droit d'écrire, avec -o".into()
+            "accès refusé ; choisissez un dossier où vous avez le droit d'écrire".into()
         }
         ErrorKind::NotADirectory => {
-            "un élément du chemin n'est pas un dossier ; vérifiez le chemin donné à -o".into()
+            "un élément du chemin n'est pas un dossier ; vérifiez le chemin".into()
         }
         kind => system(kind, e.raw_os_error()),
     };
-    user(format!("{} : {what}. Rien n'a été écrit.", path.display()))
+    user(format!(
+        "{} : création impossible : {} : {what}. Rien n'a été écrit.",
+        dest.display(),
+        path.display()
+    ))
 }
 
 /// The temporary file could not be created in the destination's folder.
 fn create_error(dest: &Dest, e: &io::Error) -> anyhow::Error {
     match e.kind() {
         ErrorKind::NotFound | ErrorKind::PermissionDenied | ErrorKind::NotADirectory => {
-            folder_error(dest.dir(), e)
+            folder_error(&dest.path, dest.dir(), e)
         }
         ErrorKind::ReadOnlyFilesystem => user(format!(
             "{} : le disque est en lecture seule. Rien n'a été écrit ; écrivez ailleurs avec -o.",

@@ -489,7 +489,6 @@ fn a_backup_made_while_two_processes_write_is_whole() {
                         "5",
                         "--intitule",
                         &title,
-                        // The same place and time on purpose: meant duplicates.
                         "--doublon",
                     ]);
                     written.fetch_add(1, Ordering::SeqCst);

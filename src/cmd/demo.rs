@@ -175,10 +175,10 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             }
             Ok(())
         }
-        Format::Csv => {
-            bilan::print(out, &bilan, Format::Csv)?;
+        format @ (Format::Csv | Format::Excel) => {
+            bilan::print(out, &bilan, format)?;
             writeln!(out)?;
-            stats::print(out, &stats, Format::Csv)?;
+            stats::print(out, &stats, format)?;
             // The CSV tables stay data only; what must be said goes beside them.
             eprintln!("{SORTIES_ILLUSTRATIVES}");
             if let Some(note) = written_note {

@@ -38,7 +38,7 @@ pub enum EmpruntCommande {
 
 #[derive(Debug, clap::Args)]
 pub struct EntryArgs {
-    /// Date : 2017-06-12 ou 12/06/2017
+    /// Date : 2017-06-12, 12/06/2017, 12/06, hier…
     #[arg(long, allow_hyphen_values = true)]
     pub date: String,
     /// Montant en euros : 1234,56 ou 1234.56 ou « 1 234,56 € »
@@ -154,6 +154,7 @@ pub fn filter(
         period: annee.map(parse_year).transpose()?.map(year_bounds),
         projet_id: projet.map(|p| refs::projet_id(conn, p)).transpose()?,
         tiers_id: tiers.map(|t| refs::partenaire_id(conn, t)).transpose()?,
+        ..Filter::default()
     })
 }
 

@@ -189,7 +189,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
             largeur: 15,
         },
     ]);
-    let mut lignes = Lignes::new(out, format, a.sortie.excel, colonnes)?;
+    let mut lignes = Lignes::new(out, format, a.sortie.excel(), colonnes)?;
     let total = |lignes: &mut Lignes<'_>, c: &Courant| -> Result<()> {
         let mut row = Vec::new();
         if csv {

@@ -66,7 +66,7 @@ pub enum Commande {
     /// Partenaires et financeurs : ajouter, lister, renommer, fusionner
     #[command(subcommand)]
     Partenaire(partenaire::Commande),
-    /// Sessions (ateliers, formations) : enregistrer, lister, annuler
+    /// Sessions (ateliers, formations) : enregistrer, lister, montrer, corriger, annuler
     #[command(subcommand)]
     Session(session::Commande),
     /// Participants (codes pseudonymes) : enregistrer, lister, sorties, effacement
@@ -81,7 +81,7 @@ pub enum Commande {
     /// Emprunts reçus et remboursés (hors résultat)
     #[command(subcommand)]
     Emprunt(finance::EmpruntCommande),
-    /// Écritures en partie double sur tous comptes ; contrepassation
+    /// Écritures en partie double sur tous comptes ; contrepassation, correction, liste
     #[command(subcommand)]
     Ecriture(ecriture::Commande),
     /// Clôture d'un exercice (après l'assemblée générale) ; liste des exercices clos
@@ -176,6 +176,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Export(a) => export::run(&ctx, a, out),
         Commande::Sauvegarde(a) => sauvegarde::run(&ctx, a, out),
         Commande::Demo(a) => demo::run(&ctx, a, out),
-        Commande::Completions(a) => completions::run(a, out),
+        Commande::Completions(a) => completions::run(&ctx, a, out),
     }
 }

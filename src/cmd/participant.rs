@@ -44,7 +44,7 @@ pub enum Commande {
     Corrige(Box<CorrigeArgs>),
     /// Note la situation d'une personne à la sortie d'un projet
     #[command(
-        after_help = "Situations : emploi-durable (CDI ou CDD de 6 mois ou plus), emploi-court, formation-qualifiante, creation-activite, recherche-emploi, inactif, abandon, nc.\nSont des sorties positives : emploi-durable, formation-qualifiante, creation-activite."
+        after_help = "Situations : emploi-durable (CDI ou CDD de 6 mois ou plus), emploi-court, formation-qualifiante, creation-activite, recherche-emploi, inactif, abandon, nc.\nSont des sorties positives : emploi-durable, formation-qualifiante, creation-activite.\nMots acceptés aussi : CDI → emploi-durable ; CDD, intérim → emploi-court (un CDD de 6 mois ou plus : « CDD long ») ; formation → formation-qualifiante ; création, auto-entrepreneur → creation-activite."
     )]
     Sortie {
         /// Code de la personne (P-0042)
@@ -92,7 +92,7 @@ pub struct ProfileArgs {
     #[arg(long, value_name = "ANNEE", allow_hyphen_values = true)]
     pub naissance: Option<String>,
     /// Statut : en-emploi, demandeur-emploi, demandeur-emploi-longue-duree, inactif,
-    /// scolarise, retraite, nc
+    /// scolarise, retraite, nc (aussi : salarié, chômeur, DE, DELD, étudiant, retraité…)
     #[arg(long, allow_hyphen_values = true)]
     pub statut: Option<String>,
     /// Habite un quartier prioritaire de la politique de la ville : oui, non, nc
@@ -104,7 +104,8 @@ pub struct ProfileArgs {
     /// Suivi par une mission locale : oui, non, nc
     #[arg(long, allow_hyphen_values = true)]
     pub mission_locale: Option<String>,
-    /// Niveau de diplôme (CITE/ISCED) : 0-2, 3-4, 5-8, nc
+    /// Niveau de diplôme (CITE/ISCED) : 0-2, 3-4, 5-8, nc (aussi : sans, brevet → 0-2 ;
+    /// CAP, BEP, bac → 3-4 ; bac+2, BTS, licence, master → 5-8)
     #[arg(long, allow_hyphen_values = true)]
     pub diplome: Option<String>,
     /// Reconnaissance de handicap : oui, non, nc

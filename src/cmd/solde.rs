@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
     let mut lignes = Lignes::new(
         out,
         format,
-        a.sortie.excel,
+        a.sortie.excel(),
         vec![
             Colonne {
                 titre: "compte",

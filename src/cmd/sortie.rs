@@ -32,9 +32,18 @@ pub struct SortieArgs {
 }
 
 impl SortieArgs {
-    /// The format asked for: `--excel` is CSV.
+    /// The format asked for: `--excel` (or `--format excel`) is CSV for French Excel.
     pub fn format(&self) -> Format {
-        if self.excel { Format::Csv } else { self.format }
+        if self.excel() {
+            Format::Csv
+        } else {
+            self.format
+        }
+    }
+
+    /// CSV for French Excel, by `--excel` or `--format excel`.
+    pub fn excel(&self) -> bool {
+        self.excel || self.format == Format::Excel
     }
 
     /// Standard output, or the file named by `-o`, written safely (see `output`): it

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_imports.sql"),
     include_str!("../../migrations/0006_surete.sql"),
     include_str!("../../migrations/0007_doublons_territoire.sql"),
+    include_str!("../../migrations/0008_historique_sessions.sql"),
 ];
 
 /// The schema version this build writes.
