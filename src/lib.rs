@@ -18,6 +18,8 @@ pub fn main_with_exit_code() -> i32 {
         Ok(cli) => cli,
         Err(code) => return code,
     };
+    // Known before the command runs, so that a failure can name the ledger file.
+    let ledger = cmd::Ctx::new(cli.ledger.clone()).ledger_path().ok();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = cmd::run(cli, &mut out).and_then(|()| Ok(out.flush()?));
@@ -26,7 +28,7 @@ pub fn main_with_exit_code() -> i32 {
         Err(err) if error::is_broken_pipe(&err) => 0,
         Err(err) => {
             drop(out);
-            eprintln!("erreur : {err:#}");
+            eprintln!("erreur : {}", error::render(&err, ledger.as_deref()));
             error::exit_code(&err)
         }
     }

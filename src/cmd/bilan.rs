@@ -55,7 +55,7 @@ pub enum Par {
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let annee = parse_year(&a.annee)?;
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let conn = ledger.conn();
     if a.actif_passif {
         return print_actif_passif(out, &actif_passif(conn, annee)?, a.format);

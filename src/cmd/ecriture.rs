@@ -121,7 +121,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
 }
 
 fn show(ctx: &Ctx, numero: i64, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let Some(e) = finances::get(ledger.conn(), numero)? else {
         crate::bail_user!("écriture n° {numero} introuvable");
     };

@@ -378,7 +378,7 @@ struct SessionJson<'a> {
 }
 
 fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let mut f = filter(ledger.conn(), a.annee.as_deref(), a.projet.as_deref(), None)?;
     f.with_cancelled = a.annulees;
     f.commune_inconnue = a.commune_inconnue;
