@@ -145,6 +145,13 @@ pub fn is_system_failure(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// No room left to write the ledger: the disk, or the file size the process may write.
+pub fn disk_full_fr(file: &str) -> String {
+    format!(
+        "disque plein (ou taille de fichier limitée, ulimit -f) : {file} n'a pas pu être écrit ; rien n'a été enregistré. Libérez de la place (ou levez la limite), puis relancez la commande"
+    )
+}
+
 /// SQLite's extended code for a `RAISE(ABORT, …)` of a trigger, whose message is the
 /// schema's own French sentence.
 const CONSTRAINT_TRIGGER: i32 = 1811;
@@ -181,11 +188,9 @@ pub fn sqlite_fr(e: &rusqlite::Error, ledger: Option<&Path>) -> String {
         }
     };
     match failure.code {
-        ErrorCode::DiskFull => format!(
-            "disque plein (ou taille de fichier limitée) : {file} n'a pas pu être écrit ; rien n'a été enregistré. Libérez de la place, puis relancez la commande"
-        ),
+        ErrorCode::DiskFull => disk_full_fr(&file),
         ErrorCode::SystemIoFailure => format!(
-            "erreur d'entrée-sortie sur {file} (disque ou support défaillant, ou débranché) : rien n'a été enregistré. Vérifiez le support, puis lancez `ici verifie`"
+            "erreur d'entrée-sortie sur {file} (disque plein ou défaillant, limite de taille de fichier, support débranché) : rien n'a été enregistré. Vérifiez la place libre et le support, puis lancez `ici verifie`"
         ),
         ErrorCode::ReadOnly if failure.extended_code == READONLY_DIRECTORY => format!(
             "{folder} n'est pas accessible en écriture : {file} ne peut pas y être modifié (SQLite y crée ses fichiers -wal et -shm) ; rien n'a été enregistré. Donnez le droit d'écriture sur le dossier, ou utilisez une commande de lecture"

@@ -325,7 +325,17 @@ pub fn fault(path: Option<&Path>, e: anyhow::Error) -> anyhow::Error {
     else {
         return e;
     };
-    let msg = sqlite_fr(r, path);
+    // SQLite reports a write refused for lack of room as an I/O error unless the
+    // system said ENOSPC; the cause is looked for here, where the file is known.
+    let msg = match path {
+        Some(p)
+            if r.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure)
+                && no_room_to_write(p) =>
+        {
+            crate::error::disk_full_fr(&format!("le registre {}", p.display()))
+        }
+        _ => sqlite_fr(r, path),
+    };
     if r.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
         user(msg)
     } else {
@@ -388,6 +398,23 @@ fn is_writable(path: &Path) -> bool {
 #[cfg(not(unix))]
 fn is_writable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
+}
+
+/// Whether a failed write can be for lack of room: a file-size limit on this process
+/// (`ulimit -f`), or less than 1 MiB free where the ledger is.
+#[cfg(unix)]
+fn no_room_to_write(path: &Path) -> bool {
+    use rustix::process::{Resource, getrlimit};
+    if getrlimit(Resource::Fsize).current.is_some() {
+        return true;
+    }
+    let dir = effective_dir(path.parent().unwrap_or(Path::new("")));
+    rustix::fs::statvfs(dir).is_ok_and(|s| s.f_bavail.saturating_mul(s.f_frsize) < 1 << 20)
+}
+
+#[cfg(not(unix))]
+fn no_room_to_write(_path: &Path) -> bool {
+    false
 }
 
 /// `file:` URI opening the ledger as immutable (no locks, no `-shm`). SQLite's URI syntax

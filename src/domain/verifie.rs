@@ -203,7 +203,10 @@ pub fn integrity_finding(
     if let Some(rest) = raw.strip_prefix("row ")
         && let Some((row, index)) = rest.split_once(" missing from index ")
     {
-        return format!("la ligne {row} manque dans {}", named(index.trim()));
+        return format!(
+            "l'enregistrement n° {row} manque dans {}",
+            named(index.trim())
+        );
     }
     if let Some(index) = raw.strip_prefix("wrong # of entries in index ") {
         return format!("nombre d'entrées faux dans {}", named(index.trim()));
@@ -268,7 +271,7 @@ mod tests {
         for (raw, expected) in [
             (
                 "row 12 missing from index ligne_ecriture",
-                "la ligne 12 manque dans l'index ligne_ecriture (table ligne)",
+                "l'enregistrement n° 12 manque dans l'index ligne_ecriture (table ligne)",
             ),
             (
                 "wrong # of entries in index ligne_ecriture",
