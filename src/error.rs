@@ -168,7 +168,10 @@ pub fn sqlite_fr(e: &rusqlite::Error, ledger: Option<&Path>) -> String {
     let folder = ledger
         .and_then(Path::parent)
         .filter(|d| !d.as_os_str().is_empty())
-        .map_or_else(|| "son dossier".to_string(), |d| format!("le dossier {}", d.display()));
+        .map_or_else(
+            || "son dossier".to_string(),
+            |d| format!("le dossier {}", d.display()),
+        );
     let (failure, msg) = match e {
         rusqlite::Error::SqliteFailure(failure, msg) => (failure, msg.as_deref()),
         rusqlite::Error::QueryReturnedNoRows => {
@@ -202,7 +205,7 @@ pub fn sqlite_fr(e: &rusqlite::Error, ledger: Option<&Path>) -> String {
             "impossible d'ouvrir {file} : vérifiez que c'est un fichier, que vous avez le droit de le lire et d'écrire dans {folder}"
         ),
         ErrorCode::PermissionDenied => format!(
-            "accès refusé à {file} : vérifiez les droits du fichier et de son dossier"
+            "accès refusé : vous n'avez pas les droits sur {file} ; vérifiez ceux du fichier et de son dossier"
         ),
         ErrorCode::NotADatabase => format!(
             "{} n'est pas un registre ici (ce n'est pas une base SQLite) : il n'a pas été modifié. Indiquez le bon fichier avec --ledger",
@@ -219,9 +222,9 @@ pub fn sqlite_fr(e: &rusqlite::Error, ledger: Option<&Path>) -> String {
             "{file} ne peut pas être verrouillé (dossier réseau ?) : rien n'a été enregistré. Placez le registre sur un disque local"
         ),
         ErrorCode::OutOfMemory => "mémoire insuffisante : rien n'a été enregistré".to_string(),
-        ErrorCode::NoLargeFileSupport | ErrorCode::TooBig => format!(
-            "donnée ou fichier trop grand pour {file} : rien n'a été enregistré"
-        ),
+        ErrorCode::NoLargeFileSupport | ErrorCode::TooBig => {
+            format!("donnée ou fichier trop grand pour {file} : rien n'a été enregistré")
+        }
         ErrorCode::ConstraintViolation => constraint_fr(failure.extended_code, msg),
         _ => format!(
             "erreur de SQLite (code {}) sur {file} : rien n'a été modifié. Lancez `ici verifie` pour contrôler le registre",
@@ -245,7 +248,10 @@ fn constraint_fr(extended_code: i32, msg: Option<&str>) -> String {
     } else if msg.starts_with("NOT NULL") {
         ("valeur manquante", "indiquez-la")
     } else if msg.starts_with("FOREIGN KEY") {
-        ("référence vers une donnée absente du registre", "vérifiez le nom ou le numéro")
+        (
+            "référence vers une donnée absente du registre",
+            "vérifiez le nom ou le numéro",
+        )
     } else {
         ("donnée refusée par le registre", "vérifiez la saisie")
     };
@@ -259,7 +265,7 @@ fn constraint_fr(extended_code: i32, msg: Option<&str>) -> String {
 /// How long a writer waits for the lock held by another command, in words.
 pub fn wait_label() -> String {
     let ms = lock_wait().as_millis();
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{ms} ms")
@@ -277,7 +283,9 @@ pub fn lock_wait() -> Duration {
 
 /// A CSV error in French, with its line.
 pub fn csv_fr(e: &csv::Error) -> String {
-    let line = |pos: Option<&csv::Position>| pos.map_or(String::new(), |p| format!("ligne {} : ", p.line()));
+    let line = |pos: Option<&csv::Position>| {
+        pos.map_or(String::new(), |p| format!("ligne {} : ", p.line()))
+    };
     match e.kind() {
         csv::ErrorKind::Io(io) => io_fr(io),
         csv::ErrorKind::Utf8 { pos, .. } => format!(
@@ -292,10 +300,9 @@ pub fn csv_fr(e: &csv::Error) -> String {
             "{}{len} champ(s) au lieu de {expected_len} ; vérifiez les séparateurs et les guillemets",
             line(pos.as_ref())
         ),
-        csv::ErrorKind::Deserialize { pos, .. } => format!(
-            "{}valeur illisible ; vérifiez la ligne",
-            line(pos.as_ref())
-        ),
+        csv::ErrorKind::Deserialize { pos, .. } => {
+            format!("{}valeur illisible ; vérifiez la ligne", line(pos.as_ref()))
+        }
         _ => "fichier CSV illisible ou impossible à écrire".to_string(),
     }
 }
@@ -340,4 +347,106 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
             || e.downcast_ref::<csv::Error>()
                 .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if broken(io)))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    fn failure(extended_code: i32, msg: Option<&str>) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(extended_code),
+            msg.map(String::from),
+        )
+    }
+
+    #[test]
+    fn sqlite_failures_are_told_in_french_with_the_file() {
+        let ledger = Path::new("/srv/ici/l.sqlite");
+        for (code, expected) in [
+            (13, "disque plein"),
+            (
+                778,
+                "erreur d'entrée-sortie sur le registre /srv/ici/l.sqlite",
+            ),
+            (8, "le registre /srv/ici/l.sqlite est en lecture seule"),
+            (1544, "le dossier /srv/ici n'est pas accessible en écriture"),
+            (14, "impossible d'ouvrir le registre /srv/ici/l.sqlite"),
+            (26, "/srv/ici/l.sqlite n'est pas un registre ici"),
+            (11, "le registre /srv/ici/l.sqlite est endommagé"),
+            (
+                5,
+                "le registre /srv/ici/l.sqlite est occupé par une autre commande ici",
+            ),
+            (
+                3,
+                "accès refusé : vous n'avez pas les droits sur le registre /srv/ici/l.sqlite",
+            ),
+        ] {
+            let e = failure(code, Some("some English text"));
+            let msg = sqlite_fr(&e, Some(ledger));
+            assert!(msg.starts_with(expected), "{code}: {msg}");
+            assert!(!msg.contains("English"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn schema_rules_are_shown_as_their_french_sentence() {
+        let trigger = failure(
+            1811,
+            Some("exercice clos : aucune écriture ne peut y être ajoutée"),
+        );
+        assert_eq!(
+            sqlite_fr(&trigger, None),
+            "exercice clos : aucune écriture ne peut y être ajoutée"
+        );
+        let check = failure(
+            275,
+            Some("CHECK constraint failed: debit BETWEEN 0 AND 100000000000"),
+        );
+        let msg = sqlite_fr(&check, None);
+        assert!(
+            msg.starts_with("valeur hors des limites du registre (debit BETWEEN"),
+            "{msg}"
+        );
+        assert!(!msg.contains("constraint failed"), "{msg}");
+        let unique = failure(2067, Some("UNIQUE constraint failed: projet.nom"));
+        assert_eq!(
+            sqlite_fr(&unique, None),
+            "valeur déjà enregistrée (projet.nom) ; rien n'a été enregistré : choisissez-en une autre"
+        );
+        assert_eq!(exit_code(&anyhow::Error::new(check)), 2);
+        assert_eq!(exit_code(&anyhow::Error::new(failure(26, None))), 2);
+        assert_eq!(exit_code(&anyhow::Error::new(failure(13, None))), 1);
+    }
+
+    #[test]
+    fn the_printer_translates_what_no_layer_did_and_keeps_the_context() {
+        let err = Err::<(), _>(failure(13, Some("database or disk is full")))
+            .context("import de sessions.csv")
+            .unwrap_err();
+        let shown = render(&err, Some(Path::new("l.sqlite")));
+        assert!(
+            shown.starts_with("import de sessions.csv : disque plein"),
+            "{shown}"
+        );
+        assert!(shown.contains("le registre l.sqlite"), "{shown}");
+        assert!(!shown.contains("database"), "{shown}");
+
+        let io = std::io::Error::from_raw_os_error(27); // EFBIG
+        let err = anyhow::Error::new(io).context("écriture de export.csv");
+        let shown = render(&err, None);
+        assert!(
+            shown.starts_with("écriture de export.csv : fichier trop grand"),
+            "{shown}"
+        );
+        assert!(!shown.contains("os error"), "{shown}");
+
+        let plain = user("--duree : durée « 13h » supérieure à 12 h");
+        assert_eq!(
+            render(&plain, None),
+            "--duree : durée « 13h » supérieure à 12 h"
+        );
+    }
 }

@@ -259,7 +259,10 @@ fn an_empty_file_is_never_turned_into_a_ledger() {
     );
     for args in [vec!["stats", "2017"], session_add(), vec!["verifie"]] {
         let err = sb.fails(&args, 2);
-        assert!(err.contains("n'est pas un registre ici (le fichier est vide)"), "{err}");
+        assert!(
+            err.contains("n'est pas un registre ici (le fichier est vide)"),
+            "{err}"
+        );
     }
     use std::os::unix::fs::PermissionsExt;
     let meta = std::fs::metadata(&ledger).unwrap();
@@ -274,7 +277,10 @@ fn a_full_disk_stops_the_write_in_french_and_keeps_the_ledger() {
     sb.session(&DISTANCE);
     let mut csv = String::from("date;projet;lieu;duree;participants;intitule\n");
     for i in 0..300 {
-        csv.push_str(&format!("2017-05-{:02};NET94;distance;2h;4;Atelier {i}\n", i % 28 + 1));
+        csv.push_str(&format!(
+            "2017-05-{:02};NET94;distance;2h;4;Atelier {i}\n",
+            i % 28 + 1
+        ));
     }
     let file = sb.file("sessions.csv", csv);
     let before = sb.snapshot();
@@ -289,7 +295,10 @@ fn a_full_disk_stops_the_write_in_french_and_keeps_the_ledger() {
     assert_no_english(&err);
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
     sb.snapshot().assert_same(&before, &args);
-    assert!(sb.ok(&["verifie"]).contains("Registre vérifié : aucune anomalie."));
+    assert!(
+        sb.ok(&["verifie"])
+            .contains("Registre vérifié : aucune anomalie.")
+    );
     assert_eq!(sb.count(&sb.ledger(), "session"), 1);
     // With room again, the same file goes in whole.
     sb.ok(&args);
@@ -307,7 +316,11 @@ fn a_lock_held_too_long_is_reported_and_readers_are_not_blocked() {
         .env("ICI_ATTENTE_VERROU_MS", "300")
         .output()
         .unwrap();
-    assert!(start.elapsed() < Duration::from_secs(20), "waited {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "waited {:?}",
+        start.elapsed()
+    );
     expect_code(&out, 1, &session_add());
     let err = stderr(&out);
     assert!(
@@ -398,8 +411,8 @@ fn corrupt_index(ledger: &Path, index: &str) {
             // Interior index page: follow the left child of its first cell.
             0x02 => {
                 let cell = start + be16(&b, start + 12);
-                page = u32::from_be_bytes([b[cell], b[cell + 1], b[cell + 2], b[cell + 3]])
-                    as usize;
+                page =
+                    u32::from_be_bytes([b[cell], b[cell + 1], b[cell + 2], b[cell + 3]]) as usize;
             }
             0x0a => {
                 let cell = start + be16(&b, start + 8);
@@ -435,18 +448,17 @@ fn verifie_finds_a_corrupted_index_and_names_it() {
     assert!(err.contains("anomalie(s)"), "{err}");
     assert!(err.contains("Sauvegarde et restauration"), "{err}");
 
-    let out = sb
-        .ici(&["verifie", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = sb.ici(&["verifie", "--format", "json"]).output().unwrap();
     expect_code(&out, 1, &["verifie", "--format", "json"]);
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["ok"], Value::Bool(false));
     assert_eq!(v["verifications"][0]["ok"], Value::Bool(false));
-    assert!(v["verifications"][0]["details"][0]
-        .as_str()
-        .unwrap()
-        .contains("ligne_ecriture"));
+    assert!(
+        v["verifications"][0]["details"][0]
+            .as_str()
+            .unwrap()
+            .contains("ligne_ecriture")
+    );
 
     // Neither a closing nor a FEC on a damaged ledger.
     let err = sb.refused(&["cloture", "2017"], 1);
@@ -455,7 +467,15 @@ fn verifie_finds_a_corrupted_index_and_names_it() {
     let dir = sb.path().join("fec");
     std::fs::create_dir(&dir).unwrap();
     let err = sb.refused(
-        &["export", "fec", "2017", "--siren", SIREN, "-o", dir.to_str().unwrap()],
+        &[
+            "export",
+            "fec",
+            "2017",
+            "--siren",
+            SIREN,
+            "-o",
+            dir.to_str().unwrap(),
+        ],
         1,
     );
     assert!(err.contains("FEC 2017 non écrit"), "{err}");
@@ -477,8 +497,16 @@ fn tamper_with_entry_1(ledger: &Path) {
 fn verifie_finds_a_closed_year_changed_by_hand_and_cloture_refuses() {
     let sb = sound_ledger();
     sb.ok(&[
-        "produit", "add", "--date", "2018-02-01", "--montant", "10", "--compte", "706",
-        "--libelle", "Atelier",
+        "produit",
+        "add",
+        "--date",
+        "2018-02-01",
+        "--montant",
+        "10",
+        "--compte",
+        "706",
+        "--libelle",
+        "Atelier",
     ]);
     sb.ok(&["cloture", "2017"]);
     sb.ok(&["verifie"]);
@@ -487,7 +515,10 @@ fn verifie_finds_a_closed_year_changed_by_hand_and_cloture_refuses() {
     let out = sb.ici(&["verifie"]).output().unwrap();
     expect_code(&out, 1, &["verifie"]);
     let report = stdout(&out);
-    assert!(report.contains("ok        écritures équilibrées\n"), "{report}");
+    assert!(
+        report.contains("ok        écritures équilibrées\n"),
+        "{report}"
+    );
     assert!(
         report.contains("ANOMALIE  exercices clos inchangés depuis leur clôture\n"),
         "{report}"
@@ -499,7 +530,10 @@ fn verifie_finds_a_closed_year_changed_by_hand_and_cloture_refuses() {
 
     let err = sb.refused(&["cloture", "2018"], 1);
     assert!(err.contains("exercice 2018 non clos"), "{err}");
-    assert!(err.contains("exercice 2017 modifié depuis sa clôture"), "{err}");
+    assert!(
+        err.contains("exercice 2017 modifié depuis sa clôture"),
+        "{err}"
+    );
     let closed = sb.json(&["cloture"]);
     assert_eq!(closed.as_array().unwrap().len(), 1, "{closed}");
 }
@@ -508,8 +542,16 @@ fn verifie_finds_a_closed_year_changed_by_hand_and_cloture_refuses() {
 fn cloture_refuses_a_ledger_with_an_unbalanced_entry() {
     let sb = Sandbox::new();
     sb.ok(&[
-        "produit", "add", "--date", "2017-02-01", "--montant", "10", "--compte", "706",
-        "--libelle", "Atelier",
+        "produit",
+        "add",
+        "--date",
+        "2017-02-01",
+        "--montant",
+        "10",
+        "--compte",
+        "706",
+        "--libelle",
+        "Atelier",
     ]);
     // An entry with one line only, written by hand: the schema cannot see a balance.
     let c = Connection::open(sb.ledger()).unwrap();
@@ -554,7 +596,10 @@ fn a_year_closed_before_digests_gets_one_when_the_ledger_is_updated() {
         .unwrap();
     }
     let out = sb.ok(&["verifie"]);
-    assert!(out.ends_with("Registre vérifié : aucune anomalie.\n"), "{out}");
+    assert!(
+        out.ends_with("Registre vérifié : aucune anomalie.\n"),
+        "{out}"
+    );
     let c = Connection::open(&ledger).unwrap();
     let (ecritures, lignes): (i64, i64) = c
         .query_row(

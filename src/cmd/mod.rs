@@ -141,7 +141,11 @@ impl Ctx {
 
     /// [`Ctx::open`] when the command writes, else [`Ctx::open_read`].
     pub fn open_for(&self, writes: bool) -> Result<Ledger> {
-        if writes { self.open() } else { self.open_read() }
+        if writes {
+            self.open()
+        } else {
+            self.open_read()
+        }
     }
 }
 

@@ -74,7 +74,11 @@ pub fn require_clean(conn: &Connection, refused: &str) -> Result<()> {
             found.push(format!("  - {} : {d}", v.nom));
         }
         if v.details.len() > 5 {
-            found.push(format!("  - {} : et {} autre(s)", v.nom, v.details.len() - 5));
+            found.push(format!(
+                "  - {} : et {} autre(s)",
+                v.nom,
+                v.details.len() - 5
+            ));
         }
     }
     Err(anyhow!(

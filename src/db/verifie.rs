@@ -12,13 +12,19 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
 
+/// One check: what it found, or why it could not finish.
+type Check = fn(&Connection) -> Result<Vec<String>>;
+
 /// Runs every check. A check SQLite cannot even finish (the file too damaged to read)
 /// is itself an anomaly, reported in French; the following checks still run.
 pub fn run(conn: &Connection) -> Rapport {
-    let checks: [(&'static str, fn(&Connection) -> Result<Vec<String>>); 6] = [
+    let checks: [(&'static str, Check); 6] = [
         ("intégrité du fichier (SQLite, index compris)", integrity),
         ("écritures équilibrées", balanced),
-        ("contributions volontaires : 86 = 87 chaque année", contributions),
+        (
+            "contributions volontaires : 86 = 87 chaque année",
+            contributions,
+        ),
         ("répartitions des sessions dans leur effectif", breakdowns),
         ("présences et autres références", references),
         ("exercices clos inchangés depuis leur clôture", closed_years),
@@ -42,9 +48,8 @@ pub fn run(conn: &Connection) -> Rapport {
 fn schema_objects(
     conn: &Connection,
 ) -> Result<(HashMap<i64, SchemaObject>, HashMap<String, SchemaObject>)> {
-    let mut st = conn.prepare(
-        "SELECT rootpage, type, name, tbl_name FROM sqlite_master WHERE rootpage > 0",
-    )?;
+    let mut st = conn
+        .prepare("SELECT rootpage, type, name, tbl_name FROM sqlite_master WHERE rootpage > 0")?;
     let mut by_root = HashMap::new();
     let mut by_name = HashMap::new();
     let rows = st.query_map([], |r| {
@@ -103,9 +108,10 @@ fn balanced(conn: &Connection) -> Result<Vec<String>> {
     let mut found = Vec::new();
     for row in rows {
         let (id, date, debit, credit) = row?;
-        found.push(unbalanced(id, &date, debit, credit).unwrap_or_else(|| {
-            format!("écriture n° {id} du {date} sans aucune ligne")
-        }));
+        found.push(
+            unbalanced(id, &date, debit, credit)
+                .unwrap_or_else(|| format!("écriture n° {id} du {date} sans aucune ligne")),
+        );
     }
     Ok(found)
 }
@@ -121,7 +127,11 @@ fn contributions(conn: &Connection) -> Result<Vec<String>> {
           GROUP BY 1 ORDER BY 1",
     )?;
     let rows = st.query_map([], |r| {
-        Ok((r.get::<_, i32>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        Ok((
+            r.get::<_, i32>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
     })?;
     let mut found = Vec::new();
     for row in rows {

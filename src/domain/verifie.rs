@@ -93,7 +93,8 @@ impl Canonical {
 
     fn tagged(&mut self, tag: u8, b: &[u8]) {
         self.bytes.push(tag);
-        self.bytes.extend_from_slice(&(b.len() as u64).to_le_bytes());
+        self.bytes
+            .extend_from_slice(&(b.len() as u64).to_le_bytes());
         self.bytes.extend_from_slice(b);
     }
 
@@ -261,7 +262,10 @@ mod tests {
         };
         (
             HashMap::from([(7, idx.clone()), (3, table.clone())]),
-            HashMap::from([("ligne_ecriture".to_string(), idx), ("session".into(), table)]),
+            HashMap::from([
+                ("ligne_ecriture".to_string(), idx),
+                ("session".into(), table),
+            ]),
         )
     }
 
@@ -291,7 +295,11 @@ mod tests {
             ),
             ("something new", "structure du fichier endommagée"),
         ] {
-            assert_eq!(integrity_finding(raw, &by_root, &by_name), expected, "{raw}");
+            assert_eq!(
+                integrity_finding(raw, &by_root, &by_name),
+                expected,
+                "{raw}"
+            );
         }
     }
 
@@ -307,10 +315,7 @@ mod tests {
         let a = digest(&[&[Field::Text("ab"), Field::Text("c")]]);
         let b = digest(&[&[Field::Text("a"), Field::Text("bc")]]);
         assert_ne!(a, b);
-        assert_ne!(
-            digest(&[&[Field::Null]]),
-            digest(&[&[Field::Text("")]])
-        );
+        assert_ne!(digest(&[&[Field::Null]]), digest(&[&[Field::Text("")]]));
         assert_ne!(digest(&[&[Field::Int(1)]]), digest(&[&[Field::Int(2)]]));
         assert_eq!(a, digest(&[&[Field::Text("ab"), Field::Text("c")]]));
         assert_eq!(a.len(), 16);
@@ -330,8 +335,14 @@ mod tests {
             lignes: 6,
         };
         let msg = closed_year_change(2017, &at, &now).unwrap();
-        assert!(msg.starts_with("exercice 2017 modifié depuis sa clôture"), "{msg}");
-        assert!(msg.contains("00000000000000aa") && msg.contains("00000000000000bb"), "{msg}");
+        assert!(
+            msg.starts_with("exercice 2017 modifié depuis sa clôture"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("00000000000000aa") && msg.contains("00000000000000bb"),
+            "{msg}"
+        );
         let fewer = YearDigest {
             lignes: 5,
             ..now.clone()
@@ -347,7 +358,10 @@ mod tests {
     fn balances_and_contributions() {
         assert_eq!(unbalanced(1, "2017-01-01", 100, 100), None);
         let msg = unbalanced(4, "2017-01-02", 100, 90).unwrap();
-        assert!(msg.contains("n° 4") && msg.contains("déséquilibrée"), "{msg}");
+        assert!(
+            msg.contains("n° 4") && msg.contains("déséquilibrée"),
+            "{msg}"
+        );
         assert_eq!(contributions_mismatch(2017, 5, 5), None);
         assert!(
             contributions_mismatch(2017, 5, 4)
