@@ -154,6 +154,22 @@ fn a_read_only_ledger_file_is_read_and_never_written() {
     sb.snapshot().assert_same(&before, &session_add());
     // Nothing left next to the file that would block the next writer.
     assert!(!sidecar(&ledger, "-wal").exists() && !sidecar(&ledger, "-shm").exists());
+
+    // Not even readable: said so, for readers and writers alike.
+    set_mode(&ledger, 0o000);
+    for args in [vec!["stats", "2017"], session_add()] {
+        let out = run(sb.process(&prefix, &ledger, &args));
+        expect_code(&out, 1, &args);
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "accès refusé : vous n'avez pas le droit de lire le registre {}",
+                ledger.display()
+            )),
+            "{err}"
+        );
+        assert_no_english(&err);
+    }
     set_mode(&ledger, 0o600);
     sb.ok(&session_add());
     assert_eq!(sb.count(&ledger, "session"), 2);

@@ -144,7 +144,7 @@ impl Ledger {
             return Ok(ledger);
         }
         let wal_pending = std::fs::metadata(sidecar(path, "-wal")).is_ok_and(|m| m.len() > 0);
-        let conn = if wal_pending {
+        let opened = if wal_pending {
             Connection::open_with_flags(
                 path,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -157,9 +157,10 @@ impl Ledger {
                     | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
         }
-        .map_err(|e| fault(Some(path), e.into()))?;
-        let ledger = Ledger::new(conn, Some(path)).map_err(|e| fault(Some(path), e))?;
-        let version = ledger.version().map_err(|e| {
+        .map_err(anyhow::Error::from)
+        .and_then(|conn| Ledger::new(conn, Some(path)))
+        .and_then(|ledger| Ok((ledger.version()?, ledger)));
+        let (version, ledger) = opened.map_err(|e| {
             if wal_pending && !is_not_a_database(&e) {
                 anyhow!(
                     "le registre {} a des écritures en attente dans son journal ({}) et ne peut pas être lu sans droit d'écriture : lancez une fois une commande ici avec le droit d'écrire sur le fichier et son dossier",
@@ -350,11 +351,19 @@ fn is_not_a_database(e: &anyhow::Error) -> bool {
     })
 }
 
-/// A missing ledger, or an empty file where one should be, is a mistake in the path.
+/// A missing ledger, or an empty file where one should be, is a mistake in the path; a
+/// ledger this user may not read is said so before SQLite tries.
 fn refuse_missing_or_empty(path: &Path) -> Result<()> {
     if !path.exists() {
         bail_user!(
             "registre introuvable : {}\nCréez-le avec `ici init` (ou indiquez le bon fichier avec --ledger ou la variable ICI_LEDGER).",
+            path.display()
+        );
+    }
+    if path.is_file() && !is_readable(path) {
+        bail!(
+            "accès refusé : vous n'avez pas le droit de lire le registre {} ; vérifiez ses droits (chmod u+rw {})",
+            path.display(),
             path.display()
         );
     }
@@ -398,6 +407,18 @@ fn is_writable(path: &Path) -> bool {
 #[cfg(not(unix))]
 fn is_writable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
+}
+
+/// Whether this process may read the file, asked the same way.
+#[cfg(unix)]
+fn is_readable(path: &Path) -> bool {
+    use rustix::fs::{Access, AtFlags, CWD, accessat};
+    accessat(CWD, path, Access::READ_OK, AtFlags::EACCESS).is_ok()
+}
+
+#[cfg(not(unix))]
+fn is_readable(path: &Path) -> bool {
+    std::fs::File::open(path).is_ok()
 }
 
 /// Whether a failed write can be for lack of room: a file-size limit on this process
