@@ -635,3 +635,49 @@ fn a_year_closed_before_digests_gets_one_when_the_ledger_is_updated() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_pending_log_is_read_in_a_read_only_folder_never_skipped() {
+    let sb = Sandbox::with_refs();
+    let Some(prefix) = unprivileged(&sb) else {
+        return;
+    };
+    // A copy taken while a writer had a committed project only in its log.
+    let writer = Connection::open(sb.ledger()).unwrap();
+    writer
+        .execute_batch(
+            "PRAGMA wal_autocheckpoint = 0;
+             INSERT INTO projet (nom, theme, cree_le) VALUES ('JOURNAL', 'emploi', '2017-01-01T09:00:00');",
+        )
+        .unwrap();
+    let copy = sb.path().join("copie");
+    std::fs::create_dir(&copy).unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        std::fs::copy(
+            sidecar(&sb.ledger(), suffix),
+            sidecar(&copy.join("l.sqlite"), suffix),
+        )
+        .unwrap();
+    }
+    drop(writer);
+    let ledger = copy.join("l.sqlite");
+    assert!(std::fs::metadata(sidecar(&ledger, "-wal")).unwrap().len() > 0);
+
+    let read_only = ReadOnlyFolder::new(&copy);
+    let out = run(sb.process(&prefix, &ledger, &["projet", "list", "--format", "csv"]));
+    expect_code(&out, 0, &["projet", "list"]);
+    assert!(stdout(&out).contains("JOURNAL"), "{}", stdout(&out));
+    drop(read_only);
+
+    // Without the log's index, it cannot be read safely without write access: said so.
+    std::fs::remove_file(sidecar(&ledger, "-shm")).unwrap();
+    let _read_only = ReadOnlyFolder::new(&copy);
+    let out = run(sb.process(&prefix, &ledger, &["projet", "list"]));
+    expect_code(&out, 1, &["projet", "list"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("a des écritures en attente dans son journal"),
+        "{err}"
+    );
+    assert_no_english(&err);
+}

@@ -60,7 +60,8 @@ impl Ledger {
                     path.display()
                 );
             }
-            let mut ledger = Ledger::open(path)?;
+            // Brought up to date when it may be written; a read-only one is reported as is.
+            let mut ledger = Ledger::open_read(path)?;
             return Ok(InitOutcome::AlreadyThere {
                 version: ledger.version()?,
                 migrated_from: ledger.migrated_from,
@@ -283,7 +284,7 @@ impl Ledger {
                     self.notes.push(unresolved_report(&unresolved));
                 }
             }
-            // Years closed before closing kept a digest: they get one now, so that
+            // Years closed before digests were kept get one now, so that
             // `ici verifie` proves them unchanged from here on.
             if i + 1 == 6 {
                 verifie::store_missing_digests(&tx)?;
@@ -516,6 +517,14 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn immutable_uri_escapes_what_sqlite_reserves() {
+        assert_eq!(
+            immutable_uri(Path::new("/a b/100%?#/l.sqlite")),
+            "file:/a b/100%25%3f%23/l.sqlite?immutable=1"
+        );
+    }
 
     /// `schema.sql` must describe exactly what the migrations build.
     #[test]
