@@ -443,6 +443,17 @@ mod tests {
         );
         assert!(!shown.contains("os error"), "{shown}");
 
+        let mut reader = csv::ReaderBuilder::new().from_reader("a,b\n1,2\n3\n".as_bytes());
+        let short = reader
+            .records()
+            .find_map(Result::err)
+            .expect("a record of one field");
+        let shown = render(&anyhow::Error::new(short), None);
+        assert_eq!(
+            shown,
+            "ligne 3 : 1 champ(s) au lieu de 2 ; vérifiez les séparateurs et les guillemets"
+        );
+
         let plain = user("--duree : durée « 13h » supérieure à 12 h");
         assert_eq!(
             render(&plain, None),
