@@ -82,9 +82,28 @@ fn assert_verified(sb: &Sandbox, ledger: &Path, what: &str) {
     );
 }
 
-/// Runs `args` on copies of `base`, killing it with SIGKILL at a random point within
-/// the time a whole run takes; returns how many trials ended with none and with all
-/// of the `rows` rows of `table`, and in how many the kill left frames in the log.
+/// When a trial's SIGKILL is sent.
+#[derive(Clone, Copy)]
+enum Kill {
+    /// At a random point within the time a whole run takes.
+    Random,
+    /// As soon as the log starts to grow: during the commit itself, the moment a
+    /// torn write would show (a transaction's pages stay in memory until then).
+    OnLogGrowth,
+}
+
+#[derive(Debug, Default)]
+struct Outcome {
+    none: usize,
+    all: usize,
+    /// Trials whose kill left frames in the `-wal` file, for SQLite to recover.
+    log_left: usize,
+}
+
+/// Runs `args` on fresh copies of `base` and kills it with SIGKILL, `trials` times;
+/// after each, the ledger opens, `ici verifie` passes, and `table` has none or all of
+/// the `rows` rows the file brings.
+#[allow(clippy::too_many_arguments)]
 fn kill_trials(
     sb: &Sandbox,
     base: &[u8],
@@ -92,8 +111,9 @@ fn kill_trials(
     table: &str,
     rows: i64,
     trials: usize,
+    kill: Kill,
     rng: &mut fastrand::Rng,
-) -> (usize, usize, usize) {
+) -> Outcome {
     // One run to the end: how long it takes, and that it brings every row.
     let whole = fresh_copy(sb, base, "entier.sqlite");
     let start = Instant::now();
@@ -101,24 +121,37 @@ fn kill_trials(
     let span = start.elapsed();
     expect_code(&out, 0, args);
     assert_eq!(sb.count(&whole, table), rows);
-    let (mut none, mut all, mut in_log) = (0, 0, 0);
+    let mut outcome = Outcome::default();
     for trial in 0..trials {
         let ledger = fresh_copy(sb, base, &format!("essai-{table}-{trial}.sqlite"));
-        let at = Duration::from_micros(rng.u64(0..=span.as_micros() as u64));
+        let mut wal = ledger.clone().into_os_string();
+        wal.push("-wal");
         let mut child = sb
             .process(&[], &ledger, args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(at);
+        let started = Instant::now();
+        match kill {
+            Kill::Random => {
+                std::thread::sleep(Duration::from_micros(rng.u64(0..=span.as_micros() as u64)));
+            }
+            Kill::OnLogGrowth => {
+                while child.try_wait().unwrap().is_none()
+                    && !std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0)
+                    && started.elapsed() < common::TIMEOUT
+                {
+                    std::thread::sleep(Duration::from_micros(50));
+                }
+            }
+        }
+        let at = started.elapsed();
         child.kill().unwrap();
         let status = child.wait().unwrap();
         let what = format!("{table}, trial {trial}, SIGKILL after {at:?} (status {status})");
-        let mut wal = ledger.clone().into_os_string();
-        wal.push("-wal");
         if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
-            in_log += 1;
+            outcome.log_left += 1;
         }
         assert_verified(sb, &ledger, &what);
         let n = sb.count(&ledger, table);
@@ -126,9 +159,13 @@ fn kill_trials(
         if status.success() {
             assert_eq!(n, rows, "{what}: finished yet incomplete");
         }
-        if n == 0 { none += 1 } else { all += 1 }
+        if n == 0 {
+            outcome.none += 1;
+        } else {
+            outcome.all += 1;
+        }
     }
-    (none, all, in_log)
+    outcome
 }
 
 #[test]
@@ -137,27 +174,20 @@ fn an_import_killed_at_any_point_leaves_all_or_nothing() {
     let base = base(&sb);
     let mut rng = rng();
     let csv = sb.file("sessions.csv", sessions_csv(2000));
-    let (none, all, in_log) = kill_trials(
-        &sb,
-        &base,
-        &["import", "sessions", &csv],
-        "session",
-        2000,
-        12,
-        &mut rng,
-    );
-    eprintln!("sessions : {none} essai(s) sans rien, {all} avec tout, {in_log} journal non vide");
     let file = sb.file("fec.txt", fec(1500));
-    let (none, all, in_log) = kill_trials(
-        &sb,
-        &base,
-        &["import", "fec", &file],
-        "ecriture",
-        1500,
-        10,
-        &mut rng,
-    );
-    eprintln!("FEC : {none} essai(s) sans rien, {all} avec tout, {in_log} journal non vide");
+    let imports: [(&[&str], &str, i64); 2] = [
+        (&["import", "sessions", &csv], "session", 2000),
+        (&["import", "fec", &file], "ecriture", 1500),
+    ];
+    let mut trials = 0;
+    for (args, table, rows) in imports {
+        for (kill, n) in [(Kill::Random, 8), (Kill::OnLogGrowth, 4)] {
+            let o = kill_trials(&sb, &base, args, table, rows, n, kill, &mut rng);
+            eprintln!("{table} : {o:?}");
+            trials += n;
+        }
+    }
+    assert!(trials >= 20);
 }
 
 #[test]
