@@ -100,20 +100,24 @@ struct Outcome {
     log_left: usize,
 }
 
-/// Runs `args` on fresh copies of `base` and kills it with SIGKILL, `trials` times;
-/// after each, the ledger opens, `ici verifie` passes, and `table` has none or all of
-/// the `rows` rows the file brings.
-#[allow(clippy::too_many_arguments)]
+/// An import and what it brings: `rows` rows of `table`.
+struct Import<'a> {
+    args: &'a [&'a str],
+    table: &'a str,
+    rows: i64,
+}
+
+/// Runs the import on fresh copies of `base` and kills it with SIGKILL, `trials` times;
+/// after each, the ledger opens, `ici verifie` passes, and the table has none or all of
+/// the rows the file brings.
 fn kill_trials(
     sb: &Sandbox,
     base: &[u8],
-    args: &[&str],
-    table: &str,
-    rows: i64,
-    trials: usize,
-    kill: Kill,
+    import: &Import,
+    (kill, trials): (Kill, usize),
     rng: &mut fastrand::Rng,
 ) -> Outcome {
+    let Import { args, table, rows } = *import;
     // One run to the end: how long it takes, and that it brings every row.
     let whole = fresh_copy(sb, base, "entier.sqlite");
     let start = Instant::now();
@@ -175,15 +179,23 @@ fn an_import_killed_at_any_point_leaves_all_or_nothing() {
     let mut rng = rng();
     let csv = sb.file("sessions.csv", sessions_csv(2000));
     let file = sb.file("fec.txt", fec(1500));
-    let imports: [(&[&str], &str, i64); 2] = [
-        (&["import", "sessions", &csv], "session", 2000),
-        (&["import", "fec", &file], "ecriture", 1500),
+    let imports = [
+        Import {
+            args: &["import", "sessions", &csv],
+            table: "session",
+            rows: 2000,
+        },
+        Import {
+            args: &["import", "fec", &file],
+            table: "ecriture",
+            rows: 1500,
+        },
     ];
     let mut trials = 0;
-    for (args, table, rows) in imports {
+    for import in &imports {
         for (kill, n) in [(Kill::Random, 8), (Kill::OnLogGrowth, 4)] {
-            let o = kill_trials(&sb, &base, args, table, rows, n, kill, &mut rng);
-            eprintln!("{table} : {o:?}");
+            let o = kill_trials(&sb, &base, import, (kill, n), &mut rng);
+            eprintln!("{} : {o:?}", import.table);
             trials += n;
         }
     }
