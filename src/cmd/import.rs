@@ -27,6 +27,7 @@ use std::path::PathBuf;
   presences    code, et session (numéro) ou date et projet [, duree (temps présent, si moins que la session)]
   sorties      code, date, situation [, projet]
   finances     date, type (produit, charge, emprunt, remboursement), montant, compte, libelle [, tiers, projet, piece, via]
+  ecritures    date, piece ou numero, compte, libelle, debit, credit [, journal, tiers, projet] (une ligne par ligne d'écriture)
   projets      nom, theme [, intitule]
   partenaires  nom"
 )]
@@ -59,6 +60,8 @@ pub enum Kind {
     Sorties,
     /// Le fichier des écritures comptables (FEC) du cabinet comptable
     Fec,
+    /// Écritures en partie double : une ligne par ligne d'écriture, regroupées par pièce
+    Ecritures,
 }
 
 impl Kind {
@@ -98,8 +101,8 @@ impl Kind {
             ],
             Kind::Projets => &[("nom", true), ("theme", true), ("intitule", false)],
             Kind::Partenaires => &[("nom", true)],
-            // Read by its own parser: see `import_fec`.
-            Kind::Fec => &[],
+            // Read by their own parsers: see `import_fec` and `import_ecritures`.
+            Kind::Fec | Kind::Ecritures => &[],
         }
     }
 }
@@ -215,6 +218,13 @@ pub fn report(out: &mut dyn Write, kind: Kind, name: &str, s: &Summary) -> Resul
             s.sessions.len()
         )?,
         Kind::Sorties => writeln!(out, "{} sortie(s) importée(s) depuis {name}.", s.rows)?,
+        Kind::Ecritures => writeln!(
+            out,
+            "{} écriture(s) importée(s) depuis {name} : produits {}, charges {}.",
+            s.rows,
+            Money(s.produits),
+            Money(s.charges)
+        )?,
         Kind::Fec => {}
     }
     Ok(())
@@ -265,6 +275,9 @@ fn line_at(text: &str, byte: u64) -> u64 {
 
 /// Parses, checks and writes a whole file inside the caller's transaction.
 pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> Result<Summary> {
+    if kind == Kind::Ecritures {
+        return super::import_ecritures::import_bytes(conn, name, bytes);
+    }
     let (text, note) = decode(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(sniff_delimiter(&text))
@@ -404,6 +417,7 @@ fn import_row<'a>(
         Kind::Presences => crate::cmd::participant::import_presence(conn, get, summary)?,
         Kind::Sorties => crate::cmd::participant::import_sortie(conn, get)?,
         Kind::Fec => unreachable!("a FEC is read by import_fec"),
+        Kind::Ecritures => unreachable!("read by import_ecritures"),
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! All SQL lives in this module and its children; they speak in domain types.
 
 pub mod finances;
+pub mod livres;
 pub mod participants;
 pub mod refs;
 pub mod reports;
