@@ -28,7 +28,10 @@ pub fn main_with_exit_code() -> i32 {
         Err(err) if error::is_broken_pipe(&err) => 0,
         Err(err) => {
             drop(out);
-            eprintln!("erreur : {}", error::render(&err, ledger.as_deref()));
+            eprintln!(
+                "erreur : {}",
+                domain::text::for_message(&error::render(&err, ledger.as_deref()))
+            );
             error::exit_code(&err)
         }
     }

@@ -383,7 +383,7 @@ fn fixture_fec(year: i32) -> String {
 #[test]
 fn verifie_passes_a_sound_ledger() {
     let sb = sound_ledger();
-    sb.ok(&["cloture", "2017"]);
+    sb.ok(&["cloture", "2017", "--oui"]);
     let out = sb.ok(&["verifie"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 7, "{out}");
@@ -477,7 +477,7 @@ fn verifie_finds_a_corrupted_index_and_names_it() {
     );
 
     // Neither a closing nor a FEC on a damaged ledger.
-    let err = sb.refused(&["cloture", "2017"], 1);
+    let err = sb.refused(&["cloture", "2017", "--oui"], 1);
     assert!(err.contains("exercice 2017 non clos"), "{err}");
     assert!(err.contains("ligne_ecriture"), "{err}");
     let dir = sb.path().join("fec");
@@ -524,7 +524,7 @@ fn verifie_finds_a_closed_year_changed_by_hand_and_cloture_refuses() {
         "--libelle",
         "Atelier",
     ]);
-    sb.ok(&["cloture", "2017"]);
+    sb.ok(&["cloture", "2017", "--oui"]);
     sb.ok(&["verifie"]);
     tamper_with_entry_1(&sb.ledger());
 
@@ -544,7 +544,7 @@ fn verifie_finds_a_closed_year_changed_by_hand_and_cloture_refuses() {
         "{report}"
     );
 
-    let err = sb.refused(&["cloture", "2018"], 1);
+    let err = sb.refused(&["cloture", "2018", "--oui"], 1);
     assert!(err.contains("exercice 2018 non clos"), "{err}");
     assert!(
         err.contains("exercice 2017 modifié depuis sa clôture"),
@@ -577,7 +577,7 @@ fn cloture_refuses_a_ledger_with_an_unbalanced_entry() {
     )
     .unwrap();
     drop(c);
-    let err = sb.refused(&["cloture", "2017"], 1);
+    let err = sb.refused(&["cloture", "2017", "--oui"], 1);
     assert!(err.contains("exercice 2017 non clos"), "{err}");
     assert!(
         err.contains("écriture n° 2 du 2017-06-01 déséquilibrée : débits 5,00"),

@@ -1,7 +1,7 @@
 //! `ici cloture [ANNEE]`: closes a year once the general assembly has approved its
 //! accounts; without a year, lists the closed ones.
 
-use crate::cmd::{Ctx, bilan, verifie};
+use crate::cmd::{Ctx, bilan, confirm, verifie};
 use crate::db::finances;
 use crate::db::verifie as db_verifie;
 use crate::domain::date::parse_year;
@@ -19,6 +19,9 @@ pub struct Args {
     pub annee: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Confirmer sans question (pour un script) ; sinon, l'année est à retaper
+    #[arg(long)]
+    pub oui: bool,
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
@@ -49,8 +52,27 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     };
     let annee = parse_year(&annee)?;
     let mut ledger = ctx.open()?;
+    // Every reason to refuse is given before the question, not after the user has
+    // typed the year: the closing is tried, then undone.
+    {
+        let dry = ledger.conn().unchecked_transaction()?;
+        finances::cloturer(&dry, annee)?;
+        dry.rollback()?;
+    }
     // A year is closed for good: never on a ledger that is damaged or already altered.
     verifie::require_clean(ledger.conn(), &format!("exercice {annee} non clos"))?;
+    let year = annee.to_string();
+    confirm::confirm(
+        a.oui,
+        &confirm::Act {
+            what: &format!("Clôturer l'exercice {annee}"),
+            consequence: &format!(
+                "aucune écriture datée de {annee} ne pourra plus être ajoutée ni contrepassée."
+            ),
+            expected: &year,
+            command: &format!("ici cloture {annee}"),
+        },
+    )?;
     ledger.write(|tx| {
         finances::cloturer(tx, annee)?;
         // The proof that the year stays as closed, kept with the closing itself.

@@ -4,6 +4,7 @@
 
 use crate::cmd::Ctx;
 use crate::db::verifie;
+use crate::domain::text::escape;
 use crate::domain::verifie::Rapport;
 use crate::render::{self, Cell, Format};
 use anyhow::{Result, anyhow};
@@ -42,7 +43,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
                 let mark = if v.ok { "ok      " } else { "ANOMALIE" };
                 writeln!(out, "{mark}  {}", v.nom)?;
                 for d in &v.details {
-                    writeln!(out, "          - {d}")?;
+                    // A detail may quote a stored value: shown, never run by the terminal.
+                    writeln!(out, "          - {}", escape(d))?;
                 }
             }
             if rapport.ok {
