@@ -122,7 +122,9 @@ BEGIN
     SELECT RAISE(ABORT, 'une écriture enregistrée ne reçoit plus de ligne : contrepassez-la');
 END;
 
-CREATE TRIGGER ecriture_non_modifiable BEFORE UPDATE ON ecriture
+-- An entry's tiers and project follow a merge of partners or projects (0007).
+CREATE TRIGGER ecriture_non_modifiable
+BEFORE UPDATE OF id, date, libelle, piece, cree_le, journal, numero_source, annule_id ON ecriture
 BEGIN
     SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
 END;
@@ -287,3 +289,42 @@ CREATE TABLE export_journal (
     personnel INTEGER NOT NULL DEFAULT 0 CHECK (personnel IN (0, 1))
 );
 CREATE INDEX export_journal_date ON export_journal (fait_le);
+
+-- Duplicates and home territory (0007): the ledger's settings (the home territory),
+-- and the communes sessions use, read value by value.
+CREATE TABLE parametre (
+    cle    TEXT PRIMARY KEY,
+    valeur TEXT NOT NULL
+);
+CREATE INDEX session_commune ON session (code_insee) WHERE code_insee IS NOT NULL;
+-- Codes merged into another by `participant fusionne`, never given again; linked
+-- to nothing.
+CREATE TABLE code_fusionne (
+    code TEXT PRIMARY KEY CHECK (code GLOB 'P-[0-9][0-9][0-9][0-9]*')
+);
+
+-- Session history (0008): each field changed by `ici session corrige`, with the old
+-- and the new value, when and why; never changed nor deleted. Sessions by recording
+-- time, for `session list --saisies-depuis`.
+CREATE INDEX session_cree_le ON session (cree_le);
+
+CREATE TABLE session_correction (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES session (id),
+    fait_le     TEXT NOT NULL,
+    champ       TEXT NOT NULL,
+    avant       TEXT,
+    apres       TEXT,
+    motif       TEXT
+);
+CREATE INDEX session_correction_session ON session_correction (session_id, id);
+
+CREATE TRIGGER session_correction_definitive_modification BEFORE UPDATE ON session_correction
+BEGIN
+    SELECT RAISE(ABORT, 'l''historique d''une session ne se modifie pas');
+END;
+
+CREATE TRIGGER session_correction_definitive_suppression BEFORE DELETE ON session_correction
+BEGIN
+    SELECT RAISE(ABORT, 'l''historique d''une session ne se modifie pas');
+END;

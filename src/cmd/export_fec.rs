@@ -6,19 +6,22 @@ use crate::bail_user;
 use crate::db::finances;
 use crate::domain::date::parse_year;
 use crate::domain::fec;
-use anyhow::{Context, Result};
+use crate::output::{self, Existing};
+use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Writes the FEC and returns its path, folder resolved, for the export log.
 pub fn run(
     conn: &Connection,
+    ledger: &Path,
     annee: Option<&str>,
     siren: Option<&str>,
     output: Option<&Path>,
     out: &mut dyn Write,
-) -> Result<()> {
+) -> Result<PathBuf> {
     let Some(annee) = annee else {
         bail_user!("indiquez l'exercice : `ici export fec 2017 --siren NNNNNNNNN`");
     };
@@ -41,24 +44,14 @@ pub fn run(
         Some(p) => p.to_path_buf(),
         None => PathBuf::from(&name),
     };
-    // The accountant's own file has the same official name: never overwrite it.
-    if path.exists() {
-        bail_user!(
-            "{} existe déjà (peut-être le FEC du cabinet, qui porte le même nom) : rien n'a été écrit. Choisissez un autre dossier ou nom avec -o.",
-            path.display()
-        );
-    }
-    let mut buf = Vec::new();
-    fec::write(&entries, &mut buf)?;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| {
-            crate::error::user(format!("{} : {}", path.display(), crate::error::io_fr(&e)))
-        })?;
-    file.write_all(&buf)
-        .with_context(|| format!("écriture de {}", path.display()))?;
+    // The accountant's own file has the same official name: never overwrite it. Since
+    // the file appears only once complete, a failed run leaves nothing in the way.
+    let dest = output::check(
+        &path,
+        ledger,
+        Existing::Keep("peut-être le FEC du cabinet, qui porte le même nom"),
+    )?;
+    output::write_file(&dest, |w| fec::write(&entries, w))?;
     let lines: usize = entries.iter().map(|e| e.lines.len()).sum();
     writeln!(
         out,
@@ -66,5 +59,5 @@ pub fn run(
         path.display(),
         entries.len()
     )?;
-    Ok(())
+    Ok(dest.absolute().to_path_buf())
 }

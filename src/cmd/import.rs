@@ -13,6 +13,7 @@ use crate::domain::money::Money;
 use crate::domain::session::{NewSession, SessionDraft};
 use crate::domain::suggest;
 use crate::error::{field_of, user};
+use crate::output::{self, Existing};
 use anyhow::Result;
 use rusqlite::Connection;
 use std::borrow::Cow;
@@ -40,6 +41,13 @@ pub struct Args {
     /// Importer même un fichier déjà importé (ses lignes compteront deux fois)
     #[arg(long)]
     pub encore: bool,
+    /// Importer aussi les lignes semblables à ce que le registre contient déjà (ou à
+    /// une autre ligne du fichier) : deux sessions le même jour au même endroit…
+    #[arg(long)]
+    pub doublon: bool,
+    /// Participants : écrire une copie du fichier avec la colonne code remplie
+    #[arg(long, value_name = "FICHIER")]
+    pub codes: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -119,6 +127,13 @@ pub struct Summary {
     /// Sessions and people an attendance import touched.
     pub sessions: std::collections::BTreeSet<i64>,
     pub personnes: std::collections::BTreeSet<String>,
+    /// Participants: the code each row got, in file order.
+    pub codes: Vec<crate::cmd::participant::RowCode>,
+    /// What this import added (sessions, entries or people, by id), with the line
+    /// that added each: a row like an earlier one of the file is named by its line.
+    pub added: std::collections::HashMap<i64, u64>,
+    /// Participants: the register's identities, read at the first row.
+    pub identities: Option<crate::db::participants::Identities>,
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
@@ -130,6 +145,28 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         ))
     })?;
     let name = a.fichier.display().to_string();
+    if let Some(codes) = &a.codes {
+        if a.quoi != Kind::Participants {
+            bail_user!(
+                "--codes ne sert qu'à `ici import participants` : retirez-le, ou importez un fichier de participants"
+            );
+        }
+        if codes.exists() {
+            bail_user!(
+                "--codes {} : le fichier existe déjà ; donnez un nouveau nom, il ne sera pas écrasé",
+                codes.display()
+            );
+        }
+    }
+    // Never the ledger, a database or through a link; written whole or not at all.
+    let codes_dest = match &a.codes {
+        Some(p) => Some(output::check(
+            p,
+            &ctx.ledger_path()?,
+            Existing::Keep("donnez un nouveau nom, il ne sera pas écrasé"),
+        )?),
+        None => None,
+    };
     let mut ledger = ctx.open()?;
     if a.quoi == Kind::Fec {
         return super::import_fec::run(&mut ledger, &name, &bytes, out);
@@ -142,7 +179,16 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         {
             return Ok(Err((nom, le, lignes)));
         }
-        let summary = import_bytes(tx, a.quoi, &name, &bytes)?;
+        // A file imported again on purpose has rows like those it imported the first
+        // time: `--encore` says they are meant to count twice. People are the
+        // exception: a participants file imported again matches them instead.
+        let doublon = a.doublon || (a.encore && a.quoi != Kind::Participants);
+        let summary = import_bytes(tx, a.quoi, &name, &bytes, doublon)?;
+        // Written before the import is committed: a file that cannot be written
+        // leaves the ledger as it was.
+        if let Some(dest) = &codes_dest {
+            write_codes(dest, &bytes, &summary.codes)?;
+        }
         tx.execute(
             "INSERT OR REPLACE INTO import_fichier (empreinte, quoi, nom, lignes, importe_le)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -151,6 +197,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         Ok(Ok(summary))
     })?;
     match summary {
+        Ok(summary) if a.quoi == Kind::Participants => {
+            crate::cmd::participant::report_import(out, &name, &summary, a.codes.as_deref())
+        }
         Ok(summary) => report(out, a.quoi, &name, &summary),
         Err((nom, le, lignes)) => {
             writeln!(
@@ -274,9 +323,17 @@ fn line_at(text: &str, byte: u64) -> u64 {
 }
 
 /// Parses, checks and writes a whole file inside the caller's transaction.
-pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> Result<Summary> {
+/// With `doublon`, rows like records already there (or like another row) are
+/// imported too.
+pub fn import_bytes(
+    conn: &Connection,
+    kind: Kind,
+    name: &str,
+    bytes: &[u8],
+    doublon: bool,
+) -> Result<Summary> {
     if kind == Kind::Ecritures {
-        return super::import_ecritures::import_bytes(conn, name, bytes);
+        return super::import_ecritures::import_bytes(conn, name, bytes, doublon);
     }
     let (text, note) = decode(bytes);
     let mut reader = csv::ReaderBuilder::new()
@@ -313,6 +370,12 @@ pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> 
         note,
         ..Summary::default()
     };
+    // The home territory settles commune names several communes share.
+    let home = if kind == Kind::Sessions {
+        crate::db::territoire::home(conn)?
+    } else {
+        crate::territory::Home::default()
+    };
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| line_at(&text, p.byte()));
@@ -339,7 +402,12 @@ pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> 
                 e.context(where_)
             }
         };
-        import_row(conn, kind, &get, &mut summary).map_err(at_line)?;
+        let row = Row {
+            line,
+            doublon,
+            home: &home,
+        };
+        import_row(conn, kind, &get, &row, &mut summary).map_err(at_line)?;
         summary.rows += 1;
     }
     if summary.rows == 0 {
@@ -348,12 +416,26 @@ pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> 
     Ok(summary)
 }
 
+/// Where a row is and what applies to it.
+struct Row<'h> {
+    line: u64,
+    /// Rows like records already there are imported too.
+    doublon: bool,
+    home: &'h crate::territory::Home,
+}
+
 fn import_row<'a>(
     conn: &Connection,
     kind: Kind,
     get: &dyn Fn(&str) -> Option<&'a str>,
+    row: &Row,
     summary: &mut Summary,
 ) -> Result<()> {
+    let Row {
+        line,
+        doublon,
+        home,
+    } = *row;
     let req = |c| get(c).unwrap_or("");
     match kind {
         Kind::Sessions => {
@@ -377,8 +459,21 @@ fn import_row<'a>(
                 presents: get("presents"),
                 anonymes: None,
             }
-            .check()?;
-            sessions::insert(conn, &s)?;
+            .check_in(home)?;
+            if !doublon
+                && let Some(first) = sessions::find_duplicate(conn, &s)?
+                && let Some(line) = summary.added.get(&first.numero)
+            {
+                bail_user!(
+                    "même session que la ligne {line} de ce fichier ({}, {}, {}, {}) ; si c'est voulu (deux groupes le même jour), ajoutez --doublon",
+                    first.date,
+                    first.projet,
+                    first.place,
+                    first.duree
+                );
+            }
+            let id = sessions::insert(conn, &s, doublon)?;
+            summary.added.insert(id, line);
             summary.participants += i64::from(s.participants);
             summary.minutes += i64::from(s.duree.0);
         }
@@ -396,7 +491,16 @@ fn import_row<'a>(
                 via: get("via"),
             }
             .check(op)?;
-            finances::insert(conn, &e)?;
+            if !doublon
+                && let Some(first) = finances::duplicate_of(conn, &e)?
+                && let Some(line) = summary.added.get(&first)
+            {
+                bail_user!(
+                    "même écriture que la ligne {line} de ce fichier ; si c'est voulu (deux paiements identiques), ajoutez --doublon"
+                );
+            }
+            let id = finances::insert(conn, &e, doublon)?;
+            summary.added.insert(id, line);
             let amount = e.lignes[0].debit.cents() + e.lignes[0].credit.cents();
             match op {
                 Operation::Produit => summary.produits += amount,
@@ -407,19 +511,67 @@ fn import_row<'a>(
         Kind::Projets => {
             let theme =
                 refs::parse_theme(req("theme")).map_err(|e| crate::error::in_field("theme", e))?;
-            refs::add_projet(conn, req("nom"), theme, get("intitule"))
+            refs::add_projet(conn, req("nom"), theme, get("intitule"), doublon)
                 .map_err(|e| crate::error::in_field("nom", e))?;
         }
         Kind::Partenaires => {
-            refs::add_partenaire(conn, req("nom")).map_err(|e| crate::error::in_field("nom", e))?;
+            refs::add_partenaire(conn, req("nom"), doublon)
+                .map_err(|e| crate::error::in_field("nom", e))?;
         }
-        Kind::Participants => crate::cmd::participant::import_participant(conn, get)?,
+        Kind::Participants => {
+            crate::cmd::participant::import_participant(conn, get, line, doublon, summary)?;
+        }
         Kind::Presences => crate::cmd::participant::import_presence(conn, get, summary)?,
         Kind::Sorties => crate::cmd::participant::import_sortie(conn, get)?,
         Kind::Fec => unreachable!("a FEC is read by import_fec"),
         Kind::Ecritures => unreachable!("read by import_ecritures"),
     }
     Ok(())
+}
+
+/// Writes the participants file again with its `code` column filled (added when
+/// missing), each row with the code it got. The copy holds what the file held:
+/// created new, whole or not at all, readable by its owner only (see `output`).
+fn write_codes(
+    dest: &output::Dest,
+    bytes: &[u8],
+    codes: &[crate::cmd::participant::RowCode],
+) -> Result<()> {
+    let (text, _) = decode(bytes);
+    let delimiter = sniff_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut headers = reader.headers()?.clone();
+    let column = match headers.iter().position(|h| column_key(h) == "code") {
+        Some(i) => i,
+        None => {
+            headers.push_field("code");
+            headers.len() - 1
+        }
+    };
+    output::write_file(dest, |file| {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .from_writer(file);
+        writer.write_record(&headers)?;
+        for record in reader.records() {
+            let record = record?;
+            let line = record.position().map_or(0, |p| line_at(&text, p.byte()));
+            let code = codes
+                .iter()
+                .find(|c| c.line == line)
+                .map(|c| c.code.as_str());
+            let mut row: Vec<&str> = record.iter().collect();
+            row.resize(headers.len(), "");
+            if let Some(code) = code {
+                row[column] = code;
+            }
+            writer.write_record(&row)?;
+        }
+        writer.flush()?;
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -50,8 +50,9 @@ struct Group {
     lignes: Vec<Ligne>,
 }
 
-/// Parses, checks and writes a whole file inside the caller's transaction.
-pub fn import_bytes(conn: &Connection, name: &str, bytes: &[u8]) -> Result<Summary> {
+/// Parses, checks and writes a whole file inside the caller's transaction. An entry
+/// like one already recorded (or one earlier in the file) is refused unless `doublon`.
+pub fn import_bytes(conn: &Connection, name: &str, bytes: &[u8], doublon: bool) -> Result<Summary> {
     let (text, note) = decode(bytes);
     let header = text.lines().next().unwrap_or("");
     let delimiter = if header.matches(';').count() > header.matches(',').count() {
@@ -287,6 +288,11 @@ pub fn import_bytes(conn: &Connection, name: &str, bytes: &[u8]) -> Result<Summa
             .transpose()
             .map_err(in_entry)?;
         finances::refuse_closed_year(conn, e.date.year()).map_err(in_entry)?;
+        if !doublon && let Some(numero) = finances::duplicate_of(conn, &e)? {
+            return Err(in_entry(user(format!(
+                "cette écriture est déjà enregistrée (écriture n° {numero}, mêmes date, libellé et lignes) ; si c'est voulu, ajoutez --doublon"
+            ))));
+        }
         finances::insert_unchecked(conn, &e, tiers_id, projet_id, &stamp)?;
         for l in &e.lignes {
             match l.compte.as_str().as_bytes()[0] {
@@ -358,7 +364,7 @@ mod tests {
 
     fn import(csv: &str) -> Result<Summary> {
         let mut l = Ledger::in_memory()?;
-        l.write(|tx| import_bytes(tx, "e.csv", csv.as_bytes()))
+        l.write(|tx| import_bytes(tx, "e.csv", csv.as_bytes(), false))
     }
 
     #[test]

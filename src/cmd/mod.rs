@@ -11,6 +11,7 @@ pub mod demo;
 pub mod ecriture;
 pub mod export;
 pub mod export_fec;
+pub mod export_fse;
 pub mod finance;
 pub mod grand_livre;
 pub mod import;
@@ -22,10 +23,12 @@ pub mod partenaire;
 pub mod participant;
 pub mod participant_oublie;
 pub mod projet;
+pub mod sauvegarde;
 pub mod session;
 pub mod solde;
 pub mod sortie;
 pub mod stats;
+pub mod territoire;
 pub mod verifie;
 
 use crate::db::Ledger;
@@ -58,13 +61,13 @@ pub struct Cli {
 pub enum Commande {
     /// Crée le registre (fichier lisible par vous seul)
     Init(init::Args),
-    /// Projets (actions) : ajouter, lister
+    /// Projets (actions) : ajouter, lister, renommer, fusionner
     #[command(subcommand)]
     Projet(projet::Commande),
-    /// Partenaires et financeurs : ajouter, lister
+    /// Partenaires et financeurs : ajouter, lister, renommer, fusionner
     #[command(subcommand)]
     Partenaire(partenaire::Commande),
-    /// Sessions (ateliers, formations) : enregistrer, lister, annuler
+    /// Sessions (ateliers, formations) : enregistrer, lister, montrer, corriger, annuler
     #[command(subcommand)]
     Session(session::Commande),
     /// Participants (codes pseudonymes) : enregistrer, lister, sorties, effacement
@@ -79,7 +82,7 @@ pub enum Commande {
     /// Emprunts reçus et remboursés (hors résultat)
     #[command(subcommand)]
     Emprunt(finance::EmpruntCommande),
-    /// Écritures en partie double sur tous comptes ; contrepassation
+    /// Écritures en partie double sur tous comptes ; contrepassation, correction, liste
     #[command(subcommand)]
     Ecriture(ecriture::Commande),
     /// Clôture d'un exercice (après l'assemblée générale) ; liste des exercices clos
@@ -99,6 +102,9 @@ pub enum Commande {
     Solde(solde::Args),
     /// Chiffres d'activité de l'année : sessions, personnes, heures, villes, publics
     Stats(stats::Args),
+    /// Territoire de l'association : les départements qui départagent les communes
+    /// de même nom
+    Territoire(territoire::Args),
     /// Communes françaises : chercher un nom, un code INSEE ou postal
     #[command(subcommand)]
     Commune(commune::Commande),
@@ -109,6 +115,8 @@ pub enum Commande {
     /// Vérifie le registre : intégrité du fichier, écritures équilibrées, exercices clos
     /// inchangés…
     Verifie(verifie::Args),
+    /// Copie complète et vérifiée du registre, à garder ailleurs
+    Sauvegarde(sauvegarde::Args),
     /// Démonstration sur les données 2017 intégrées, sans toucher à votre registre
     Demo(demo::Args),
     /// Script de complétion pour votre shell
@@ -189,11 +197,13 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Journal(a) => journal::run(&ctx, a, out),
         Commande::Solde(a) => solde::run(&ctx, a, out),
         Commande::Stats(a) => stats::run(&ctx, a, out),
+        Commande::Territoire(a) => territoire::run(&ctx, a, out),
         Commande::Commune(c) => commune::run(c, out),
         Commande::Import(a) => import::run(&ctx, a, out),
         Commande::Export(a) => export::run(&ctx, a, out),
         Commande::Verifie(a) => verifie::run(&ctx, a, out),
+        Commande::Sauvegarde(a) => sauvegarde::run(&ctx, a, out),
         Commande::Demo(a) => demo::run(a, out),
-        Commande::Completions(a) => completions::run(a, out),
+        Commande::Completions(a) => completions::run(&ctx, a, out),
     }
 }

@@ -25,7 +25,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let rapport = verifie::run(ledger.conn());
     match a.format {
         Format::Json => render::json(out, &rapport)?,
-        Format::Csv => {
+        Format::Csv | Format::Excel => {
             let mut rows = Vec::new();
             for v in &rapport.verifications {
                 let ok = Cell::text(if v.ok { "oui" } else { "non" });

@@ -5,15 +5,17 @@ use crate::domain::account::Compte;
 use crate::domain::chart::{self, Plan};
 use crate::domain::date::year_bounds;
 use crate::domain::fec::{FecEntry, FecLine};
-use crate::domain::finance::{Ligne, NewEcriture};
+use crate::domain::finance::{EcritureCorrection, Ligne, NewEcriture, check_chart, check_class_8};
 use crate::domain::money::Money;
 use crate::error::{in_field, user};
 use anyhow::{Result, ensure};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// Resolves the names of a checked transaction and writes it with its lines.
-pub fn insert(conn: &Connection, e: &NewEcriture) -> Result<i64> {
+/// Resolves the names of a checked transaction and writes it with its lines. An
+/// entry like one already recorded and not reversed is refused unless `doublon`
+/// says it is meant (two payments of the same amount the same day).
+pub fn insert(conn: &Connection, e: &NewEcriture, doublon: bool) -> Result<i64> {
     let tiers_id = e
         .tiers
         .as_deref()
@@ -26,7 +28,59 @@ pub fn insert(conn: &Connection, e: &NewEcriture) -> Result<i64> {
         .map(|p| refs::projet_id(conn, p))
         .transpose()
         .map_err(|e| in_field("projet", e))?;
+    if !doublon && let Some(numero) = duplicate_of(conn, e)? {
+        let l = &e.lignes[0];
+        return Err(user(format!(
+            "cette écriture est déjà enregistrée : écriture n° {numero} du {}, « {} », {} au compte {} ; voyez-la avec `ici ecriture show {numero}`. Si c'est voulu (deux paiements identiques), ajoutez --doublon",
+            e.date.format("%d/%m/%Y"),
+            e.libelle.trim(),
+            Money(l.debit.cents() + l.credit.cents()),
+            l.compte.as_str()
+        )));
+    }
     insert_resolved(conn, e, tiers_id, projet_id)
+}
+
+/// An entry, neither reversed nor a reversal, with the same date, label (case
+/// aside) and lines (accounts and amounts) as `e`. Read through the date index: the
+/// entries of one day.
+pub fn duplicate_of(conn: &Connection, e: &NewEcriture) -> Result<Option<i64>> {
+    let mut wanted: Vec<LineKey> = e
+        .lignes
+        .iter()
+        .map(|l| {
+            (
+                l.compte.as_str().to_string(),
+                l.debit.cents(),
+                l.credit.cents(),
+            )
+        })
+        .collect();
+    wanted.sort();
+    let candidates: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM ecriture e
+             WHERE date = ?1 AND lower(trim(libelle)) = lower(?2) AND annule_id IS NULL
+               AND NOT EXISTS (SELECT 1 FROM ecriture r WHERE r.annule_id = e.id)
+             ORDER BY id",
+        )?
+        .query_map(
+            params![e.date.format("%Y-%m-%d").to_string(), e.libelle.trim()],
+            |r| r.get(0),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut st = conn.prepare_cached(
+        "SELECT compte, debit, credit FROM ligne WHERE ecriture_id = ?1 ORDER BY compte, debit, credit",
+    )?;
+    for id in candidates {
+        let lines = st
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<LineKey>>>()?;
+        if lines == wanted {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 /// Writes a checked transaction whose names are already resolved. Refuses a closed
@@ -316,6 +370,53 @@ pub fn reverse(
     insert_resolved(conn, &reversal, original.tiers_id, original.projet_id)
 }
 
+/// Corrects entry `numero` the only way the books allow: its reversal, then the
+/// corrected entry, in the caller's transaction. Returns (reversal, corrected entry).
+pub fn correct(
+    conn: &Connection,
+    numero: i64,
+    c: &EcritureCorrection,
+    motif: &str,
+) -> Result<(i64, i64)> {
+    let Some(original) = get(conn, numero)? else {
+        return Err(user(format!(
+            "écriture n° {numero} introuvable (voir `ici ecriture list`)"
+        )));
+    };
+    let resolve = |v: &Option<Option<String>>,
+                   kept: Option<i64>,
+                   field: &'static str,
+                   lookup: fn(&Connection, &str) -> Result<i64>|
+     -> Result<Option<i64>> {
+        match v {
+            None => Ok(kept),
+            Some(None) => Ok(None),
+            Some(Some(name)) => lookup(conn, name).map(Some).map_err(|e| in_field(field, e)),
+        }
+    };
+    let tiers_id = resolve(&c.tiers, original.tiers_id, "tiers", refs::partenaire_id)?;
+    let projet_id = resolve(&c.projet, original.projet_id, "projet", refs::projet_id)?;
+    let corrected = NewEcriture {
+        date: c.date.unwrap_or(original.date),
+        libelle: c
+            .libelle
+            .clone()
+            .unwrap_or_else(|| original.libelle.clone()),
+        piece: c.piece.clone().unwrap_or_else(|| original.piece.clone()),
+        tiers: None,
+        projet: None,
+        journal: original.journal.clone(),
+        numero_source: None,
+        annule: None,
+        lignes: c.lines(&original.lignes)?,
+    };
+    check_chart(&corrected)?;
+    check_class_8(&corrected).map_err(|e| in_field("compte", e))?;
+    let reversal = reverse(conn, numero, None, motif)?;
+    let new = insert_resolved(conn, &corrected, tiers_id, projet_id)?;
+    Ok((reversal, new))
+}
+
 /// One transaction line with its transaction's details, for listings and exports.
 #[derive(Debug, Clone)]
 pub struct LigneDetail {
@@ -335,6 +436,11 @@ pub struct Filter {
     pub period: Option<(String, String)>,
     pub projet_id: Option<i64>,
     pub tiers_id: Option<i64>,
+    /// Only lines of accounts starting with this prefix (`706`, `6`).
+    pub compte: Option<String>,
+    /// Only entries of this journal (`BQ`, `OD`): the accountant's journal for an
+    /// imported entry, else the one the FEC export gives it (bank BQ, cash CA, else OD).
+    pub journal: Option<String>,
 }
 
 /// Lines in date order, reading only the filtered range through the date index.
@@ -356,9 +462,21 @@ pub fn lines(
          WHERE e.date >= ?1 AND e.date < ?2
            AND (?3 IS NULL OR e.projet_id = ?3)
            AND (?4 IS NULL OR e.tiers_id = ?4)
+           AND (?5 IS NULL OR substr(l.compte, 1, length(?5)) = ?5)
+           AND (?6 IS NULL OR upper(coalesce(e.journal,
+                 (SELECT CASE max(CASE WHEN x.compte LIKE '512%' THEN 2 WHEN x.compte LIKE '53%' THEN 1 ELSE 0 END)
+                         WHEN 2 THEN 'BQ' WHEN 1 THEN 'CA' ELSE 'OD' END
+                  FROM ligne x WHERE x.ecriture_id = e.id))) = upper(?6))
          ORDER BY e.date, e.id, l.id",
     )?;
-    let mut rows = st.query(params![start, end, f.projet_id, f.tiers_id])?;
+    let mut rows = st.query(params![
+        start,
+        end,
+        f.projet_id,
+        f.tiers_id,
+        f.compte,
+        f.journal
+    ])?;
     while let Some(r) = rows.next()? {
         each(LigneDetail {
             numero: r.get(0)?,

@@ -1,12 +1,15 @@
 //! The ledger file: opening, creating, migrating, and write transactions.
 //! All SQL lives in this module and its children; they speak in domain types.
 
+pub mod backup;
 pub mod finances;
+pub mod journal;
 pub mod livres;
 pub mod participants;
 pub mod refs;
 pub mod reports;
 pub mod sessions;
+pub mod territoire;
 pub mod verifie;
 
 use crate::bail_user;
@@ -24,6 +27,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_participants.sql"),
     include_str!("../../migrations/0005_imports.sql"),
     include_str!("../../migrations/0006_surete.sql"),
+    include_str!("../../migrations/0007_doublons_territoire.sql"),
+    include_str!("../../migrations/0008_historique_sessions.sql"),
 ];
 
 /// The schema version this build writes.
