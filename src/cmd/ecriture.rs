@@ -243,7 +243,7 @@ fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let mut f = crate::cmd::finance::filter(
         ledger.conn(),
         a.annee.as_deref(),

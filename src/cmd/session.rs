@@ -334,7 +334,7 @@ fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 fn show(ctx: &Ctx, numero: i64, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let conn = ledger.conn();
     let s = sessions::must_exist(conn, numero)?;
     let codes = participants::session_codes(conn, numero)?;
