@@ -181,7 +181,7 @@ fn an_import_killed_at_any_point_leaves_all_or_nothing() {
     let file = sb.file("fec.txt", fec(1500));
     let imports = [
         Import {
-            args: &["import", "sessions", &csv],
+            args: &["import", "sessions", &csv, "--doublon"],
             table: "session",
             rows: 2000,
         },
@@ -231,6 +231,7 @@ fn eight_writers_at_once_lose_nothing() {
                         "distance",
                         "--intitule",
                         &title,
+                        "--doublon",
                     ];
                     let out = sb.process(&[], ledger, &args).output().unwrap();
                     expect_code(&out, 0, &args);

@@ -111,9 +111,11 @@ const DISTANCE: [&str; 10] = [
     "distance",
 ];
 
+/// `session add` of one more identical session (`--doublon`: two groups the same day).
 fn session_add() -> Vec<&'static str> {
     let mut args = vec!["session", "add"];
     args.extend(DISTANCE);
+    args.push("--doublon");
     args
 }
 
@@ -301,7 +303,7 @@ fn a_full_disk_stops_the_write_in_french_and_keeps_the_ledger() {
     let file = sb.file("sessions.csv", csv);
     let before = sb.snapshot();
     // 40 KiB: room for SQLite's 32 KiB index of the log, not for the log of 300 sessions.
-    let args = ["import", "sessions", &file];
+    let args = ["import", "sessions", &file, "--doublon"];
     let out = run(sb.process(&file_size_limit(40), &sb.ledger(), &args));
     expect_code(&out, 1, &args);
     let err = stderr(&out);
