@@ -1793,6 +1793,7 @@ fn importing_the_2017_fixtures_gives_the_demo_figures() {
         "presences",
         "sorties",
         "finances",
+        "ecritures",
     ] {
         let file = fixtures.join(format!("{kind}.csv"));
         sb.ok(&["import", kind, file.to_str().unwrap()]);

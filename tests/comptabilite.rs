@@ -229,6 +229,8 @@ impl Sb {
         sb.ok(&["import", "partenaires", &fixture("2017/partenaires.csv")]);
         sb.ok(&["import", "finances", &fixture("2017/finances.csv")]);
         sb.ok(&["import", "finances", &fixture("2016/finances.csv")]);
+        sb.ok(&["import", "ecritures", &fixture("2017/ecritures.csv")]);
+        sb.ok(&["import", "ecritures", &fixture("2016/ecritures.csv")]);
         sb
     }
 
@@ -1230,6 +1232,28 @@ fn one_project_and_every_project() {
         }
     }
     assert!(n > 20, "{n} NET94 rows");
+    // And NET94's entries of the 2017 double-entry CSV (a piece names its project once).
+    let rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_path(fixture("2017/ecritures.csv"))
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let net94: Vec<&str> = rows
+        .iter()
+        .filter(|r| &r[8] == "NET94")
+        .map(|r| &r[2])
+        .collect();
+    assert!(!net94.is_empty());
+    for r in rows.iter().filter(|r| net94.contains(&&r[2])) {
+        let (debit, credit) = (cents(&r[5]), cents(&r[6]));
+        match &r[3][..1] {
+            "7" => produits += credit - debit,
+            "6" => charges += debit - credit,
+            _ => {}
+        }
+    }
     let b = sb.json(&["bilan", "2017", "--projet", "NET94"]);
     assert_eq!(b["projet"], "NET94");
     assert_eq!(

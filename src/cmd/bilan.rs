@@ -4,11 +4,10 @@
 //! association, one project or each project, compared with the year before; and
 //! with `--actif-passif`, the balance sheet at 31 December.
 
-use crate::bail_user;
 use crate::cmd::Ctx;
 use crate::db::{refs, reports};
 use crate::domain::actif_passif::ActifPassif;
-use crate::domain::bilan::{Bilan, Bloc, Poste, Section};
+use crate::domain::bilan::{Bilan, Section};
 use crate::domain::date::{parse_year, year_bounds};
 use crate::domain::money::Money;
 use crate::render::{self, Cell, Format};
@@ -16,6 +15,9 @@ use anyhow::Result;
 use rusqlite::Connection;
 use serde_json::{Value, json};
 use std::io::Write;
+
+mod actif_passif_rendu;
+mod resultat;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Exemples :
@@ -58,7 +60,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let ledger = ctx.open()?;
     let conn = ledger.conn();
     if a.actif_passif {
-        return print_actif_passif(out, &actif_passif(conn, annee)?, a.format);
+        return actif_passif_rendu::print(out, &actif_passif(conn, annee)?, a.format);
     }
     if a.par == Some(Par::Projet) {
         return print_par_projet(
@@ -88,6 +90,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         precedent.as_ref(),
         &titre,
         a.projet.as_deref(),
+        a.detail,
         a.format,
     )
 }
@@ -161,6 +164,8 @@ pub fn bilan_json(b: &Bilan) -> Value {
     if b.bloc(Section::FondsDedies).is_some() {
         v["solde_ressources_affectees"] = b.resultat_de(Section::FondsDedies).plain().into();
     }
+    v["compte_de_resultat"] = resultat::json(&b.modele);
+    v["contributions_volontaires_detail"] = resultat::contributions_json(&b.modele);
     v
 }
 
@@ -171,6 +176,7 @@ pub fn print(out: &mut dyn Write, b: &Bilan, format: Format) -> Result<()> {
         None,
         &format!("Compte de résultat {}", b.annee),
         None,
+        false,
         format,
     )
 }
@@ -181,6 +187,7 @@ fn print_with(
     precedent: Option<&Bilan>,
     titre: &str,
     projet: Option<&str>,
+    detail: bool,
     format: Format,
 ) -> Result<()> {
     match format {
@@ -191,6 +198,13 @@ fn print_with(
             }
             if let Some(prev) = precedent {
                 v["precedent"] = bilan_json(prev);
+                // The year before in this year's model, as the table shows it.
+                let restated = prev.restated(b.plan);
+                v["precedent_retraite"] = json!({
+                    "annee": prev.annee,
+                    "compte_de_resultat": resultat::json(&restated),
+                    "contributions_volontaires_detail": resultat::contributions_json(&restated),
+                });
             }
             render::json(out, &v)
         }
@@ -199,7 +213,12 @@ fn print_with(
             if precedent.is_some() {
                 headers.extend(["montant_precedent", "ecart"]);
             }
-            render::rows(out, Format::Csv, &headers, &layout_rows(b, precedent, true))
+            render::rows(
+                out,
+                Format::Csv,
+                &headers,
+                &resultat::rows(b, precedent, detail, true),
+            )
         }
         Format::Table => {
             writeln!(out, "{titre} — {}", b.plan.name())?;
@@ -215,7 +234,7 @@ fn print_with(
                 headers.extend([p.annee.to_string(), "écart".into()]);
             }
             let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-            let rows: Vec<Vec<Cell>> = layout_rows(b, precedent, false)
+            let rows: Vec<Vec<Cell>> = resultat::rows(b, precedent, detail, false)
                 .into_iter()
                 .map(|mut r| {
                     r.remove(0);
@@ -239,161 +258,6 @@ fn print_with(
             Ok(())
         }
     }
-}
-
-/// The rows of the layout: a first column naming the part (for CSV), then account,
-/// label, amount, and with a previous year its amount and the change.
-fn layout_rows(b: &Bilan, precedent: Option<&Bilan>, csv: bool) -> Vec<Vec<Cell>> {
-    let mut rows = Vec::new();
-    let empty = Bloc {
-        section: Section::Exploitation,
-        produits: Vec::new(),
-        charges: Vec::new(),
-    };
-    let money_cells = |n: Money, p: Option<Money>| -> Vec<Cell> {
-        let mut v = vec![Cell::Money(n)];
-        if precedent.is_some() {
-            let p = p.unwrap_or_default();
-            v.push(Cell::Money(p));
-            v.push(Cell::Money(Money(n.cents() - p.cents())));
-        }
-        v
-    };
-    let line = |rows: &mut Vec<Vec<Cell>>,
-                part: &str,
-                compte: &str,
-                libelle: &str,
-                n: Money,
-                p: Option<Money>| {
-        let mut r = vec![Cell::text(part), Cell::text(compte), Cell::text(libelle)];
-        r.extend(money_cells(n, p));
-        rows.push(r);
-    };
-    let heading = |rows: &mut Vec<Vec<Cell>>, libelle: String| {
-        if !csv {
-            rows.push(vec![Cell::Empty, Cell::Empty, Cell::text(libelle)]);
-        }
-    };
-    let postes = |rows: &mut Vec<Vec<Cell>>, part: &str, now: &[Poste], before: &[Poste]| {
-        let mut keys: Vec<(&str, &str, Option<&String>)> = now
-            .iter()
-            .map(|p| (p.compte.as_str(), p.libelle.as_str(), p.tiers.as_ref()))
-            .collect();
-        for p in before {
-            if !keys
-                .iter()
-                .any(|k| k.0 == p.compte && k.2 == p.tiers.as_ref())
-            {
-                keys.push((&p.compte, &p.libelle, p.tiers.as_ref()));
-            }
-        }
-        keys.sort_by(|a, b| (a.0, a.2.is_none(), a.2).cmp(&(b.0, b.2.is_none(), b.2)));
-        for (compte, libelle, tiers) in keys {
-            let find = |list: &[Poste]| {
-                list.iter()
-                    .find(|p| p.compte == compte && p.tiers.as_ref() == tiers)
-                    .map(|p| p.montant)
-            };
-            line(
-                rows,
-                part,
-                compte,
-                libelle,
-                find(now).unwrap_or_default(),
-                find(before),
-            );
-        }
-    };
-    let mut sections: Vec<Section> = b.blocs.iter().map(|x| x.section).collect();
-    if let Some(p) = precedent {
-        sections.extend(p.blocs.iter().map(|x| x.section));
-    }
-    sections.sort();
-    sections.dedup();
-    let prev_bloc = |s: Section| precedent.and_then(|p| p.bloc(s));
-    let prev_money = |f: &dyn Fn(&Bilan) -> Money| precedent.map(f);
-    for s in sections {
-        let now = b.bloc(s).unwrap_or(&empty);
-        let before = prev_bloc(s).unwrap_or(&empty);
-        let part = s.key();
-        let (titre_produits, titre_charges) = s.titres();
-        if !now.produits.is_empty() || !before.produits.is_empty() {
-            heading(&mut rows, titre_produits.to_string());
-            postes(
-                &mut rows,
-                &format!("produits_{part}"),
-                &now.produits,
-                &before.produits,
-            );
-        }
-        if !now.charges.is_empty() || !before.charges.is_empty() {
-            heading(&mut rows, titre_charges.to_string());
-            postes(
-                &mut rows,
-                &format!("charges_{part}"),
-                &now.charges,
-                &before.charges,
-            );
-        }
-        line(
-            &mut rows,
-            "resultat",
-            "",
-            s.resultat_nom(),
-            now.resultat(),
-            prev_bloc(s)
-                .map(Bloc::resultat)
-                .or(precedent.map(|_| Money::default())),
-        );
-        if s == Section::Financier {
-            line(
-                &mut rows,
-                "resultat",
-                "",
-                "Résultat courant avant impôts",
-                b.resultat_courant(),
-                prev_money(&|p| p.resultat_courant()),
-            );
-        }
-    }
-    line(
-        &mut rows,
-        "total",
-        "",
-        "Total des produits",
-        b.total_produits(),
-        prev_money(&|p| p.total_produits()),
-    );
-    line(
-        &mut rows,
-        "total",
-        "",
-        "Total des charges",
-        b.total_charges(),
-        prev_money(&|p| p.total_charges()),
-    );
-    line(
-        &mut rows,
-        "total",
-        "",
-        &format!("Résultat : {}", b.resultat_nom().to_lowercase()),
-        b.resultat(),
-        prev_money(&|p| p.resultat()),
-    );
-    if !b.contributions.is_empty() || precedent.is_some_and(|p| !p.contributions.is_empty()) {
-        heading(
-            &mut rows,
-            "Contributions volontaires en nature (hors résultat)".into(),
-        );
-        let before = precedent.map_or(&[][..], |p| &p.contributions[..]);
-        postes(
-            &mut rows,
-            "contributions_volontaires",
-            &b.contributions,
-            before,
-        );
-    }
-    rows
 }
 
 fn print_par_projet(
@@ -447,76 +311,4 @@ fn print_par_projet(
         &["projet", "produits", "charges", "résultat"],
         &rows,
     )
-}
-
-fn print_actif_passif(out: &mut dyn Write, ap: &ActifPassif, format: Format) -> Result<()> {
-    if ap.total_actif() != ap.total_passif() {
-        bail_user!(
-            "le bilan au 31/12/{} ne s'équilibre pas (actif {}, passif {}) : une écriture du registre est incomplète",
-            ap.annee,
-            ap.total_actif(),
-            ap.total_passif()
-        );
-    }
-    match format {
-        Format::Json => render::json(
-            out,
-            &json!({
-                "annee": ap.annee,
-                "date": format!("{}-12-31", ap.annee),
-                "actif": ap.actif,
-                "passif": ap.passif,
-                "total_actif": ap.total_actif().plain(),
-                "total_passif": ap.total_passif().plain(),
-            }),
-        ),
-        format => {
-            let side =
-                |name: &str, lines: &[crate::domain::actif_passif::Ligne]| -> Vec<Vec<Cell>> {
-                    lines
-                        .iter()
-                        .map(|l| {
-                            vec![
-                                Cell::text(name),
-                                Cell::text(&l.compte),
-                                Cell::text(&l.libelle),
-                                Cell::Money(l.montant),
-                            ]
-                        })
-                        .collect()
-                };
-            let mut rows = side("actif", &ap.actif);
-            rows.push(vec![
-                Cell::text("actif"),
-                Cell::Empty,
-                Cell::text("Total de l'actif"),
-                Cell::Money(ap.total_actif()),
-            ]);
-            rows.extend(side("passif", &ap.passif));
-            rows.push(vec![
-                Cell::text("passif"),
-                Cell::Empty,
-                Cell::text("Total du passif"),
-                Cell::Money(ap.total_passif()),
-            ]);
-            if format == Format::Table {
-                writeln!(out, "Bilan au 31 décembre {}", ap.annee)?;
-            }
-            render::rows(
-                out,
-                format,
-                &["côté", "compte", "libellé", "montant"],
-                &rows,
-            )?;
-            // Cash or a bank account with a credit balance is an overdraft at best, and
-            // usually a payment recorded without the money that came in.
-            for l in ap.passif.iter().filter(|l| l.compte.starts_with('5')) {
-                eprintln!(
-                    "Attention : le compte {} ({}) est créditeur de {} au 31/12/{} ; pour une caisse, des dépenses ont sans doute été saisies sans l'entrée d'argent correspondante.",
-                    l.compte, l.libelle, l.montant, ap.annee
-                );
-            }
-            Ok(())
-        }
-    }
 }

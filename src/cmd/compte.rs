@@ -10,8 +10,9 @@ use std::io::Write;
 pub enum Commande {
     /// Liste les comptes du plan comptable des associations
     List {
-        /// Année : le plan de 1999 jusqu'en 2019, celui de 2018 à partir de 2020
-        /// (par défaut : l'année en cours)
+        /// Année : le plan de 1999 jusqu'en 2019, celui de 2018 de 2020 à 2024, celui de
+        /// 2018 modifié par le règlement ANC 2022-06 à partir de 2025 (par défaut : l'année
+        /// en cours)
         #[arg(long)]
         annee: Option<String>,
         /// Seulement une classe (1 à 8) ou un groupe (74)

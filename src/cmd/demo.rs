@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use std::io::Write;
 
 /// The 2017 reference data, in the order they must be loaded.
-pub const FIXTURES_2017: [(import::Kind, &str, &str); 8] = [
+pub const FIXTURES_2017: [(import::Kind, &str, &str); 10] = [
     (
         import::Kind::Projets,
         "fixtures/2017/projets.csv",
@@ -45,11 +45,22 @@ pub const FIXTURES_2017: [(import::Kind, &str, &str); 8] = [
         "fixtures/2017/finances.csv",
         include_str!("../../fixtures/2017/finances.csv"),
     ),
+    // Year-end entries that move no money (depreciation, dedicated funds).
+    (
+        import::Kind::Ecritures,
+        "fixtures/2017/ecritures.csv",
+        include_str!("../../fixtures/2017/ecritures.csv"),
+    ),
     // The year before, so that `ici bilan 2017 --comparer` has something to compare.
     (
         import::Kind::Finances,
         "fixtures/2016/finances.csv",
         include_str!("../../fixtures/2016/finances.csv"),
+    ),
+    (
+        import::Kind::Ecritures,
+        "fixtures/2016/ecritures.csv",
+        include_str!("../../fixtures/2016/ecritures.csv"),
     ),
 ];
 

@@ -17,7 +17,9 @@ use std::io::Write;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Commande {
-    /// Enregistre une écriture (la contrepartie est la banque, 512)
+    /// Enregistre une écriture (la contrepartie est la banque, 512) ; seulement pour un
+    /// compte qui se règle en argent : dotations, reprises, fonds dédiés, transferts,
+    /// variations de stocks ou cessions passent par `ici ecriture add`
     #[command(
         after_help = "Exemples :\n  ici produit add --date 2017-09-15 --montant 20000 --compte 7413 --libelle \"Subvention MedNum94\" --tiers \"Département du Val-de-Marne\" --projet MEDNUM94\n  ici charge add --date 2017-06-30 --montant \"1 250,00 €\" --compte 613 --libelle \"Loyer juin\""
     )]

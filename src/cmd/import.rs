@@ -27,6 +27,7 @@ use std::path::PathBuf;
   presences    code, et session (numéro) ou date et projet [, duree (temps présent, si moins que la session)]
   sorties      code, date, situation [, projet]
   finances     date, type (produit, charge, emprunt, remboursement), montant, compte, libelle [, tiers, projet, piece, via]
+  ecritures    date, piece ou numero, compte, libelle, debit, credit [, journal, tiers, projet] (une ligne par ligne d'écriture)
   projets      nom, theme [, intitule]
   partenaires  nom"
 )]
@@ -59,6 +60,8 @@ pub enum Kind {
     Sorties,
     /// Le fichier des écritures comptables (FEC) du cabinet comptable
     Fec,
+    /// Écritures en partie double : une ligne par ligne d'écriture, regroupées par pièce
+    Ecritures,
 }
 
 impl Kind {
@@ -98,8 +101,8 @@ impl Kind {
             ],
             Kind::Projets => &[("nom", true), ("theme", true), ("intitule", false)],
             Kind::Partenaires => &[("nom", true)],
-            // Read by its own parser: see `import_fec`.
-            Kind::Fec => &[],
+            // Read by their own parsers: see `import_fec` and `import_ecritures`.
+            Kind::Fec | Kind::Ecritures => &[],
         }
     }
 }
@@ -205,6 +208,13 @@ pub fn report(out: &mut dyn Write, kind: Kind, name: &str, s: &Summary) -> Resul
             s.sessions.len()
         )?,
         Kind::Sorties => writeln!(out, "{} sortie(s) importée(s) depuis {name}.", s.rows)?,
+        Kind::Ecritures => writeln!(
+            out,
+            "{} écriture(s) importée(s) depuis {name} : produits {}, charges {}.",
+            s.rows,
+            Money(s.produits),
+            Money(s.charges)
+        )?,
         Kind::Fec => {}
     }
     Ok(())
@@ -224,6 +234,12 @@ pub fn import_file(conn: &Connection, kind: Kind, input: &Input) -> Result<Summa
     // 2 Mio of cache, a big file spends its time writing pages out and reading them back.
     // 64 Mio hold the indexes of a million sessions.
     conn.execute_batch(&format!("PRAGMA cache_size = -{}", IMPORT_CACHE_KIB))?;
+    if kind == Kind::Ecritures {
+        // Double entries are grouped by piece before anything is written: a file of typed
+        // entries is small, read whole.
+        let bytes = std::fs::read(input.path())?;
+        return super::import_ecritures::import_bytes(conn, &input.name, &bytes);
+    }
     let progress = Progress::new(input.len, "import");
     let (text, lines) = input.text(progress)?;
     import_text(conn, kind, &input.name, text, &lines, input.note())
@@ -231,6 +247,9 @@ pub fn import_file(conn: &Connection, kind: Kind, input: &Input) -> Result<Summa
 
 /// [`import_file`] for text already in memory, in UTF-8 (the demonstration's fixtures).
 pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> Result<Summary> {
+    if kind == Kind::Ecritures {
+        return super::import_ecritures::import_bytes(conn, name, bytes);
+    }
     let (text, lines) = input::text(bytes, Encoding::Utf8, Progress::none());
     import_text(conn, kind, name, text, &lines, None)
 }
@@ -488,6 +507,7 @@ fn import_row<'a>(
         Kind::Presences => crate::cmd::participant::import_presence(conn, get, summary)?,
         Kind::Sorties => crate::cmd::participant::import_sortie(conn, get)?,
         Kind::Fec => unreachable!("a FEC is read by import_fec"),
+        Kind::Ecritures => unreachable!("read by import_ecritures"),
     }
     Ok(())
 }

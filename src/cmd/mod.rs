@@ -1,5 +1,6 @@
 //! The subcommands, one file each, and the dispatch between them.
 
+pub mod balance;
 pub mod bilan;
 pub mod cloture;
 pub mod commune;
@@ -10,13 +11,18 @@ pub mod ecriture;
 pub mod export;
 pub mod export_fec;
 pub mod finance;
+pub mod grand_livre;
 pub mod import;
+pub mod import_ecritures;
 pub mod import_fec;
 pub mod init;
+pub mod journal;
 pub mod partenaire;
 pub mod participant;
 pub mod projet;
 pub mod session;
+pub mod solde;
+pub mod sortie;
 pub mod stats;
 
 use crate::db::Ledger;
@@ -80,6 +86,14 @@ pub enum Commande {
     Compte(compte::Commande),
     /// Compte de résultat de l'année : produits, charges, excédent ou déficit
     Bilan(bilan::Args),
+    /// Balance générale de l'année : débit, crédit et solde de chaque compte mouvementé
+    Balance(balance::Args),
+    /// Grand livre de l'année : chaque ligne, compte par compte, avec le solde progressif
+    GrandLivre(grand_livre::Args),
+    /// Journal de l'année : les écritures dans l'ordre, avec leurs lignes
+    Journal(journal::Args),
+    /// Solde d'un compte (et de ses sous-comptes) à une date
+    Solde(solde::Args),
     /// Chiffres d'activité de l'année : sessions, personnes, heures, villes, publics
     Stats(stats::Args),
     /// Communes françaises : chercher un nom, un code INSEE ou postal
@@ -141,6 +155,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Cloture(a) => cloture::run(&ctx, a, out),
         Commande::Compte(c) => compte::run(c, out),
         Commande::Bilan(a) => bilan::run(&ctx, a, out),
+        Commande::Balance(a) => balance::run(&ctx, a, out),
+        Commande::GrandLivre(a) => grand_livre::run(&ctx, a, out),
+        Commande::Journal(a) => journal::run(&ctx, a, out),
+        Commande::Solde(a) => solde::run(&ctx, a, out),
         Commande::Stats(a) => stats::run(&ctx, a, out),
         Commande::Commune(c) => commune::run(c, out),
         Commande::Import(a) => import::run(&ctx, a, out),

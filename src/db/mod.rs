@@ -3,6 +3,7 @@
 
 pub mod fec_stage;
 pub mod finances;
+pub mod livres;
 pub mod participants;
 pub mod refs;
 pub mod reports;

@@ -3,8 +3,11 @@
 //! impôts, then the total and the excédent or déficit; volunteer contributions
 //! (86/87) below the result. Balance-sheet classes 1–5 never enter it.
 
+pub mod modele;
+
 use crate::domain::chart::{self, Plan};
 use crate::domain::money::Money;
+use modele::Modele;
 
 /// Debit and credit totals of one account (and tiers, for subsidies and loans) over
 /// a year.
@@ -94,9 +97,16 @@ impl Section {
     }
 }
 
-/// Where an account of class 6 or 7 sits in the layout.
+/// Where an account of class 6 or 7 sits in the layout. From 2025 (règlement ANC
+/// 2022-06) only 678/687 and 778/787 are exceptional; the rest of 67/77 is current.
 pub fn section_of(plan: Plan, compte: &str) -> Section {
     let p3 = &compte[..compte.len().min(3)];
+    if plan == Plan::Anc2025 && matches!(&compte[..2], "67" | "77") {
+        return match p3 {
+            "678" | "778" => Section::Exceptionnel,
+            _ => Section::Exploitation,
+        };
+    }
     match (&compte[..2], p3) {
         (_, "686" | "786" | "796") | ("66" | "76", _) => Section::Financier,
         (_, "687" | "787" | "797") | ("67" | "77", _) => Section::Exceptionnel,
@@ -146,6 +156,9 @@ pub struct Bilan {
     pub contributions: Vec<Poste>,
     pub emprunts_recus: Money,
     pub emprunts_rembourses: Money,
+    /// The same year in the rubriques of its chart's official model.
+    pub modele: Modele,
+    soldes: Vec<Solde>,
 }
 
 /// Label used when a subsidy names no funder and is shown by group.
@@ -171,6 +184,8 @@ impl Bilan {
             contributions: Vec::new(),
             emprunts_recus: Money::default(),
             emprunts_rembourses: Money::default(),
+            modele: Modele::build(plan, plan, soldes),
+            soldes: soldes.to_vec(),
         };
         for s in soldes {
             if s.compte.len() < 2 {
@@ -229,6 +244,12 @@ impl Bilan {
         blocs.retain(|b| !b.produits.is_empty() || !b.charges.is_empty());
         bilan.blocs = blocs;
         bilan
+    }
+
+    /// This year restated in another chart's model (the later year's, for a
+    /// comparison across a change of chart).
+    pub fn restated(&self, plan: Plan) -> Modele {
+        Modele::build(plan, self.plan, &self.soldes)
     }
 
     pub fn bloc(&self, section: Section) -> Option<&Bloc> {

@@ -3,13 +3,18 @@
 //!
 //! - Years up to 2019: the 1999 general chart (règlement CRC 99-03) as adapted to
 //!   associations and foundations by règlement CRC 99-01 ([`Plan::Crc1999`]).
-//! - Years from 2020: the general chart (règlement ANC 2014-03) as adapted by règlement
-//!   ANC 2018-06 ([`Plan::Anc2018`]). The file keeps the nomenclature in force before
-//!   règlement ANC 2022-06, which from 2025 removes class 79 and reshapes group 74.
+//! - Years 2020 to 2024: the general chart (règlement ANC 2014-03) as adapted by
+//!   règlement ANC 2018-06 ([`Plan::Anc2018`]), in the nomenclature in force before
+//!   règlement ANC 2022-06.
+//! - Years from 2025 (exercices opened from 1 January 2025): the same chart as modified
+//!   by règlement ANC 2022-06 ([`Plan::Anc2025`]): class 79 removed, the share of
+//!   investment subsidies in 747 instead of 777, penalties in 658 instead of 6712, the
+//!   exceptional result narrowed to major and unusual events. The accounts that left
+//!   the chart are refused with their replacement ([`retired`]).
 //!
-//! The charts live in `data/plan-comptable-1999.tsv` and `data/plan-comptable-2018.tsv`
-//! (`numero<TAB>libelle`, sorted, `#` comment lines), compiled into the binary and parsed
-//! once. They hold the usual accounts of an association, not every account of the
+//! The charts live in `data/plan-comptable-1999.tsv`, `data/plan-comptable-2018.tsv` and
+//! `data/plan-comptable-2025.tsv` (`numero<TAB>libelle`, sorted, `#` comment lines),
+//! compiled into the binary and parsed once. They hold the usual accounts of an association, not every account of the
 //! general chart.
 //!
 //! An entry may use a chart account or any subdivision of one (`51200000` extends `512`,
@@ -19,11 +24,18 @@
 //! refused because group `69` only opens through `691` and `695`. Class 9 (cost
 //! accounting) is not supported.
 
+mod retired;
+mod settlement;
+
+pub use retired::retired;
+pub use settlement::{Settlement, counterpart_hint, settlement};
+
 use chrono::{Datelike, NaiveDate};
 use std::sync::OnceLock;
 
 const CHART_1999: &str = include_str!("../../data/plan-comptable-1999.tsv");
 const CHART_2018: &str = include_str!("../../data/plan-comptable-2018.tsv");
+const CHART_2025: &str = include_str!("../../data/plan-comptable-2025.tsv");
 
 /// The most digits an account number may have.
 const MAX_DIGITS: usize = 10;
@@ -37,8 +49,10 @@ const OUTSIDE: &str = "Compte hors plan";
 pub enum Plan {
     /// Règlement CRC 99-01 over the 1999 general chart: years up to 2019.
     Crc1999,
-    /// Règlement ANC 2018-06 over the 2014 general chart: years from 2020.
+    /// Règlement ANC 2018-06 over the 2014 general chart: years 2020 to 2024.
     Anc2018,
+    /// The same as modified by règlement ANC 2022-06: years from 2025.
+    Anc2025,
 }
 
 impl Plan {
@@ -48,12 +62,12 @@ impl Plan {
     }
 
     /// The chart for the books of this calendar year: 2019 and before follow
-    /// CRC 99-01, 2020 and after ANC 2018-06.
+    /// CRC 99-01, 2020 to 2024 ANC 2018-06, 2025 and after ANC 2022-06.
     pub fn for_year(y: i32) -> Plan {
-        if y <= 2019 {
-            Plan::Crc1999
-        } else {
-            Plan::Anc2018
+        match y {
+            ..=2019 => Plan::Crc1999,
+            2020..=2024 => Plan::Anc2018,
+            _ => Plan::Anc2025,
         }
     }
 
@@ -62,6 +76,9 @@ impl Plan {
         match self {
             Plan::Crc1999 => "plan comptable des associations 1999 (CRC 99-01)",
             Plan::Anc2018 => "plan comptable des associations 2018 (ANC 2018-06)",
+            Plan::Anc2025 => {
+                "plan comptable des associations 2025 (ANC 2018-06 modifié par ANC 2022-06)"
+            }
         }
     }
 
@@ -69,6 +86,7 @@ impl Plan {
         match self {
             Plan::Crc1999 => CHART_1999,
             Plan::Anc2018 => CHART_2018,
+            Plan::Anc2025 => CHART_2025,
         }
     }
 }
@@ -88,9 +106,11 @@ pub struct Account {
 pub fn accounts(plan: Plan) -> &'static [Account] {
     static CRC_1999: OnceLock<Vec<Account>> = OnceLock::new();
     static ANC_2018: OnceLock<Vec<Account>> = OnceLock::new();
+    static ANC_2025: OnceLock<Vec<Account>> = OnceLock::new();
     let cell = match plan {
         Plan::Crc1999 => &CRC_1999,
         Plan::Anc2018 => &ANC_2018,
+        Plan::Anc2025 => &ANC_2025,
     };
     cell.get_or_init(|| {
         // The data is compiled in and checked by the tests: a failure is a bug.
@@ -161,6 +181,9 @@ pub fn check(plan: Plan, numero: &str) -> Result<&'static Account, String> {
             "compte {n} trop long : un numéro de compte a au plus {MAX_DIGITS} chiffres"
         ));
     }
+    if let Some(msg) = retired(plan, n) {
+        return Err(msg);
+    }
     match parent(plan, n) {
         Some(a) if a.numero == n || a.numero.len() >= 3 || is_open_group(plan, a) => Ok(a),
         _ => Err(unknown(plan, n)),
@@ -178,9 +201,14 @@ pub fn label(plan: Plan, numero: &str) -> &'static str {
 
 /// A two-digit group under which the chart lists no three-digit account, so that an
 /// association opens its own (74 split by funder, 53 one account per cash box).
+/// Group 74 stays open from 2025 although the chart lists 747 there: the association
+/// models still split operating subsidies by funder (État, Région, Département…).
 fn is_open_group(plan: Plan, group: &Account) -> bool {
     if group.numero.len() != 2 {
         return false;
+    }
+    if group.numero == "74" {
+        return true;
     }
     let all = accounts(plan);
     let at = all.partition_point(|a| a.numero <= group.numero);
@@ -285,7 +313,7 @@ fn parse(text: &'static str) -> Result<Vec<Account>, String> {
 mod tests {
     use super::*;
 
-    const PLANS: [Plan; 2] = [Plan::Crc1999, Plan::Anc2018];
+    const PLANS: [Plan; 3] = [Plan::Crc1999, Plan::Anc2018, Plan::Anc2025];
 
     fn libelle(plan: Plan, numero: &str) -> &'static str {
         find(plan, numero)
@@ -567,7 +595,10 @@ mod tests {
         assert_eq!(Plan::for_date(d(2020, 1, 1)), Plan::Anc2018);
         assert_eq!(Plan::for_year(2019), Plan::Crc1999);
         assert_eq!(Plan::for_year(2020), Plan::Anc2018);
-        assert_eq!(Plan::for_year(2026), Plan::Anc2018);
+        assert_eq!(Plan::for_year(2024), Plan::Anc2018);
+        // Règlement ANC 2022-06: exercices opened from 1 January 2025.
+        assert_eq!(Plan::for_year(2025), Plan::Anc2025);
+        assert_eq!(Plan::for_year(2026), Plan::Anc2025);
         assert_eq!(
             Plan::Crc1999.name(),
             "plan comptable des associations 1999 (CRC 99-01)"

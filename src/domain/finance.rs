@@ -82,6 +82,9 @@ impl FinanceDraft<'_> {
         let montant = field("montant", Money::parse_positive(self.montant))?;
         let compte = field("compte", operation.compte(self.compte))?;
         let libelle = self.libelle.trim();
+        if let Some(msg) = not_settled_in_money(date, &compte, montant, libelle) {
+            return Err(in_field("compte", user(msg)));
+        }
         if libelle.is_empty() {
             return Err(in_field(
                 "libelle",
@@ -205,6 +208,7 @@ impl EcritureDraft<'_> {
             annule: None,
             lignes,
         };
+        check_class_8(&entry)?;
         let (d, c) = entry.totals();
         if d != c {
             return Err(user(format!(
@@ -224,6 +228,61 @@ fn parse_side(raw: &str) -> Result<(Compte, Money)> {
         )));
     };
     Ok((Compte::parse(compte)?, Money::parse_positive(montant)?))
+}
+
+/// The refusal of a simple entry on an account that moves no money (dotation,
+/// reprise, fonds dédiés, transfert, variation de stocks, cession, class 8), with
+/// the `ecriture add` that records it; `None` for an account settled in money.
+fn not_settled_in_money(
+    date: NaiveDate,
+    compte: &Compte,
+    montant: Money,
+    libelle: &str,
+) -> Option<String> {
+    let chart::Settlement::Other { what, .. } = chart::settlement(compte.as_str()) else {
+        return None;
+    };
+    let plan = Plan::for_date(date);
+    let counterpart = chart::counterpart_hint(plan, compte.as_str()).unwrap_or("…");
+    let n = compte.as_str();
+    let (debit, credit) = if n.starts_with('7') || n.starts_with("87") {
+        (counterpart, n)
+    } else {
+        (n, counterpart)
+    };
+    let amount = montant.excel();
+    let libelle = if libelle.is_empty() { "…" } else { libelle };
+    Some(format!(
+        "compte {n} ({}) refusé ici : il enregistre {what}, qui ne se règle ni par la banque (512) ni par la caisse (530). Passez une écriture en partie double, par exemple :\n  ici ecriture add --date {} --libelle \"{}\" --debit {debit}={amount} --credit {credit}={amount}",
+        chart::label(plan, n),
+        date.format("%Y-%m-%d"),
+        libelle.replace('"', "'"),
+    ))
+}
+
+/// Class 8 (contributions volontaires en nature) balances only against class 8: the
+/// use (86x, debit) against the contribution (87x, credit), never against the bank
+/// or a charge, so that it stays outside the result and 86 = 87.
+pub fn check_class_8(e: &NewEcriture) -> Result<()> {
+    let is_8 = |l: &Ligne| l.compte.as_str().starts_with('8');
+    if !e.lignes.iter().any(is_8) {
+        return Ok(());
+    }
+    if let Some(other) = e.lignes.iter().find(|l| !is_8(l)) {
+        return Err(in_field(
+            "compte",
+            user(format!(
+                "compte {} refusé dans une écriture de classe 8 : les contributions volontaires en nature s'équilibrent seulement entre elles, emploi au débit d'un 86x contre contribution au crédit d'un 87x (par exemple --debit 864=… --credit {}=… pour du bénévolat)",
+                other.compte.as_str(),
+                if Plan::for_date(e.date) == Plan::Crc1999 {
+                    "870"
+                } else {
+                    "875"
+                }
+            )),
+        ));
+    }
+    Ok(())
 }
 
 /// Every account of the entry is, or extends, an account of the association chart in
@@ -270,6 +329,55 @@ mod tests {
         assert_eq!(e.lignes[0].debit, Money(123_456));
         assert_eq!(e.lignes[1].compte.as_str(), "530");
         assert_eq!(e.lignes[1].credit, Money(123_456));
+    }
+
+    #[test]
+    fn accounts_that_move_no_money_are_refused_with_the_double_entry() {
+        for (op, compte, debit, credit) in [
+            (Operation::Charge, "6811", "6811", "2818"),
+            (Operation::Charge, "689", "689", "194"),
+            (Operation::Charge, "6037", "6037", "37"),
+            (Operation::Produit, "7815", "2818", "7815"),
+            (Operation::Produit, "789", "194", "789"),
+            (Operation::Produit, "791", "467", "791"),
+        ] {
+            let mut d = draft(compte);
+            d.date = "2017-12-31";
+            let err = format!("{:#}", d.check(op).unwrap_err());
+            assert!(
+                err.contains(&format!(
+                    "ici ecriture add --date 2017-12-31 --libelle \"Subvention\" --debit {debit}=1234,56 --credit {credit}=1234,56"
+                )),
+                "{compte}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn class_8_only_with_class_8() {
+        let d = |debits: &[&str], credits: &[&str]| {
+            let debits: Vec<String> = debits.iter().map(|s| s.to_string()).collect();
+            let credits: Vec<String> = credits.iter().map(|s| s.to_string()).collect();
+            EcritureDraft {
+                date: "2021-06-30",
+                libelle: "Bénévolat",
+                debits: &debits,
+                credits: &credits,
+                ..Default::default()
+            }
+            .check()
+            .map(|_| ())
+            .map_err(|e| format!("{e:#}"))
+        };
+        assert!(d(&["864=10"], &["875=10"]).is_ok());
+        assert!(d(&["860=10", "864=5"], &["870=15"]).is_ok());
+        let err = d(&["864=10"], &["512=10"]).unwrap_err();
+        assert!(
+            err.contains("compte 512 refusé dans une écriture de classe 8"),
+            "{err}"
+        );
+        assert!(err.contains("--credit 875=…"), "{err}");
+        assert!(d(&["6411=10"], &["875=10"]).is_err());
     }
 
     #[test]
