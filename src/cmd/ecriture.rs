@@ -56,7 +56,7 @@ pub struct AddArgs {
     /// Compte crédité et montant : 706=1234,56 (répétez pour plusieurs lignes)
     #[arg(long, value_name = "COMPTE=MONTANT")]
     pub credit: Vec<String>,
-    /// Tiers (voir `ici partenaire list`)
+    /// Tiers (voir `ici tiers list`)
     #[arg(long)]
     pub tiers: Option<String>,
     /// Projet
@@ -65,6 +65,10 @@ pub struct AddArgs {
     /// Référence de la pièce
     #[arg(long)]
     pub piece: Option<String>,
+    /// Journal : BQ banque, CA caisse, OD opérations diverses, AN à-nouveaux, ou un code
+    /// du cabinet (par défaut BQ si la banque bouge, CA si la caisse bouge, sinon OD)
+    #[arg(long)]
+    pub journal: Option<String>,
 }
 
 fn parse_numero(s: &str) -> Result<i64, String> {
@@ -85,6 +89,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 tiers: a.tiers.as_deref(),
                 projet: a.projet.as_deref(),
                 piece: a.piece.as_deref(),
+                journal: a.journal.as_deref(),
             }
             .check()
             .map_err(with_flag)?;

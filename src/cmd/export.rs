@@ -30,6 +30,9 @@ pub struct Args {
     /// FEC : le SIREN de l'association (9 chiffres), qui nomme le fichier
     #[arg(long)]
     pub siren: Option<String>,
+    /// FEC : utf-8 (par défaut) ou iso-8859-15
+    #[arg(long, default_value = "utf-8")]
+    pub encodage: String,
     /// Projet
     #[arg(long)]
     pub projet: Option<String>,
@@ -105,7 +108,14 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let conn = ledger.conn();
     let annee = a.exercice.as_deref().or(a.annee.as_deref());
     if a.quoi == Kind::Fec {
-        return super::export_fec::run(conn, annee, a.siren.as_deref(), a.output.as_deref(), out);
+        return super::export_fec::run(
+            conn,
+            annee,
+            a.siren.as_deref(),
+            &a.encodage,
+            a.output.as_deref(),
+            out,
+        );
     }
     if a.avec_identite && a.quoi != Kind::Fse {
         crate::bail_user!(

@@ -5,7 +5,7 @@
 use crate::bail_user;
 use crate::db::finances;
 use crate::domain::date::parse_year;
-use crate::domain::fec;
+use crate::domain::fec::{self, Charset};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -16,6 +16,7 @@ pub fn run(
     conn: &Connection,
     annee: Option<&str>,
     siren: Option<&str>,
+    encodage: &str,
     output: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -29,9 +30,21 @@ pub fn run(
         );
     };
     fec::check_siren(siren)?;
+    let charset = match encodage.trim().to_lowercase().replace('_', "-").as_str() {
+        "utf-8" | "utf8" => Charset::Utf8,
+        "iso-8859-15" | "latin-9" | "latin9" => Charset::Iso8859_15,
+        other => bail_user!(
+            "--encodage « {other} » : le FEC s'écrit en utf-8 (par défaut) ou en iso-8859-15"
+        ),
+    };
     let closing = NaiveDate::from_ymd_opt(annee, 12, 31).expect("31 December exists");
-    let entries = finances::fec_entries(conn, annee)?;
-    if entries.is_empty() {
+    let has_entries = conn
+        .prepare("SELECT 1 FROM ecriture WHERE date >= ?1 AND date < ?2 LIMIT 1")?
+        .exists(rusqlite::params![
+            format!("{annee}-01-01"),
+            format!("{}-01-01", annee + 1)
+        ])?;
+    if !has_entries {
         bail_user!("aucune écriture en {annee} : pas de FEC à écrire");
     }
     let name = fec::file_name(siren, closing);
@@ -47,23 +60,47 @@ pub fn run(
             path.display()
         );
     }
-    let mut buf = Vec::new();
-    fec::write(&entries, &mut buf)?;
-    let mut file = std::fs::OpenOptions::new()
+    // Rows are written as they are read, into a file of its own that takes the
+    // official name only once complete: a refused line leaves nothing behind.
+    let tmp = path.with_extension("txt.partiel");
+    let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&path)
+        .open(&tmp)
+        .map_err(|e| {
+            crate::error::user(format!("{} : {}", tmp.display(), crate::error::io_fr(&e)))
+        })?;
+    let (mut count, mut lines) = (0usize, 0usize);
+    let written = (|| -> Result<()> {
+        let mut file = file;
+        let mut w = fec::Writer::new(&mut file, charset)?;
+        finances::for_each_fec_entry(conn, annee, &mut |e| {
+            count += 1;
+            lines += e.lines.len();
+            w.entry(&e)
+        })?;
+        w.finish()?;
+        file.sync_all()?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    // Never over an existing file (the accountant's own FEC has the same name).
+    std::fs::hard_link(&tmp, &path)
         .map_err(|e| {
             crate::error::user(format!("{} : {}", path.display(), crate::error::io_fr(&e)))
+        })
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
         })?;
-    file.write_all(&buf)
-        .with_context(|| format!("écriture de {}", path.display()))?;
-    let lines: usize = entries.iter().map(|e| e.lines.len()).sum();
+    std::fs::remove_file(&tmp).with_context(|| format!("suppression de {}", tmp.display()))?;
     writeln!(
         out,
         "FEC {annee} écrit : {} ({} écriture(s), {lines} ligne(s)).",
         path.display(),
-        entries.len()
+        count
     )?;
     Ok(())
 }

@@ -24,6 +24,7 @@ pub mod session;
 pub mod solde;
 pub mod sortie;
 pub mod stats;
+pub mod tiers;
 
 use crate::db::Ledger;
 use anyhow::{Result, anyhow};
@@ -61,6 +62,9 @@ pub enum Commande {
     /// Partenaires et financeurs : ajouter, lister
     #[command(subcommand)]
     Partenaire(partenaire::Commande),
+    /// Tiers des écritures (fournisseurs, financeurs, prêteurs…) : ajouter, lister, corriger
+    #[command(subcommand)]
+    Tiers(tiers::Commande),
     /// Sessions (ateliers, formations) : enregistrer, lister, annuler
     #[command(subcommand)]
     Session(session::Commande),
@@ -142,6 +146,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Init(a) => init::run(&ctx, a, out),
         Commande::Projet(c) => projet::run(&ctx, c, out),
         Commande::Partenaire(c) => partenaire::run(&ctx, c, out),
+        Commande::Tiers(c) => tiers::run(&ctx, c, out),
         Commande::Session(c) => session::run(&ctx, c, out),
         Commande::Participant(c) => participant::run(&ctx, c, out),
         Commande::Produit(c) => {

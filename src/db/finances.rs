@@ -4,8 +4,8 @@ use crate::db::{now, refs};
 use crate::domain::account::Compte;
 use crate::domain::chart::{self, Plan};
 use crate::domain::date::year_bounds;
-use crate::domain::fec::{FecEntry, FecLine};
-use crate::domain::finance::{Ligne, NewEcriture};
+use crate::domain::fec::{FecEntry, FecLine, LineExtra};
+use crate::domain::finance::{Ligne, NewEcriture, Placement, default_journal, ici_numero};
 use crate::domain::money::Money;
 use crate::error::{in_field, user};
 use anyhow::{Result, ensure};
@@ -14,10 +14,19 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 /// Resolves the names of a checked transaction and writes it with its lines.
 pub fn insert(conn: &Connection, e: &NewEcriture) -> Result<i64> {
-    let tiers_id = e
+    let tiers = e
         .tiers
         .as_deref()
-        .map(|t| refs::partenaire_id(conn, t))
+        .map(|t| {
+            // The nature its first account off the bank and the cash box suggests.
+            let compte = e
+                .lignes
+                .iter()
+                .map(|l| l.compte.as_str())
+                .find(|c| !c.starts_with("51") && !c.starts_with("53"))
+                .unwrap_or("");
+            crate::db::tiers::for_entry(conn, t, crate::domain::tiers::nature_for_account(compte))
+        })
         .transpose()
         .map_err(|e| in_field("tiers", e))?;
     let projet_id = e
@@ -26,7 +35,19 @@ pub fn insert(conn: &Connection, e: &NewEcriture) -> Result<i64> {
         .map(|p| refs::projet_id(conn, p))
         .transpose()
         .map_err(|e| in_field("projet", e))?;
-    insert_resolved(conn, e, tiers_id, projet_id)
+    refuse_closed_year(conn, e.date.year())?;
+    let placement = Placement {
+        tiers_id: tiers.map(|t| t.id),
+        ..Placement::default()
+    };
+    insert_placed(
+        conn,
+        e,
+        tiers.and_then(|t| t.partenaire_id),
+        projet_id,
+        &now(),
+        &placement,
+    )
 }
 
 /// Writes a checked transaction whose names are already resolved. Refuses a closed
@@ -66,7 +87,39 @@ pub fn insert_unchecked(
     projet_id: Option<i64>,
     cree_le: &str,
 ) -> Result<i64> {
+    // The partner's tiers goes on the lines, as for an entry typed with --tiers.
+    let line_tiers = match tiers_id {
+        Some(pid) => conn
+            .prepare_cached("SELECT id FROM tiers WHERE partenaire_id = ?1")?
+            .query_row([pid], |r| r.get(0))
+            .optional()?,
+        None => None,
+    };
+    let placement = Placement {
+        tiers_id: line_tiers,
+        ..Placement::default()
+    };
+    insert_placed(conn, e, tiers_id, projet_id, cree_le, &placement)
+}
+
+/// [`insert_unchecked`] with the entry's place in its journal and its lines' details.
+/// `partenaire_id` is the partner the entry concerns (kept on the entry for the
+/// activity's reports); the tiers go on the lines. An entry typed in ici (without
+/// `numero_source`) takes the next number of its journal in its exercice.
+pub fn insert_placed(
+    conn: &Connection,
+    e: &NewEcriture,
+    partenaire_id: Option<i64>,
+    projet_id: Option<i64>,
+    cree_le: &str,
+    placement: &Placement,
+) -> Result<i64> {
     ensure!(e.is_balanced(), "écriture déséquilibrée : {e:?}");
+    let journal = e
+        .journal
+        .clone()
+        .unwrap_or_else(|| default_journal(&e.lignes).to_string());
+    let tiers_id = partenaire_id;
     conn.prepare_cached(
         "INSERT INTO ecriture (date, libelle, piece, tiers_id, projet_id, cree_le,
                                journal, numero_source, annule_id)
@@ -79,21 +132,85 @@ pub fn insert_unchecked(
         tiers_id,
         projet_id,
         cree_le,
-        e.journal,
+        journal,
         e.numero_source,
         e.annule,
     ])?;
     let id = conn.last_insert_rowid();
+    let exercice = e.date.year();
+    let numero: Option<i64> = match e.numero_source {
+        Some(_) => None,
+        None => Some(
+            conn.prepare_cached(
+                "SELECT coalesce(max(numero), 0) + 1 FROM ecriture_journal
+                 WHERE exercice = ?1 AND journal = ?2",
+            )?
+            .query_row(params![exercice, journal], |r| r.get(0))?,
+        ),
+    };
+    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    conn.prepare_cached(
+        "INSERT INTO ecriture_journal (ecriture_id, journal, journal_lib, exercice, numero,
+                                       piece_date, valid_date, tel_quel)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        id,
+        journal,
+        placement.journal_lib,
+        exercice,
+        numero,
+        placement.piece_date.map(iso),
+        placement
+            .valid_date
+            .map(iso)
+            .unwrap_or_else(|| cree_le.get(..10).unwrap_or(cree_le).to_string()),
+        !placement.lines.is_empty(),
+    ])?;
+    let third_party_lines = e.lignes.iter().any(|l| l.compte.as_str().starts_with('4'));
+    let mut detail = conn.prepare_cached(
+        "INSERT INTO ligne_detail (ligne_id, tiers_id, compte_aux, libelle, compte_lib,
+                                   lettrage, date_lettrage, montant_devise, devise)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
     let mut st = conn.prepare_cached(
         "INSERT INTO ligne (ecriture_id, compte, debit, credit) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for l in &e.lignes {
+    for (i, l) in e.lignes.iter().enumerate() {
         st.execute(params![
             id,
             l.compte.as_str(),
             l.debit.cents(),
             l.credit.cents()
         ])?;
+        let ligne_id = conn.last_insert_rowid();
+        if let Some(d) = placement.lines.get(i) {
+            detail.execute(params![
+                ligne_id,
+                d.tiers_id,
+                d.compte_aux,
+                d.libelle,
+                d.compte_lib,
+                d.extra.lettrage,
+                d.extra.date_lettrage,
+                d.extra.montant_devise,
+                d.extra.devise,
+            ])?;
+        } else if let Some(t) = placement.tiers_id
+            && (!third_party_lines || l.compte.as_str().starts_with('4'))
+        {
+            detail.execute(params![
+                ligne_id,
+                t,
+                None::<String>,
+                None::<String>,
+                None::<String>,
+                None::<String>,
+                None::<String>,
+                None::<String>,
+                None::<String>,
+            ])?;
+        }
     }
     Ok(id)
 }
@@ -334,7 +451,12 @@ pub struct LigneDetail {
 pub struct Filter {
     pub period: Option<(String, String)>,
     pub projet_id: Option<i64>,
+    /// The partner named (entries concerning it).
     pub tiers_id: Option<i64>,
+    /// The tiers named (entries with a line of it).
+    pub tiers: Option<i64>,
+    /// Whether a tiers or partner was named at all.
+    pub filtered: bool,
 }
 
 /// Lines in date order, reading only the filtered range through the date index.
@@ -348,17 +470,30 @@ pub fn lines(
         .clone()
         .unwrap_or_else(|| ("0000-00-00".into(), "9999-99-99".into()));
     let mut st = conn.prepare(
-        "SELECT e.id, e.date, l.compte, e.libelle, t.nom, p.nom, e.piece, l.debit, l.credit
+        "SELECT e.id, e.date, l.compte, e.libelle,
+                coalesce((SELECT t2.nom FROM ligne x JOIN ligne_detail d ON d.ligne_id = x.id
+                          JOIN tiers t2 ON t2.id = d.tiers_id
+                          WHERE x.ecriture_id = e.id ORDER BY x.id LIMIT 1), t.nom),
+                p.nom, e.piece, l.debit, l.credit
          FROM ecriture e
          JOIN ligne l ON l.ecriture_id = e.id
          LEFT JOIN partenaire t ON t.id = e.tiers_id
          LEFT JOIN projet p ON p.id = e.projet_id
          WHERE e.date >= ?1 AND e.date < ?2
            AND (?3 IS NULL OR e.projet_id = ?3)
-           AND (?4 IS NULL OR e.tiers_id = ?4)
+           AND (NOT ?6 OR e.tiers_id = ?4
+                OR EXISTS (SELECT 1 FROM ligne x JOIN ligne_detail d ON d.ligne_id = x.id
+                           WHERE x.ecriture_id = e.id AND d.tiers_id = ?5))
          ORDER BY e.date, e.id, l.id",
     )?;
-    let mut rows = st.query(params![start, end, f.projet_id, f.tiers_id])?;
+    let mut rows = st.query(params![
+        start,
+        end,
+        f.projet_id,
+        f.tiers_id,
+        f.tiers,
+        f.filtered
+    ])?;
     while let Some(r) = rows.next()? {
         each(LigneDetail {
             numero: r.get(0)?,
@@ -375,78 +510,132 @@ pub fn lines(
     Ok(())
 }
 
-/// The year's entries as the lines of a FEC, in date order. Entries typed in ici get
-/// a journal from their counterpart (bank BQ, cash CA, else OD) and their own number.
+/// The year's entries as the lines of a FEC, in date order, then recording order.
+/// Entries from an accountant's file come back as read; entries typed in ici carry
+/// their journal, their number in it, and the tiers of their third-party lines.
 pub fn fec_entries(conn: &Connection, annee: i32) -> Result<Vec<FecEntry>> {
+    let mut entries = Vec::new();
+    for_each_fec_entry(conn, annee, &mut |e| {
+        entries.push(e);
+        Ok(())
+    })?;
+    Ok(entries)
+}
+
+/// [`fec_entries`] one entry at a time, in the memory of one entry.
+pub fn for_each_fec_entry(
+    conn: &Connection,
+    annee: i32,
+    f: &mut dyn FnMut(FecEntry) -> Result<()>,
+) -> Result<()> {
     let (start, end) = year_bounds(annee);
-    let mut entries: Vec<FecEntry> = opening_entry(conn, annee)?.into_iter().collect();
+    if let Some(opening) = opening_entry(conn, annee)? {
+        f(opening)?;
+    }
     let mut st = conn.prepare(
-        "SELECT e.id, e.date, e.libelle, e.piece, e.journal, e.numero_source, e.cree_le,
+        "SELECT e.id, e.date, e.libelle, e.piece, j.journal, e.numero_source, j.numero,
+                j.journal_lib, j.piece_date, j.valid_date, j.tel_quel,
                 t.id, t.nom, l.compte, l.debit, l.credit,
-                (SELECT max(CASE WHEN x.compte LIKE '512%' THEN 2 WHEN x.compte LIKE '53%' THEN 1 ELSE 0 END)
-                 FROM ligne x WHERE x.ecriture_id = e.id)
-         FROM ecriture e JOIN ligne l ON l.ecriture_id = e.id
-         LEFT JOIN partenaire t ON t.id = e.tiers_id
+                d.compte_aux, d.libelle, d.compte_lib, d.lettrage, d.date_lettrage,
+                d.montant_devise, d.devise
+         FROM ecriture e
+         JOIN ecriture_journal j ON j.ecriture_id = e.id
+         JOIN ligne l ON l.ecriture_id = e.id
+         LEFT JOIN ligne_detail d ON d.ligne_id = l.id
+         LEFT JOIN tiers t ON t.id = d.tiers_id
          WHERE e.date >= ?1 AND e.date < ?2
          ORDER BY e.date, e.id, l.id",
     )?;
     let mut rows = st.query(params![start, end])?;
-    let mut last_id = None;
+    let mut current: Option<(i64, bool, String, FecEntry)> = None;
+    let opt_date = |s: Option<String>| -> Option<NaiveDate> {
+        s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+    };
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let date: NaiveDate = r.get(1)?;
-        if last_id != Some(id) {
-            last_id = Some(id);
-            let journal: Option<String> = r.get(4)?;
-            let kind: i64 = r.get(12)?;
-            let journal = journal.unwrap_or_else(|| {
-                match kind {
-                    2 => "BQ",
-                    1 => "CA",
-                    _ => "OD",
-                }
-                .to_string()
-            });
-            let cree_le: String = r.get(6)?;
-            entries.push(FecEntry {
-                journal_lib: Some(journal_label(&journal).to_string()),
+        if current.as_ref().map(|c| c.0) != Some(id) {
+            if let Some((_, _, _, done)) = current.take() {
+                f(done)?;
+            }
+            let journal: String = r.get(4)?;
+            let tel_quel: bool = r.get(10)?;
+            let numero = match r.get::<_, Option<String>>(5)? {
+                Some(n) => n,
+                None => match r.get::<_, Option<i64>>(6)? {
+                    Some(n) => ici_numero(&journal, annee, n),
+                    None => format!("ICI{id}"),
+                },
+            };
+            let piece: Option<String> = r.get(3)?;
+            let entry = FecEntry {
+                journal_lib: r
+                    .get::<_, Option<String>>(7)?
+                    .or_else(|| (!tel_quel).then(|| journal_label(&journal).to_string())),
                 journal,
-                // Entries typed in ici are numbered apart from imported ones, which keep
-                // their own numbers, so that the two never merge on re-import.
-                numero: r
-                    .get::<_, Option<String>>(5)?
-                    .unwrap_or_else(|| format!("ICI{id}")),
+                numero,
                 date,
-                piece_ref: Some(
-                    r.get::<_, Option<String>>(3)?
-                        .unwrap_or_else(|| id.to_string()),
-                ),
-                piece_date: Some(date),
-                valid_date: NaiveDate::parse_from_str(cree_le.get(..10).unwrap_or(""), "%Y-%m-%d")
-                    .ok(),
+                piece_ref: if tel_quel {
+                    piece
+                } else {
+                    Some(piece.unwrap_or_else(|| id.to_string()))
+                },
+                piece_date: opt_date(r.get(8)?).or((!tel_quel).then_some(date)),
+                valid_date: opt_date(r.get(9)?),
                 lines: Vec::new(),
-            });
+            };
+            current = Some((id, tel_quel, r.get(2)?, entry));
         }
-        let entry = entries.last_mut().expect("entry pushed above");
-        let libelle: String = r.get(2)?;
-        let compte: String = r.get(9)?;
-        let tiers_id: Option<i64> = r.get(7)?;
-        let tiers: Option<String> = r.get(8)?;
-        // The tiers goes on the third-party and subsidy lines, where an accountant
-        // expects an auxiliary account.
-        let aux = matches!(compte.as_bytes().first(), Some(b'4')) || compte.starts_with("74");
-        entry.lines.push(FecLine {
-            line: 0,
-            compte_lib: Some(chart::label(Plan::for_date(date), &compte).to_string()),
-            aux_num: tiers_id.filter(|_| aux).map(|t| format!("T{t:05}")),
-            aux_lib: tiers.filter(|_| aux),
-            libelle: Some(libelle),
-            debit: r.get(10)?,
-            credit: r.get(11)?,
-            compte,
-        });
+        let (_, tel_quel, libelle, entry) = current.as_mut().expect("entry started above");
+        let compte: String = r.get(13)?;
+        let tiers_id: Option<i64> = r.get(11)?;
+        let tiers: Option<String> = r.get(12)?;
+        let compte_aux: Option<String> = r.get(16)?;
+        let line_libelle: Option<String> = r.get(17)?;
+        let compte_lib: Option<String> = r.get(18)?;
+        let extra = LineExtra {
+            lettrage: r.get(19)?,
+            date_lettrage: r.get(20)?,
+            montant_devise: r.get(21)?,
+            devise: r.get(22)?,
+        };
+        let line = if *tel_quel {
+            FecLine {
+                line: 0,
+                compte_lib,
+                aux_num: compte_aux,
+                aux_lib: tiers,
+                libelle: line_libelle,
+                debit: r.get(14)?,
+                credit: r.get(15)?,
+                compte,
+                extra,
+            }
+        } else {
+            // The tiers goes on the third-party, subsidy and loan lines, where an
+            // accountant expects an auxiliary account.
+            let aux =
+                compte.starts_with('4') || compte.starts_with("74") || compte.starts_with("16");
+            FecLine {
+                line: 0,
+                compte_lib: compte_lib
+                    .or_else(|| Some(chart::label(Plan::for_date(date), &compte).to_string())),
+                aux_num: compte_aux
+                    .or_else(|| tiers_id.filter(|_| aux).map(|t| format!("T{t:05}"))),
+                aux_lib: tiers.filter(|_| aux),
+                libelle: line_libelle.or_else(|| Some(libelle.clone())),
+                debit: r.get(14)?,
+                credit: r.get(15)?,
+                compte,
+                extra,
+            }
+        };
+        entry.lines.push(line);
     }
-    Ok(entries)
+    if let Some((_, _, _, done)) = current.take() {
+        f(done)?;
+    }
+    Ok(())
 }
 
 /// The « à nouveaux » a FEC must open with, when the ledger has none for the year:
@@ -475,6 +664,7 @@ fn opening_entry(conn: &Connection, annee: i32) -> Result<Option<FecEntry>> {
         libelle: Some("À nouveaux".to_string()),
         debit: solde.max(0),
         credit: (-solde).max(0),
+        extra: LineExtra::default(),
     };
     let mut lines: Vec<FecLine> = soldes
         .iter()
@@ -517,5 +707,21 @@ pub fn partenaire_named(conn: &Connection, nom: &str) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT id FROM partenaire WHERE nom = ?1")?
         .query_row([nom.trim()], |r| r.get(0))
+        .optional()?)
+}
+
+/// The entry typed in ici with this number in this journal and exercice.
+pub fn id_in_journal(
+    conn: &Connection,
+    journal: &str,
+    exercice: i32,
+    numero: i64,
+) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT ecriture_id FROM ecriture_journal
+             WHERE exercice = ?1 AND journal = ?2 AND numero = ?3",
+        )?
+        .query_row(params![exercice, journal, numero], |r| r.get(0))
         .optional()?)
 }

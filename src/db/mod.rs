@@ -8,6 +8,7 @@ pub mod participants;
 pub mod refs;
 pub mod reports;
 pub mod sessions;
+pub mod tiers;
 
 use crate::bail_user;
 use anyhow::{Context, Result, bail};
@@ -24,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_participants.sql"),
     include_str!("../../migrations/0005_imports.sql"),
     include_str!("../../migrations/0006_surete.sql"),
+    include_str!("../../migrations/0009_tiers_journaux.sql"),
 ];
 
 /// The schema version this build writes.

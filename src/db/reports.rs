@@ -171,16 +171,14 @@ pub fn session_groups(conn: &Connection, annee: i32) -> Result<Vec<Group>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Partners active in the year: named on a session or as tiers of a transaction.
+/// Partners active in the year: those of its sessions. A supplier or a lender named on
+/// an entry is a tiers of the books, not a partner of the activity.
 pub fn partenaires_actifs(conn: &Connection, annee: i32) -> Result<Vec<String>> {
     let (start, end) = year_bounds(annee);
     let mut st = conn.prepare(
         "SELECT nom FROM partenaire WHERE id IN (
              SELECT partenaire_id FROM session
-             WHERE date >= ?1 AND date < ?2 AND annulee_le IS NULL AND partenaire_id IS NOT NULL
-             UNION
-             SELECT tiers_id FROM ecriture
-             WHERE date >= ?1 AND date < ?2 AND tiers_id IS NOT NULL)
+             WHERE date >= ?1 AND date < ?2 AND annulee_le IS NULL AND partenaire_id IS NOT NULL)
          ORDER BY nom",
     )?;
     let rows = st.query_map(params![start, end], |r| r.get(0))?;
