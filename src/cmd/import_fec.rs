@@ -324,6 +324,7 @@ fn import_entry(conn: &Connection, name: &str, e: &FecEntry, st: &mut State) -> 
         valid_date: e.valid_date,
         tiers_id: None,
         lines: details,
+        tel_quel: true,
     };
     let year = e.date.year();
     if !st.open_years.contains(&year) {

@@ -5,7 +5,9 @@ use crate::domain::account::Compte;
 use crate::domain::chart::{self, Plan};
 use crate::domain::date::year_bounds;
 use crate::domain::fec::{FecEntry, FecLine, LineExtra};
-use crate::domain::finance::{Ligne, NewEcriture, Placement, default_journal, ici_numero};
+use crate::domain::finance::{
+    Ligne, LineDetail, NewEcriture, Placement, default_journal, ici_numero,
+};
 use crate::domain::money::Money;
 use crate::error::{in_field, user};
 use anyhow::{Result, ensure};
@@ -165,7 +167,7 @@ pub fn insert_placed(
             .valid_date
             .map(iso)
             .unwrap_or_else(|| cree_le.get(..10).unwrap_or(cree_le).to_string()),
-        !placement.lines.is_empty(),
+        placement.tel_quel,
     ])?;
     let third_party_lines = e.lignes.iter().any(|l| l.compte.as_str().starts_with('4'));
     let mut detail = conn.prepare_cached(
@@ -430,7 +432,34 @@ pub fn reverse(
             })
             .collect(),
     };
-    insert_resolved(conn, &reversal, original.tiers_id, original.projet_id)
+    // Each line keeps its tiers and auxiliary account, sides swapped.
+    let mut st = conn.prepare_cached(
+        "SELECT d.tiers_id, d.compte_aux, d.compte_lib FROM ligne l
+         LEFT JOIN ligne_detail d ON d.ligne_id = l.id
+         WHERE l.ecriture_id = ?1 ORDER BY l.id",
+    )?;
+    let lines = st
+        .query_map([numero], |r| {
+            Ok(LineDetail {
+                tiers_id: r.get(0)?,
+                compte_aux: r.get(1)?,
+                compte_lib: r.get(2)?,
+                ..LineDetail::default()
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let placement = Placement {
+        lines,
+        ..Placement::default()
+    };
+    insert_placed(
+        conn,
+        &reversal,
+        original.tiers_id,
+        original.projet_id,
+        &now(),
+        &placement,
+    )
 }
 
 /// One transaction line with its transaction's details, for listings and exports.

@@ -61,8 +61,10 @@ pub struct Placement {
     /// The tiers of an entry typed in ici: it goes on the third-party lines (4xx), or on
     /// every line when there is none.
     pub tiers_id: Option<i64>,
-    /// Parallel to the entry's lines, from an accountant's file; empty otherwise.
+    /// Parallel to the entry's lines; empty for an entry typed in ici.
     pub lines: Vec<LineDetail>,
+    /// Read from an accountant's file with every column: written back as read.
+    pub tel_quel: bool,
 }
 
 /// One line's tiers and FEC columns, as read from an accountant's file.
