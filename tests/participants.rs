@@ -1093,6 +1093,7 @@ fn a_schema_3_ledger_migrates_with_its_sessions_anonymous() {
          DROP TABLE participant_identite; DROP TABLE participant_compteur; DROP TABLE participant;
          DROP TABLE code_retire; DROP TABLE import_fichier;
          DROP TABLE cloture_empreinte; DROP TABLE export_journal;
+         DROP TABLE ligne_detail; DROP TABLE ecriture_journal; DROP TABLE tiers;
          PRAGMA user_version = 3;",
     )
     .unwrap();

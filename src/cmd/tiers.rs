@@ -37,8 +37,11 @@ pub enum Commande {
         nom_nouveau: Option<String>,
         #[arg(long)]
         nature: Option<String>,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "sans_partenaire")]
         partenaire: Option<String>,
+        /// Délie le tiers de son partenaire (un fournisseur déclaré partenaire autrefois)
+        #[arg(long)]
+        sans_partenaire: bool,
     },
 }
 
@@ -83,6 +86,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             nom_nouveau,
             nature,
             partenaire,
+            sans_partenaire,
         } => {
             let nature = nature.as_deref().map(parse_nature).transpose()?;
             let mut ledger = ctx.open()?;
@@ -93,6 +97,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                     nom_nouveau.as_deref(),
                     nature,
                     partenaire.as_deref(),
+                    sans_partenaire,
                 )
             })?;
             writeln!(out, "Tiers « {nom} » corrigé.")?;

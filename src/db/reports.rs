@@ -174,14 +174,21 @@ pub fn session_groups(conn: &Connection, annee: i32) -> Result<Vec<Group>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Partners active in the year: those of its sessions. A supplier or a lender named on
-/// an entry is a tiers of the books, not a partner of the activity.
+/// Partners active in the year: those of its sessions, and the partners the tiers of the
+/// year's entries are linked to. A supplier or a lender that is only a tiers of the books
+/// (not in the partners' list) never counts.
 pub fn partenaires_actifs(conn: &Connection, annee: i32) -> Result<Vec<String>> {
     let (start, end) = year_bounds(annee);
     let mut st = conn.prepare(
         "SELECT nom FROM partenaire WHERE id IN (
              SELECT partenaire_id FROM session
-             WHERE date >= ?1 AND date < ?2 AND annulee_le IS NULL AND partenaire_id IS NOT NULL)
+             WHERE date >= ?1 AND date < ?2 AND annulee_le IS NULL AND partenaire_id IS NOT NULL
+             UNION
+             SELECT t.partenaire_id FROM ecriture e
+             JOIN ligne l ON l.ecriture_id = e.id
+             JOIN ligne_detail d ON d.ligne_id = l.id
+             JOIN tiers t ON t.id = d.tiers_id
+             WHERE e.date >= ?1 AND e.date < ?2 AND t.partenaire_id IS NOT NULL)
          ORDER BY nom",
     )?;
     let rows = st.query_map(params![start, end], |r| r.get(0))?;

@@ -105,6 +105,7 @@ pub fn corrige(
     nouveau_nom: Option<&str>,
     nature: Option<&str>,
     partenaire: Option<&str>,
+    sans_partenaire: bool,
 ) -> Result<String> {
     let Some(found) = by_name(conn, nom)? else {
         return Err(unknown(conn, nom)?);
@@ -133,6 +134,12 @@ pub fn corrige(
         conn.execute(
             "UPDATE tiers SET partenaire_id = ?1 WHERE id = ?2",
             params![pid, found.id],
+        )?;
+    }
+    if sans_partenaire {
+        conn.execute(
+            "UPDATE tiers SET partenaire_id = NULL WHERE id = ?1",
+            [found.id],
         )?;
     }
     Ok(
