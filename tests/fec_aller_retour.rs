@@ -204,3 +204,234 @@ fn a_supplier_is_a_tiers_not_a_partner_and_entries_are_numbered_per_journal() {
     let out = sb.ok(&["import", "fec", f.to_str().unwrap()]);
     assert!(out.contains("Rien n'a été ajouté"), "{out}");
 }
+
+#[test]
+fn iso_8859_15_refuses_a_character_it_cannot_hold_and_writes_nothing() {
+    let sb = Sandbox::with_refs();
+    sb.ok(&[
+        "charge",
+        "add",
+        "--date",
+        "2017-03-01",
+        "--montant",
+        "12",
+        "--compte",
+        "626",
+        "--libelle",
+        "Timbres œuvre €",
+    ]);
+    sb.ok(&[
+        "charge",
+        "add",
+        "--date",
+        "2017-03-02",
+        "--montant",
+        "12",
+        "--compte",
+        "626",
+        "--libelle",
+        "Timbres de l’atelier",
+    ]);
+    let dir = sb.path().join("iso");
+    std::fs::create_dir_all(&dir).unwrap();
+    let args = [
+        "export",
+        "fec",
+        "2017",
+        "--siren",
+        SIREN,
+        "--encodage",
+        "iso-8859-15",
+        "-o",
+        dir.to_str().unwrap(),
+    ];
+    let err = sb.refused(&args, 2);
+    // Header, the two lines of the first entry, then the second entry's first line.
+    assert!(err.contains("ligne 4 du FEC"), "{err}");
+    assert!(
+        err.contains("« ’ » (U+2019)") && err.contains("rien n'a été écrit"),
+        "{err}"
+    );
+    assert!(
+        err.contains("colonne EcritureLib : « Timbres de l’atelier »"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "no file, not even a partial one"
+    );
+    let err = sb.refused(
+        &[
+            "export",
+            "fec",
+            "2017",
+            "--siren",
+            SIREN,
+            "--encodage",
+            "latin1",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("« latin1 »") && err.contains("iso-8859-15"),
+        "{err}"
+    );
+    // What ISO-8859-15 holds (œ, €) is written in one byte each.
+    sb.ok(&["ecriture", "annule", "2", "--motif", "apostrophe"]);
+    let err = sb.refused(&args, 2);
+    assert!(
+        err.contains("ligne 4 du FEC"),
+        "the reversal still names it: {err}"
+    );
+}
+
+#[test]
+fn a_journal_is_letters_and_digits() {
+    let sb = Sandbox::with_refs();
+    let err = sb.refused(
+        &[
+            "ecriture",
+            "add",
+            "--date",
+            "2017-03-04",
+            "--libelle",
+            "Reclassement",
+            "--debit",
+            "616=10",
+            "--credit",
+            "6064=10",
+            "--journal",
+            "O D",
+        ],
+        2,
+    );
+    assert!(
+        err.starts_with("erreur : --journal : journal « O D » invalide"),
+        "{err}"
+    );
+    let out = sb.ok(&[
+        "ecriture",
+        "add",
+        "--date",
+        "2017-03-04",
+        "--libelle",
+        "Reclassement",
+        "--debit",
+        "616=10",
+        "--credit",
+        "6064=10",
+    ]);
+    assert!(
+        out.contains("Journal OD, numéro OD2017-00001 dans le FEC."),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports() {
+    let sb = Sandbox::with_refs();
+    let fec = sb.file(
+        "cabinet.txt",
+        "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise\r\n\
+         BQ\tBanque\tBQ000012\t20170105\t512000\tBanque\t\t\tP1\t20170105\tFrais\t0,00\t10,00\t\t\t20170110\t\t\r\n\
+         BQ\tBanque\tBQ000012\t20170105\t627000\tFrais bancaires\t\t\tP1\t20170105\tFrais\t10,00\t0,00\t\t\t20170110\t\t\r\n",
+    );
+    sb.ok(&["import", "fec", &fec]);
+    sb.ok(&[
+        "ecriture",
+        "add",
+        "--date",
+        "2017-09-15",
+        "--libelle",
+        "Notification",
+        "--debit",
+        "441=20000",
+        "--credit",
+        "7413=20000",
+        "--tiers",
+        "Département du Val-de-Marne",
+    ]);
+    sb.ok(&[
+        "produit",
+        "add",
+        "--date",
+        "2017-10-01",
+        "--montant",
+        "500",
+        "--compte",
+        "706",
+        "--libelle",
+        "Atelier",
+        "--tiers",
+        "Ville de Villejuif",
+    ]);
+    sb.ok(&[
+        "charge",
+        "add",
+        "--date",
+        "2017-02-01",
+        "--montant",
+        "30",
+        "--compte",
+        "626",
+        "--libelle",
+        "Timbres",
+        "--via",
+        "530",
+    ]);
+    // Back to what the previous version wrote: no tiers, no journal of typed entries.
+    let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
+    conn.execute_batch(
+        "DROP TABLE ligne_detail; DROP TABLE ecriture_journal; DROP TABLE tiers;
+         DROP TRIGGER ecriture_non_modifiable;
+         UPDATE ecriture SET journal = NULL WHERE numero_source IS NULL;
+         CREATE TRIGGER ecriture_non_modifiable BEFORE UPDATE ON ecriture
+         BEGIN
+             SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
+         END;
+         PRAGMA user_version = 6;",
+    )
+    .unwrap();
+    conn.close().unwrap();
+
+    let tiers = sb.json(&["tiers", "list"]);
+    assert_eq!(
+        tiers,
+        serde_json::json!([
+            {"nom": "Département du Val-de-Marne", "nature": "financeur",
+             "partenaire": "Département du Val-de-Marne", "lignes": 1},
+            {"nom": "Ville de Villejuif", "nature": "usager",
+             "partenaire": "Ville de Villejuif", "lignes": 2},
+        ]),
+        "the 441 line only; both lines of an entry without third-party account"
+    );
+    let fec = rows(&std::fs::read(export(&sb, "2017", &[])).unwrap());
+    let nums: Vec<(&str, &str, &str)> = fec[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str(), r[7].as_str()))
+        .collect();
+    assert_eq!(
+        nums,
+        [
+            ("BQ", "BQ000012", ""),
+            ("BQ", "BQ000012", ""),
+            ("CA", "CA2017-00001", ""),
+            ("CA", "CA2017-00001", ""),
+            ("OD", "OD2017-00001", "Département du Val-de-Marne"),
+            ("OD", "OD2017-00001", ""),
+            ("BQ", "BQ2017-00001", ""),
+            ("BQ", "BQ2017-00001", ""),
+        ],
+        "typed entries numbered in recording order; an auxiliary account on third-party lines only"
+    );
+    // What the previous version did not keep (the file's ValidDate) becomes the day the
+    // entry was recorded.
+    let today = chrono::Local::now().format("%Y%m%d").to_string();
+    assert_eq!(fec[1][15], today);
+    let stats = sb.json(&["stats", "2017"]);
+    assert_eq!(
+        stats["partenaires"],
+        serde_json::json!(["Département du Val-de-Marne", "Ville de Villejuif"])
+    );
+}

@@ -754,3 +754,24 @@ pub fn id_in_journal(
         .query_row(params![exercice, journal, numero], |r| r.get(0))
         .optional()?)
 }
+
+/// An entry's journal and its EcritureNum (the accountant's, or its number in its ici
+/// journal, as `ici export fec` writes it).
+pub fn place(conn: &Connection, id: i64) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT j.journal, e.numero_source, j.exercice, j.numero
+             FROM ecriture_journal j JOIN ecriture e ON e.id = j.ecriture_id
+             WHERE j.ecriture_id = ?1",
+        )?
+        .query_row([id], |r| {
+            let journal: String = r.get(0)?;
+            let num = match (r.get::<_, Option<String>>(1)?, r.get::<_, Option<i64>>(3)?) {
+                (Some(s), _) => s,
+                (None, Some(n)) => ici_numero(&journal, r.get(2)?, n),
+                (None, None) => format!("ICI{id}"),
+            };
+            Ok((journal, num))
+        })
+        .optional()?)
+}

@@ -83,12 +83,18 @@ impl<'w> Writer<'w> {
                             encoding_rs::ISO_8859_15.encode(c.encode_utf8(&mut tmp)).2
                         })
                         .unwrap_or('?');
-                    let text = self.buf.trim_end();
+                    let (column, value) = self
+                        .buf
+                        .trim_end()
+                        .split('\t')
+                        .enumerate()
+                        .find(|(_, v)| v.contains(c))
+                        .map_or(("?", ""), |(i, v)| (COLUMNS[i], v));
                     crate::bail_user!(
-                        "ligne {} du FEC : le caractère « {c} » (U+{:04X}) n'existe pas en ISO-8859-15 ; rien n'a été écrit. Corrigez le libellé ou exportez en UTF-8 (sans --encodage).\n  {}",
+                        "ligne {} du FEC, colonne {column} : « {} » : le caractère « {c} » (U+{:04X}) n'existe pas en ISO-8859-15 ; rien n'a été écrit. Corrigez ce texte ou exportez en UTF-8 (sans --encodage).",
                         self.line,
+                        crate::domain::excerpt(value),
                         c as u32,
-                        crate::domain::excerpt(&text.replace('\t', " | "))
                     );
                 }
                 self.w.write_all(&bytes)?;
