@@ -87,15 +87,7 @@ pub fn run(
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    // Never over an existing file (the accountant's own FEC has the same name).
-    std::fs::hard_link(&tmp, &path)
-        .map_err(|e| {
-            crate::error::user(format!("{} : {}", path.display(), crate::error::io_fr(&e)))
-        })
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })?;
-    std::fs::remove_file(&tmp).with_context(|| format!("suppression de {}", tmp.display()))?;
+    publish(&tmp, &path)?;
     writeln!(
         out,
         "FEC {annee} écrit : {} ({} écriture(s), {lines} ligne(s)).",
@@ -103,4 +95,33 @@ pub fn run(
         count
     )?;
     Ok(())
+}
+
+/// Gives the complete file its name, never over an existing file (the accountant's own
+/// FEC has the same name): a hard link fails if the name is taken; on a file system
+/// without hard links (a FAT USB key), a rename after checking the name is free.
+fn publish(tmp: &Path, path: &Path) -> Result<()> {
+    let named = match std::fs::hard_link(tmp, path) {
+        Ok(()) => {
+            std::fs::remove_file(tmp).with_context(|| format!("suppression de {}", tmp.display()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(crate::error::user(format!(
+                "{} existe déjà : rien n'a été écrit. Choisissez un autre dossier ou nom avec -o.",
+                path.display()
+            )))
+        }
+        Err(_) if !path.exists() => {
+            std::fs::rename(tmp, path).with_context(|| format!("écriture de {}", path.display()))
+        }
+        Err(e) => Err(crate::error::user(format!(
+            "{} : {}",
+            path.display(),
+            crate::error::io_fr(&e)
+        ))),
+    };
+    if named.is_err() {
+        let _ = std::fs::remove_file(tmp);
+    }
+    named
 }
