@@ -98,7 +98,10 @@ fn report(err: clap::Error) -> i32 {
             2
         }
         _ => {
-            eprintln!("erreur : {}", french(&err));
+            eprintln!(
+                "erreur : {}",
+                crate::domain::text::for_message(&french(&err))
+            );
             if let Some(usage) = context(&err, ContextKind::Usage) {
                 let usage = usage.trim_start_matches("Usage:").trim();
                 eprintln!("\nUtilisation : {usage}\nPlus d'aide avec --help.");

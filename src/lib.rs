@@ -27,7 +27,10 @@ pub fn main_with_exit_code() -> i32 {
         Err(err) if error::is_broken_pipe(&err) => 0,
         Err(err) => {
             drop(out);
-            eprintln!("erreur : {err:#}");
+            eprintln!(
+                "erreur : {}",
+                domain::text::for_message(&format!("{err:#}"))
+            );
             error::exit_code(&err)
         }
     }

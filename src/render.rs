@@ -3,6 +3,7 @@
 
 use crate::domain::duration::{hours_fr, hours_plain};
 use crate::domain::money::{Money, group_thousands};
+use crate::domain::text;
 use anyhow::Result;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use std::borrow::Cow;
@@ -84,7 +85,9 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// A terminal table with French headers; numeric columns are right-aligned.
+/// A terminal table with French headers; numeric columns are right-aligned. Cells
+/// show control characters and escape sequences escaped (see [`text::escape`]): a
+/// title or a name is shown, never run by the terminal.
 pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
@@ -94,7 +97,7 @@ pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> Table {
     }
     for row in rows {
         t.add_row(row.iter().map(|c| {
-            let cell = comfy_table::Cell::new(c.human());
+            let cell = comfy_table::Cell::new(text::escape(&c.human()));
             if c.is_number() {
                 cell.set_alignment(CellAlignment::Right)
             } else {

@@ -1290,7 +1290,7 @@ fn a_closed_year_takes_no_more_entries() {
     let ap = sb.actif_passif(2017);
     assert_eq!(sb.json(&["cloture"]), Value::Array(vec![]));
 
-    let out = norm(&sb.ok(&["cloture", "2017"]));
+    let out = norm(&sb.ok(&["cloture", "2017", "--oui"]));
     assert!(
         out.contains(
             "Exercice 2017 clos : produits 176 512,00 €, charges 191 947,00 €, déficit 15 435,00 €."
@@ -1375,7 +1375,7 @@ fn a_closed_year_takes_no_more_entries() {
 fn cloture_lists_the_year_as_a_year() {
     let sb = Sb::new();
     sb.ok(&simple("produit", "2017-03-01", "10", "706", "Atelier"));
-    sb.ok(&["cloture", "2017"]);
+    sb.ok(&["cloture", "2017", "--oui"]);
     let out = sb.ok(&["cloture"]);
     assert!(out.contains("2017"), "{out}");
 }
@@ -1385,7 +1385,7 @@ fn the_schema_refuses_edits_even_by_hand() {
     let sb = Sb::new();
     sb.ok(&simple("produit", "2017-03-01", "10", "706", "Atelier"));
     sb.ok(&simple("produit", "2018-03-01", "20", "706", "Atelier"));
-    sb.ok(&["cloture", "2017"]);
+    sb.ok(&["cloture", "2017", "--oui"]);
     let before = sb.snapshot();
     let c = rusqlite::Connection::open(sb.ledger()).unwrap();
     for (sql, why) in [

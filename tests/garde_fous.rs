@@ -85,8 +85,8 @@ fn only_a_finished_year_with_entries_closes_and_in_order() {
     ]);
     let err = sb.refused(&["cloture", "2018"], 2);
     assert!(err.contains("ici cloture 2017"), "{err}");
-    sb.ok(&["cloture", "2017"]);
-    sb.ok(&["cloture", "2018"]);
+    sb.ok(&["cloture", "2017", "--oui"]);
+    sb.ok(&["cloture", "2018", "--oui"]);
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn a_closed_year_takes_no_entry_dated_before_it_either() {
     let sb = Sandbox::with_refs();
     let file = sb.file("finances.csv", FINANCES);
     sb.ok(&["import", "finances", &file]);
-    sb.ok(&["cloture", "2017"]);
+    sb.ok(&["cloture", "2017", "--oui"]);
     let err = sb.refused(
         &[
             "charge",

@@ -933,7 +933,7 @@ fn erasure_keeps_the_figures_and_removes_the_person_down_to_the_file_bytes() {
         "the name is in the file before"
     );
 
-    let out = sb.ok(&["participant", "oublie", "P-0001"]);
+    let out = sb.ok(&["participant", "oublie", "P-0001", "--oui"]);
     assert!(out.starts_with("P-0001 effacé à sa demande"), "{out}");
     assert!(out.contains("Ses 3 présence(s) restent comptées"), "{out}");
 

@@ -1,7 +1,7 @@
 //! `ici cloture [ANNEE]`: closes a year once the general assembly has approved its
 //! accounts; without a year, lists the closed ones.
 
-use crate::cmd::{Ctx, bilan};
+use crate::cmd::{Ctx, bilan, confirm};
 use crate::db::finances;
 use crate::domain::date::parse_year;
 use crate::domain::money::Money;
@@ -18,6 +18,9 @@ pub struct Args {
     pub annee: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Confirmer sans question (pour un script) ; sinon, l'année est à retaper
+    #[arg(long)]
+    pub oui: bool,
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
@@ -47,6 +50,25 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         return Ok(());
     };
     let annee = parse_year(&annee)?;
+    // Every reason to refuse is given before the question, not after the user has
+    // typed the year: the closing is tried, then undone.
+    {
+        let dry = ledger.conn().unchecked_transaction()?;
+        finances::cloturer(&dry, annee)?;
+        dry.rollback()?;
+    }
+    let year = annee.to_string();
+    confirm::confirm(
+        a.oui,
+        &confirm::Act {
+            what: &format!("Clôturer l'exercice {annee}"),
+            consequence: &format!(
+                "aucune écriture datée de {annee} ne pourra plus être ajoutée ni contrepassée."
+            ),
+            expected: &year,
+            command: &format!("ici cloture {annee}"),
+        },
+    )?;
     ledger.write(|tx| finances::cloturer(tx, annee))?;
     let b = bilan::compute(ledger.conn(), annee)?;
     writeln!(

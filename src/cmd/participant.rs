@@ -3,6 +3,7 @@
 //! project for the European Social Fund.
 
 use crate::cmd::Ctx;
+use crate::cmd::participant_oublie;
 use crate::cmd::session::describe_place;
 use crate::db::participants::{self, FseRow, ListFilter, ListRow};
 use crate::db::refs;
@@ -61,6 +62,9 @@ pub enum Commande {
     Oublie {
         /// Code de la personne (P-0042)
         code: String,
+        /// Confirmer sans question (pour un script) ; sinon, le code est à retaper
+        #[arg(long)]
+        oui: bool,
     },
 }
 
@@ -240,25 +244,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             }
             Ok(())
         }
-        Commande::Oublie { code } => {
-            let mut ledger = ctx.open()?;
-            let (old, presences) = ledger.write(|tx| {
-                let p = participants::find(tx, &code)?;
-                let presences = participants::attendance(tx, p.id)?.len();
-                Ok((participants::erase(tx, &code)?, presences))
-            })?;
-            let clean = participants::checkpoint(ledger.conn())?;
-            writeln!(
-                out,
-                "{old} effacé à sa demande : nom, coordonnées, profil et sorties sont supprimés du registre. Ses {presences} présence(s) restent comptées sous un code anonyme, sans lien avec {old} ; l'effacement est noté avec sa seule date."
-            )?;
-            if !clean {
-                eprintln!(
-                    "Attention : un autre programme lit le registre ; les données effacées seront retirées du journal du registre (fichier -wal) quand il l'aura fermé."
-                );
-            }
-            Ok(())
-        }
+        Commande::Oublie { code, oui } => participant_oublie::run(ctx, &code, oui, out),
     }
 }
 

@@ -341,19 +341,41 @@ pub fn check_class_8(e: &NewEcriture) -> Result<()> {
     if !e.lignes.iter().any(is_8) {
         return Ok(());
     }
-    if let Some(other) = e.lignes.iter().find(|l| !is_8(l)) {
-        return Err(in_field(
+    let benevolat = if Plan::for_date(e.date) == Plan::Crc1999 {
+        "870"
+    } else {
+        "875"
+    };
+    let refuse = |what: String| {
+        Err(in_field(
             "compte",
             user(format!(
-                "compte {} refusé dans une écriture de classe 8 : les contributions volontaires en nature s'équilibrent seulement entre elles, emploi au débit d'un 86x contre contribution au crédit d'un 87x (par exemple --debit 864=… --credit {}=… pour du bénévolat)",
-                other.compte.as_str(),
-                if Plan::for_date(e.date) == Plan::Crc1999 {
-                    "870"
-                } else {
-                    "875"
-                }
+                "{what} : les contributions volontaires en nature s'équilibrent seulement entre elles, emploi au débit d'un 86x contre contribution au crédit d'un 87x (par exemple --debit 864=… --credit {benevolat}=… pour du bénévolat)"
             )),
+        ))
+    };
+    if let Some(other) = e.lignes.iter().find(|l| !is_8(l)) {
+        return refuse(format!(
+            "compte {} refusé dans une écriture de classe 8",
+            other.compte.as_str()
         ));
+    }
+    let has = |g: &str| e.lignes.iter().any(|l| l.compte.as_str().starts_with(g));
+    if (has("86") || has("87")) && !(has("86") && has("87")) {
+        let side = if has("86") { "86" } else { "87" };
+        return refuse(format!(
+            "écriture de classe 8 sur les seuls comptes {side} refusée"
+        ));
+    }
+    if (has("86") || has("87"))
+        && e.lignes
+            .iter()
+            .any(|l| !l.compte.as_str().starts_with("86") && !l.compte.as_str().starts_with("87"))
+    {
+        return refuse(
+            "une écriture de contributions volontaires ne mêle pas d'autre compte de classe 8"
+                .to_string(),
+        );
     }
     Ok(())
 }
@@ -451,6 +473,10 @@ mod tests {
         );
         assert!(err.contains("--credit 875=…"), "{err}");
         assert!(d(&["6411=10"], &["875=10"]).is_err());
+        let err = d(&["864=10"], &["862=10"]).unwrap_err();
+        assert!(err.contains("sur les seuls comptes 86"), "{err}");
+        // A reversal swaps the sides: still 86 against 87.
+        assert!(d(&["875=10"], &["864=10"]).is_ok());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod participant;
 pub mod session;
 pub mod stats;
 pub mod suggest;
+pub mod text;
 pub mod tiers;
 
 /// An optional text field as typed: trimmed, and `None` when empty.

@@ -1,6 +1,12 @@
-//! Participants in the ledger: the register and its identities, attendance, exits,
-//! projects' targets, erasure, and the per-person rows behind the figures and the
-//! FSE export.
+//! Participants in the ledger: the register and its identities, attendance, exits and
+//! projects' targets. Erasure and the per-person rows behind the figures live in the
+//! child modules.
+
+mod erasure;
+mod figures;
+
+pub use erasure::{Erasure, ExportLog, checkpoint, effacements, erasable, erase};
+pub use figures::{FseRow, attendees, fse_rows};
 
 use crate::bail_user;
 use crate::db::sessions::place_from_columns;
@@ -12,12 +18,11 @@ use crate::domain::participant::{
     stored,
 };
 use crate::domain::session::{PUBLICS, Place};
-use crate::domain::stats::{Attendee, Objectif};
+use crate::domain::stats::Objectif;
 use crate::error::{in_field, user};
 use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use std::collections::BTreeMap;
 
 /// A person of the register.
 #[derive(Debug, Clone)]
@@ -84,6 +89,15 @@ pub fn add(conn: &Connection, code: Option<&str>, changes: &ProfileChanges) -> R
                     )),
                 ));
             }
+            if erasure::code_reserved(conn, n)? {
+                return Err(in_field(
+                    "code",
+                    user(format!(
+                        "le code {} n'est plus attribué : il est inférieur au plus haut code déjà donné, et depuis qu'une personne a été effacée à sa demande, un code ancien a pu être le sien ; sans --code, un code libre est donné",
+                        format_code(n)
+                    )),
+                ));
+            }
             n
         }
         None => next_numero(conn)?,
@@ -104,24 +118,10 @@ pub fn add(conn: &Connection, code: Option<&str>, changes: &ProfileChanges) -> R
     Ok(code)
 }
 
-/// The fingerprint of a retired code: enough to recognise it, without writing it down.
-fn code_hash(code: &str) -> String {
-    format!(
-        "{:016x}",
-        crate::domain::fingerprint::fnv1a(code.as_bytes())
-    )
-}
-
 fn code_taken(conn: &Connection, code: &str) -> Result<bool> {
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM participant WHERE code = ?1
-             UNION ALL SELECT 1 FROM code_retire WHERE empreinte = ?2",
-            [code, &code_hash(code)],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
+        .prepare_cached("SELECT 1 FROM participant WHERE code = ?1")?
+        .exists([code])?)
 }
 
 /// The number after the highest ever given, erased people's included.
@@ -785,181 +785,6 @@ pub fn objectifs(conn: &Connection) -> Result<Vec<Objectif>> {
                 projet: r.get(0)?,
                 participants: r.get(1)?,
                 sorties_positives: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
-}
-
-/// Erases a person at their request: identity, profile and exits are deleted, the
-/// code is replaced by an opaque one that nothing on paper links to, the attendance
-/// stays under it; the erasure itself is logged with its date only. Returns the
-/// code the person had.
-pub fn erase(conn: &Connection, input: &str) -> Result<String> {
-    let p = find(conn, input)?;
-    if p.erased() {
-        bail_user!("{} : cette personne a déjà été effacée", p.code);
-    }
-    let opaque = loop {
-        let c: String = conn.query_row("SELECT 'X-' || hex(randomblob(6))", [], |r| r.get(0))?;
-        if !code_taken(conn, &c)? {
-            break c;
-        }
-    };
-    conn.execute(
-        "DELETE FROM participant_identite WHERE participant_id = ?1",
-        [p.id],
-    )?;
-    // The exit stays, so that the project's outcome rate does not change, but only
-    // its situation and year: the day could point at the person.
-    conn.execute(
-        "UPDATE sortie SET date = substr(date, 1, 4) || '-01-01' WHERE participant_id = ?1",
-        [p.id],
-    )?;
-    // The old code is never given again: a hash of it is kept alone, with no link to
-    // the new code, so that the code itself is not left in the file either.
-    conn.execute(
-        "INSERT OR IGNORE INTO code_retire (empreinte) VALUES (?1)",
-        [code_hash(&p.code)],
-    )?;
-    conn.execute(
-        "UPDATE participant SET code = ?1, sexe = NULL, annee_naissance = NULL, statut = NULL,
-             qpv = NULL, rsa = NULL, mission_locale = NULL, diplome = NULL, handicap = NULL,
-             code_insee = NULL, prescripteur_id = NULL, cree_le = substr(cree_le, 1, 4)
-         WHERE id = ?2",
-        params![opaque, p.id],
-    )?;
-    conn.execute(
-        "INSERT INTO effacement (efface_le) VALUES (?1)",
-        [chrono::Local::now().format("%Y-%m-%d").to_string()],
-    )?;
-    Ok(p.code)
-}
-
-/// The dates of the erasures, oldest first.
-pub fn effacements(conn: &Connection) -> Result<Vec<String>> {
-    let rows = conn
-        .prepare("SELECT efface_le FROM effacement ORDER BY efface_le, id")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
-}
-
-/// Copies the write-ahead log into the ledger file and empties it, so that erased
-/// data is left in neither; false when another process kept it from completing.
-pub fn checkpoint(conn: &Connection) -> Result<bool> {
-    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-    Ok(busy == 0)
-}
-
-/// The named people who attended in the year, with their projects and exits.
-pub fn attendees(conn: &Connection, annee: i32) -> Result<Vec<Attendee>> {
-    let (start, end) = crate::domain::date::year_bounds(annee);
-    let sql = format!(
-        "SELECT pa.id, {PROFILE},
-                EXISTS (SELECT 1 FROM presence p2 JOIN session s2 ON s2.id = p2.session_id
-                        WHERE p2.participant_id = pa.id AND s2.date < ?1 AND s2.annulee_le IS NULL)
-         FROM participant pa LEFT JOIN partenaire pr ON pr.id = pa.prescripteur_id
-         WHERE pa.id IN (SELECT p.participant_id FROM session s JOIN presence p ON p.session_id = s.id
-                         WHERE s.date >= ?1 AND s.date < ?2 AND s.annulee_le IS NULL)
-         ORDER BY pa.id"
-    );
-    let mut people: BTreeMap<i64, Attendee> = BTreeMap::new();
-    let mut st = conn.prepare(&sql)?;
-    let mut rows = st.query(params![start, end])?;
-    while let Some(r) = rows.next()? {
-        people.insert(
-            r.get(0)?,
-            Attendee {
-                profile: profile_at(r, 1)?,
-                deja_venu: r.get(11)?,
-                projets: Vec::new(),
-            },
-        );
-    }
-    let mut st = conn.prepare(
-        "SELECT DISTINCT p.participant_id, pj.nom, so.situation
-         FROM session s JOIN presence p ON p.session_id = s.id
-         JOIN projet pj ON pj.id = s.projet_id
-         LEFT JOIN sortie so ON so.participant_id = p.participant_id AND so.projet_id = s.projet_id
-         WHERE s.date >= ?1 AND s.date < ?2 AND s.annulee_le IS NULL
-         ORDER BY p.participant_id, pj.nom",
-    )?;
-    let mut rows = st.query(params![start, end])?;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let situation: Option<String> = r.get(2)?;
-        if let Some(a) = people.get_mut(&id) {
-            a.projets
-                .push((r.get(1)?, stored(SITUATIONS, situation.as_deref())));
-        }
-    }
-    Ok(people.into_values().collect())
-}
-
-/// One participant of a project, for the FSE export.
-#[derive(Debug, Clone)]
-pub struct FseRow {
-    pub code: String,
-    pub profile: Profile,
-    /// First attendance in the project, whatever the period.
-    pub entree: String,
-    /// Last attendance in the period.
-    pub derniere: String,
-    /// Distinct days of attendance in the project, whatever the period.
-    pub jours: i64,
-    /// Minutes present in the period.
-    pub minutes: i64,
-    pub sortie: Option<(String, &'static str)>,
-    pub identite: Option<Identite>,
-}
-
-/// The named people of a project's sessions in `[start, end)`, one row each.
-/// The per-person subqueries use CROSS JOIN so that SQLite starts from the person's
-/// own presences (a handful), not from every session of the project.
-pub fn fse_rows(
-    conn: &Connection,
-    projet_id: i64,
-    (start, end): (&str, &str),
-    avec_identite: bool,
-) -> Result<Vec<FseRow>> {
-    let sql = format!(
-        "SELECT pa.code, {PROFILE},
-                (SELECT min(s2.date) FROM presence p2 CROSS JOIN session s2 ON s2.id = p2.session_id
-                 WHERE p2.participant_id = pa.id AND s2.projet_id = ?1 AND s2.annulee_le IS NULL),
-                max(s.date),
-                (SELECT count(DISTINCT s2.date) FROM presence p2 CROSS JOIN session s2 ON s2.id = p2.session_id
-                 WHERE p2.participant_id = pa.id AND s2.projet_id = ?1 AND s2.annulee_le IS NULL),
-                sum(coalesce(p.minutes, s.duree_minutes)),
-                so.date, so.situation,
-                i.nom, i.prenom, i.telephone, i.courriel
-         FROM session s JOIN presence p ON p.session_id = s.id
-         JOIN participant pa ON pa.id = p.participant_id
-         LEFT JOIN partenaire pr ON pr.id = pa.prescripteur_id
-         LEFT JOIN sortie so ON so.participant_id = pa.id AND so.projet_id = ?1
-         LEFT JOIN participant_identite i ON ?4 AND i.participant_id = pa.id
-         WHERE s.projet_id = ?1 AND s.date >= ?2 AND s.date < ?3 AND s.annulee_le IS NULL
-         GROUP BY pa.id
-         ORDER BY {CODE_ORDER}"
-    );
-    let rows = conn
-        .prepare(&sql)?
-        .query_map(params![projet_id, start, end, avec_identite], |r| {
-            let sortie_date: Option<String> = r.get(15)?;
-            let situation: Option<String> = r.get(16)?;
-            Ok(FseRow {
-                code: r.get(0)?,
-                profile: profile_at(r, 1)?,
-                entree: r.get(11)?,
-                derniere: r.get(12)?,
-                jours: r.get(13)?,
-                minutes: r.get(14)?,
-                sortie: sortie_date.zip(stored(SITUATIONS, situation.as_deref())),
-                identite: if avec_identite {
-                    Some(identite_at(r, 17)?)
-                } else {
-                    None
-                },
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
