@@ -98,7 +98,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 .write(|tx| finances::insert(tx, &entry))
                 .map_err(with_flag)?;
             writeln!(out, "Écriture n° {numero} enregistrée.")?;
-            if let Some((journal, num)) = finances::place(ledger.conn(), numero)? {
+            if let Some((journal, num)) = crate::db::fec_export::place(ledger.conn(), numero)? {
                 writeln!(out, "Journal {journal}, numéro {num} dans le FEC.")?;
             }
             show(ctx, numero, out)

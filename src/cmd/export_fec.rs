@@ -3,7 +3,6 @@
 //! `ici import fec` reads back with the same figures.
 
 use crate::bail_user;
-use crate::db::finances;
 use crate::domain::date::parse_year;
 use crate::domain::fec::{self, Charset};
 use anyhow::{Context, Result};
@@ -74,7 +73,7 @@ pub fn run(
     let written = (|| -> Result<()> {
         let mut file = file;
         let mut w = fec::Writer::new(&mut file, charset)?;
-        finances::for_each_fec_entry(conn, annee, &mut |e| {
+        crate::db::fec_export::for_each_fec_entry(conn, annee, &mut |e| {
             count += 1;
             lines += e.lines.len();
             w.entry(&e)

@@ -371,7 +371,7 @@ fn import_entry(conn: &Connection, name: &str, e: &FecEntry, st: &mut State) -> 
 /// back must not double the books.
 fn is_own_entry(conn: &Connection, e: &FecEntry, entry: &NewEcriture) -> Result<bool> {
     let id = match parse_ici_numero(&e.journal, &e.numero) {
-        Some((exercice, n)) => finances::id_in_journal(conn, &e.journal, exercice, n)?,
+        Some((exercice, n)) => crate::db::fec_export::id_in_journal(conn, &e.journal, exercice, n)?,
         // Exports of earlier versions were numbered by entry id.
         None => e
             .numero
