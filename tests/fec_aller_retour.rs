@@ -69,6 +69,26 @@ fn the_accountants_files_come_back_column_by_column() {
         let f = Path::new(FIXTURES).join(format!("{SIREN}FEC{year}1231.txt"));
         sb.ok(&["import", "fec", f.to_str().unwrap()]);
     }
+    // Every auxiliary account's label is a tiers, of the nature its account suggests;
+    // Ville de Paris (C0002 on 411, S0002 on 441) is one tiers with two accounts.
+    let tiers = sb.json(&["tiers", "list"]);
+    assert_eq!(tiers.as_array().map(Vec::len), Some(34), "{tiers}");
+    let nature = |nom: &str| {
+        tiers
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["nom"] == nom)
+            .map(|t| t["nature"].clone())
+    };
+    assert_eq!(nature("MAIF"), Some(serde_json::json!("fournisseur")));
+    assert_eq!(nature("Ville de Paris"), Some(serde_json::json!("usager")));
+    let stats = sb.json(&["stats", "2017"]);
+    assert_eq!(
+        stats["partenaires"],
+        serde_json::json!([]),
+        "no supplier nor funder of the books is a partner unless declared one"
+    );
     for year in ["2016", "2017"] {
         let original =
             std::fs::read(Path::new(FIXTURES).join(format!("{SIREN}FEC{year}1231.txt"))).unwrap();
@@ -171,6 +191,17 @@ fn a_supplier_is_a_tiers_not_a_partner_and_entries_are_numbered_per_journal() {
     assert!(
         list.contains("MAIF") && list.contains("fournisseur"),
         "{list}"
+    );
+    let charges = sb.json(&["charge", "list", "--tiers", "maif"]);
+    assert_eq!(
+        common::column(&charges, "tiers"),
+        vec![serde_json::json!("MAIF"); 3],
+        "a tiers filters the lists like a partner"
+    );
+    let shown = sb.ok(&["ecriture", "show", "3"]);
+    assert!(
+        shown.contains("Journal BQ, numéro BQ2017-00002 dans le FEC."),
+        "{shown}"
     );
 
     let fec = rows(&std::fs::read(export(&sb, "2017", &[])).unwrap());
@@ -433,5 +464,60 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
     assert_eq!(
         stats["partenaires"],
         serde_json::json!(["Département du Val-de-Marne", "Ville de Villejuif"])
+    );
+}
+
+#[test]
+fn a_tiers_is_renamed_retyped_linked_and_unlinked() {
+    let sb = Sandbox::with_refs();
+    let err = sb.refused(&["tiers", "add", "MAIF", "--nature", "banque"], 2);
+    assert!(
+        err.contains("nature « banque » inconnue") && err.contains("preteur"),
+        "{err}"
+    );
+    sb.ok(&["tiers", "add", "Maif", "--nature", "fournisseur"]);
+    let err = sb.refused(&["tiers", "add", "MAIF"], 2);
+    assert!(err.contains("le tiers « Maif » existe déjà"), "{err}");
+    sb.ok(&[
+        "tiers",
+        "corrige",
+        "maif",
+        "--nom-nouveau",
+        "MAIF",
+        "--nature",
+        "organisme social",
+    ]);
+    sb.ok(&[
+        "tiers",
+        "corrige",
+        "MAIF",
+        "--partenaire",
+        "Ville de Villejuif",
+    ]);
+    let err = sb.refused(
+        &[
+            "tiers",
+            "add",
+            "Villejuif",
+            "--partenaire",
+            "Ville de Villejuif",
+        ],
+        2,
+    );
+    assert!(err.contains("déjà lié au tiers « MAIF »"), "{err}");
+    assert_eq!(
+        sb.json(&["tiers", "list"]),
+        serde_json::json!([{"nom": "MAIF", "nature": "organisme-social",
+                            "partenaire": "Ville de Villejuif", "lignes": 0}])
+    );
+    sb.ok(&["tiers", "corrige", "MAIF", "--sans-partenaire"]);
+    assert_eq!(
+        sb.json(&["tiers", "list"])[0]["partenaire"],
+        serde_json::Value::Null
+    );
+    let err = sb.refused(&["tiers", "corrige", "MAIFF", "--nature", "autre"], 2);
+    assert!(
+        err.contains("tiers « MAIFF » inconnu") && err.contains("« MAIF »"),
+        "{err}"
     );
 }

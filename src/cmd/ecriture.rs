@@ -98,9 +98,6 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 .write(|tx| finances::insert(tx, &entry))
                 .map_err(with_flag)?;
             writeln!(out, "Écriture n° {numero} enregistrée.")?;
-            if let Some((journal, num)) = crate::db::fec_export::place(ledger.conn(), numero)? {
-                writeln!(out, "Journal {journal}, numéro {num} dans le FEC.")?;
-            }
             show(ctx, numero, out)
         }
         Commande::Annule {
@@ -141,6 +138,9 @@ fn show(ctx: &Ctx, numero: i64, out: &mut dyn Write) -> Result<()> {
         e.date.format("%d/%m/%Y"),
         e.libelle
     )?;
+    if let Some((journal, num)) = crate::db::fec_export::place(ledger.conn(), numero)? {
+        writeln!(out, "Journal {journal}, numéro {num} dans le FEC.")?;
+    }
     if let Some(of) = e.annule_id {
         writeln!(out, "Contrepasse l'écriture n° {of}.")?;
     }
