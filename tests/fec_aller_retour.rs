@@ -65,10 +65,23 @@ fn export(sb: &Sandbox, year: &str, extra: &[&str]) -> std::path::PathBuf {
 #[test]
 fn the_accountants_files_come_back_column_by_column() {
     let sb = Sandbox::new();
+    let mut created = Vec::new();
     for year in ["2016", "2017"] {
         let f = Path::new(FIXTURES).join(format!("{SIREN}FEC{year}1231.txt"));
-        sb.ok(&["import", "fec", f.to_str().unwrap()]);
+        let out = sb.ok(&["import", "fec", f.to_str().unwrap()]);
+        created.push(
+            out.lines()
+                .find(|l| l.contains("tiers créé(s)"))
+                .map(String::from),
+        );
     }
+    assert_eq!(
+        created,
+        [
+            Some("21 tiers créé(s) depuis les comptes auxiliaires (voir `ici tiers list`).".into()),
+            Some("13 tiers créé(s) depuis les comptes auxiliaires (voir `ici tiers list`).".into())
+        ]
+    );
     // Every auxiliary account's label is a tiers, of the nature its account suggests;
     // Ville de Paris (C0002 on 411, S0002 on 441) is one tiers with two accounts.
     let tiers = sb.json(&["tiers", "list"]);

@@ -29,6 +29,8 @@ use std::io::{BufRead, Write};
 #[derive(Debug, Default)]
 pub struct FecSummary {
     pub added: usize,
+    /// Tiers created from the auxiliary accounts (CompAuxLib).
+    pub tiers: i64,
     pub skipped: usize,
     pub lines: usize,
     /// Debit and credit totals by account class of the entries added.
@@ -71,6 +73,13 @@ pub fn run(ledger: &mut Ledger, input: &Input, out: &mut dyn Write) -> Result<()
             String::new()
         }
     )?;
+    if summary.tiers > 0 {
+        writeln!(
+            out,
+            "{} tiers créé(s) depuis les comptes auxiliaires (voir `ici tiers list`).",
+            summary.tiers
+        )?;
+    }
     let rows: Vec<Vec<Cell>> = summary
         .classes
         .iter()
@@ -116,6 +125,7 @@ fn import_streamed(
     // Enough for the ledger's indexes; the staging table spills to a temporary file.
     conn.execute_batch("PRAGMA cache_size = -32768; PRAGMA temp.cache_size = -16384")?;
     fec_stage::create(conn)?;
+    let tiers_before = tiers::count(conn)?;
     let (text, lines) = input::text(
         std::fs::File::open(input.path())?,
         encoding,
@@ -194,6 +204,7 @@ fn import_streamed(
     fec_stage::drop(conn)?;
     let mut summary = state.summary;
     summary.years.sort();
+    summary.tiers = tiers::count(conn)? - tiers_before;
     Ok((
         summary,
         Read {

@@ -266,3 +266,7 @@ pub fn for_filter(conn: &Connection, nom: &str) -> Result<(Option<i64>, Option<i
     }
     Err(unknown(conn, nom)?)
 }
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM tiers", [], |r| r.get(0))?)
+}
