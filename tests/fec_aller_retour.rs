@@ -534,3 +534,64 @@ fn a_tiers_is_renamed_retyped_linked_and_unlinked() {
         "{err}"
     );
 }
+
+#[test]
+fn lettering_and_foreign_currency_come_back_and_normalisations_are_the_documented_ones() {
+    let sb = Sandbox::new();
+    // `|` separator, dates with dashes, a negative debit, LF line ends.
+    let fec = sb.file(
+        "cabinet.txt",
+        "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise\n\
+         AC|Achats|AC7|2017-02-03|604000|Achats de prestations|||F-88|2017-02-01|Licence logiciel|120,5|0|||2017-02-28|130,00|USD\n\
+         AC|Achats|AC7|2017-02-03|401000|Fournisseurs|F0042|Éditeur SARL|F-88|2017-02-01|Licence logiciel (USD)|-120,50|0|AB|20170310|2017-02-28|-130,00|USD\n",
+    );
+    sb.ok(&["import", "fec", &fec]);
+    let back = rows(&std::fs::read(export(&sb, "2017", &[])).unwrap());
+    assert_eq!(
+        back[1..],
+        [
+            vec![
+                "AC",
+                "Achats",
+                "AC7",
+                "20170203",
+                "604000",
+                "Achats de prestations",
+                "",
+                "",
+                "F-88",
+                "20170201",
+                "Licence logiciel",
+                "120,50",
+                "0,00",
+                "",
+                "",
+                "20170228",
+                "130,00",
+                "USD"
+            ],
+            vec![
+                "AC",
+                "Achats",
+                "AC7",
+                "20170203",
+                "401000",
+                "Fournisseurs",
+                "F0042",
+                "Éditeur SARL",
+                "F-88",
+                "20170201",
+                "Licence logiciel (USD)",
+                "0,00",
+                "120,50",
+                "AB",
+                "20170310",
+                "20170228",
+                "-130,00",
+                "USD"
+            ],
+        ]
+        .map(|r| r.into_iter().map(String::from).collect::<Vec<_>>()),
+        "dates AAAAMMJJ, amounts with two decimals, a negative debit a credit; the rest as read"
+    );
+}
