@@ -197,10 +197,22 @@ fn what_is_not_a_regular_file_is_refused_at_once() {
     let sb = Sandbox::with_refs();
     let folder = sb.path().join("dossier");
     std::fs::create_dir(&folder).unwrap();
-    let cases = [
+    let mut cases = vec![
         ("/dev/zero".to_string(), "un périphérique"),
         (folder.to_str().unwrap().to_string(), "un dossier"),
     ];
+    // A named pipe: opening it would wait for a writer forever.
+    let fifo = sb.path().join("tube");
+    if std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        cases.push((
+            fifo.to_str().unwrap().to_string(),
+            "un périphérique, un tube",
+        ));
+    }
     for (path, what) in cases {
         for kind in ["sessions", "fec"] {
             let started = Instant::now();
@@ -333,4 +345,38 @@ fn a_fec_amount_over_the_ledger_limit_is_a_french_error_with_its_line() {
     let path = sb.file("limite.txt", fec_entry("20240106", "1000000000,00"));
     let out = sb.ok(&["import", "fec", &path]);
     assert!(out.contains("2 écriture(s) ajoutée(s)"), "{out}");
+}
+
+#[test]
+fn double_entry_csv_files_are_read_as_strictly() {
+    let sb = Sandbox::new();
+    let header = "date;piece;compte;libelle;debit;credit";
+    let path = sb.file(
+        "od.csv",
+        format!(
+            "{header}\r\n2017-12-31;OD-1;6811;\"Dotation;1186,00;\r\n2017-12-31;OD-1;28183;Dotation;;1186,00\r\n"
+        ),
+    );
+    let err = sb.refused(&["import", "ecritures", &path], 2);
+    assert!(
+        err.contains("od.csv, ligne 2, colonne « libelle »"),
+        "{err}"
+    );
+    assert!(err.contains("guillemet ouvert"), "{err}");
+    let path = sb.file(
+        "nul.csv",
+        format!("{header}\n2017-12-31;OD-1;6811;Dot\0ation;1186,00;\n2017-12-31;OD-1;28183;Dotation;;1186,00\n"),
+    );
+    let err = sb.refused(&["import", "ecritures", &path], 2);
+    assert!(
+        err.contains("nul.csv, ligne 2, colonne « libelle », caractère 4"),
+        "{err}"
+    );
+    let long = "x".repeat(400);
+    let path = sb.file(
+        "long.csv",
+        format!("{header}\n2017-12-31;OD-1;6811;{long};1186,00;\n2017-12-31;OD-1;28183;Dotation;;1186,00\n"),
+    );
+    let err = sb.refused(&["import", "ecritures", &path], 2);
+    assert!(err.contains("400 caractères, au plus 300"), "{err}");
 }

@@ -234,12 +234,6 @@ pub fn import_file(conn: &Connection, kind: Kind, input: &Input) -> Result<Summa
     // 2 Mio of cache, a big file spends its time writing pages out and reading them back.
     // 64 Mio hold the indexes of a million sessions.
     conn.execute_batch(&format!("PRAGMA cache_size = -{}", IMPORT_CACHE_KIB))?;
-    if kind == Kind::Ecritures {
-        // Double entries are grouped by piece before anything is written: a file of typed
-        // entries is small, read whole.
-        let bytes = std::fs::read(input.path())?;
-        return super::import_ecritures::import_bytes(conn, &input.name, &bytes);
-    }
     let progress = Progress::new(input.len, "import");
     let (text, lines) = input.text(progress)?;
     import_text(conn, kind, &input.name, text, &lines, input.note())
@@ -247,9 +241,6 @@ pub fn import_file(conn: &Connection, kind: Kind, input: &Input) -> Result<Summa
 
 /// [`import_file`] for text already in memory, in UTF-8 (the demonstration's fixtures).
 pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> Result<Summary> {
-    if kind == Kind::Ecritures {
-        return super::import_ecritures::import_bytes(conn, name, bytes);
-    }
     let (text, lines) = input::text(bytes, Encoding::Utf8, Progress::none());
     import_text(conn, kind, name, text, &lines, None)
 }
@@ -264,57 +255,20 @@ fn import_text(
     lines: &Lines,
     note: Option<&'static str>,
 ) -> Result<Summary> {
-    let mut text = std::io::BufReader::with_capacity(64 * 1024, text);
-    let delimiter = sniff_delimiter(text.fill_buf()?);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(text);
-    let mut record = csv::StringRecord::new();
-    let read = |reader: &mut csv::Reader<_>, record: &mut csv::StringRecord| -> Result<bool> {
-        reader
-            .read_record(record)
-            .map_err(|e| csv_error(name, e, lines))
-    };
-    if !read(&mut reader, &mut record)? {
-        bail_user!("{name} : fichier vide, pas même la ligne des noms de colonnes");
+    let mut records = Records::open(name, text, lines)?;
+    if kind == Kind::Ecritures {
+        return super::import_ecritures::import_records(conn, name, &mut records, note);
     }
-    let header_line = record.position().map_or(1, |p| lines.line_of(p.byte()));
-    check_record(name, header_line, &record, None)?;
-    let headers = record.clone();
+    let headers = records.headers().clone();
     let expected = kind.columns();
-    let known: Vec<String> = expected.iter().map(|(c, _)| c.to_string()).collect();
-    let mut index = vec![None; expected.len()];
-    for (pos, h) in headers.iter().enumerate() {
-        let key = column_key(h);
-        match expected.iter().position(|(c, _)| *c == key) {
-            Some(i) if index[i].is_some() => {
-                bail_user!("{name} : la colonne « {} » apparaît deux fois", excerpt(h))
-            }
-            Some(i) => index[i] = Some(pos),
-            None => bail_user!(
-                "{name} : colonne « {} » inconnue.{} Colonnes attendues : {}.",
-                excerpt(h),
-                suggest::hint(&key, &known),
-                known.join(", ")
-            ),
-        }
-    }
-    for ((col, required), idx) in expected.iter().zip(&index) {
-        if *required && idx.is_none() {
-            bail_user!("{name} : colonne obligatoire « {col} » absente de la première ligne");
-        }
-    }
+    let index = column_index(name, &headers, expected)?;
     let mut summary = Summary {
         note,
         ..Summary::default()
     };
     let mut communes = CommuneCache::default();
-    while read(&mut reader, &mut record)? {
-        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
-        check_record(name, line, &record, Some(&headers))?;
+    let mut record = csv::StringRecord::new();
+    while let Some(line) = records.next(&mut record)? {
         let get = |col: &str| -> Option<&str> {
             let i = expected.iter().position(|(c, _)| *c == col)?;
             index[i].and_then(|pos| record.get(pos))
@@ -345,6 +299,102 @@ fn import_text(
         bail_user!("{name} : aucune ligne de données après l'en-tête");
     }
     Ok(summary)
+}
+
+/// A CSV file read strictly, one record at a time: the header first, then each record
+/// with its line, checked by [`check_record`].
+pub struct Records<'l, R: Read> {
+    reader: csv::Reader<std::io::BufReader<R>>,
+    lines: &'l Lines,
+    name: String,
+    headers: csv::StringRecord,
+}
+
+impl<'l, R: Read> Records<'l, R> {
+    /// Reads the header of `text` (UTF-8 with LF line ends, as [`input::text`] gives).
+    pub fn open(name: &str, text: R, lines: &'l Lines) -> Result<Self> {
+        let mut text = std::io::BufReader::with_capacity(64 * 1024, text);
+        let start = text.fill_buf().map_err(|e| {
+            user(format!(
+                "lecture de {name} impossible : {}",
+                crate::error::io_fr(&e)
+            ))
+        })?;
+        let delimiter = sniff_delimiter(start);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(text);
+        let mut headers = csv::StringRecord::new();
+        let found = reader
+            .read_record(&mut headers)
+            .map_err(|e| csv_error(name, e, lines))?;
+        if !found {
+            bail_user!("{name} : fichier vide, pas même la ligne des noms de colonnes");
+        }
+        let line = headers.position().map_or(1, |p| lines.line_of(p.byte()));
+        check_record(name, line, &headers, None)?;
+        Ok(Records {
+            reader,
+            lines,
+            name: name.to_owned(),
+            headers,
+        })
+    }
+
+    pub fn headers(&self) -> &csv::StringRecord {
+        &self.headers
+    }
+
+    /// The next record and its line, None at the end of the file.
+    pub fn next(&mut self, record: &mut csv::StringRecord) -> Result<Option<u64>> {
+        let found = self
+            .reader
+            .read_record(record)
+            .map_err(|e| csv_error(&self.name, e, self.lines))?;
+        if !found {
+            return Ok(None);
+        }
+        let line = record
+            .position()
+            .map_or(0, |p| self.lines.line_of(p.byte()));
+        check_record(&self.name, line, record, Some(&self.headers))?;
+        Ok(Some(line))
+    }
+}
+
+/// Where each expected column is in the header; an unknown or doubled column, or a
+/// required one missing, is refused.
+pub fn column_index(
+    name: &str,
+    headers: &csv::StringRecord,
+    expected: &[(&str, bool)],
+) -> Result<Vec<Option<usize>>> {
+    let known: Vec<String> = expected.iter().map(|(c, _)| c.to_string()).collect();
+    let mut index = vec![None; expected.len()];
+    for (pos, h) in headers.iter().enumerate() {
+        let key = column_key(h);
+        match expected.iter().position(|(c, _)| *c == key) {
+            Some(i) if index[i].is_some() => {
+                bail_user!("{name} : la colonne « {} » apparaît deux fois", excerpt(h))
+            }
+            Some(i) => index[i] = Some(pos),
+            None => bail_user!(
+                "{name} : colonne « {} » inconnue.{} Colonnes attendues : {}.",
+                excerpt(h),
+                suggest::hint(&key, &known),
+                known.join(", ")
+            ),
+        }
+    }
+    for ((col, required), idx) in expected.iter().zip(&index) {
+        if *required && idx.is_none() {
+            bail_user!("{name} : colonne obligatoire « {col} » absente de la première ligne");
+        }
+    }
+    Ok(index)
 }
 
 /// `;` when the header line has more of them than commas, else `,`.

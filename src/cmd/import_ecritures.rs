@@ -7,19 +7,18 @@
 //! (28x), dedicated funds (19x), contributions in kind (86/87).
 
 use crate::bail_user;
-use crate::cmd::import::Summary;
+use crate::cmd::import::{Records, Summary, column_index};
 use crate::db::{finances, refs};
 use crate::domain::account::Compte;
 use crate::domain::chart::{self, Plan};
 use crate::domain::date::parse_past_date;
 use crate::domain::finance::{Ligne, NewEcriture, check_class_8};
 use crate::domain::money::Money;
-use crate::domain::suggest;
+use crate::domain::{MAX_NAME_CHARS, MAX_SHORT_CHARS, MAX_TEXT_CHARS, check_length, excerpt};
 use crate::error::{exit_code, user};
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The columns, in documented order, and whether each is required. `piece` or
@@ -50,44 +49,15 @@ struct Group {
     lignes: Vec<Ligne>,
 }
 
-/// Parses, checks and writes a whole file inside the caller's transaction.
-pub fn import_bytes(conn: &Connection, name: &str, bytes: &[u8]) -> Result<Summary> {
-    let (text, note) = decode(bytes);
-    let header = text.lines().next().unwrap_or("");
-    let delimiter = if header.matches(';').count() > header.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| user(format!("{name} : en-tête illisible : {e}")))?
-        .clone();
-    let known: Vec<String> = COLUMNS.iter().map(|(c, _)| c.to_string()).collect();
-    let mut index: [Option<usize>; COLUMNS.len()] = [None; COLUMNS.len()];
-    for (pos, h) in headers.iter().enumerate() {
-        let key = suggest::fold(h).replace(' ', "_");
-        match COLUMNS.iter().position(|(c, _)| *c == key) {
-            Some(i) if index[i].is_some() => {
-                bail_user!("{name} : la colonne « {h} » apparaît deux fois")
-            }
-            Some(i) => index[i] = Some(pos),
-            None => bail_user!(
-                "{name} : colonne « {h} » inconnue.{} Colonnes attendues : {}.",
-                suggest::hint(&key, &known),
-                known.join(", ")
-            ),
-        }
-    }
-    for ((col, required), idx) in COLUMNS.iter().zip(&index) {
-        if *required && idx.is_none() {
-            bail_user!("{name} : colonne obligatoire « {col} » absente de la première ligne");
-        }
-    }
+/// Checks and writes the records of a file, read strictly by `import`, inside the
+/// caller's transaction.
+pub fn import_records<R: std::io::Read>(
+    conn: &Connection,
+    name: &str,
+    records: &mut Records<'_, R>,
+    note: Option<&'static str>,
+) -> Result<Summary> {
+    let index = column_index(name, records.headers(), &COLUMNS)?;
     let col = |c: &str| {
         COLUMNS
             .iter()
@@ -103,20 +73,15 @@ pub fn import_bytes(conn: &Connection, name: &str, bytes: &[u8]) -> Result<Summa
     // Groups in the order of their first line; lines of one entry need not be adjacent.
     let mut groups: Vec<Group> = Vec::new();
     let mut by_key: HashMap<(Option<String>, String), usize> = HashMap::new();
-    let mut lines = Lines::new(&text);
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| lines.at(p.byte()));
-            user(format!("{name}, ligne {line} : ligne CSV illisible ({e})"))
-        })?;
-        let line = record.position().map_or(0, |p| lines.at(p.byte()));
+    let mut record = csv::StringRecord::new();
+    while let Some(line) = records.next(&mut record)? {
         let get = |c: &str| -> &str { col(c).and_then(|i| record.get(i)).unwrap_or("") };
         let opt =
             |c: &str| -> Option<String> { Some(get(c).to_string()).filter(|s| !s.is_empty()) };
         let bad = |field: &str, e: anyhow::Error| -> anyhow::Error {
             let msg = format!(
                 "{name}, ligne {line}, colonne « {field} » (valeur « {} ») : {e:#}",
-                get(field)
+                excerpt(get(field))
             );
             if exit_code(&e) == 2 {
                 user(format!(
@@ -128,6 +93,21 @@ pub fn import_bytes(conn: &Connection, name: &str, bytes: &[u8]) -> Result<Summa
         };
         if record.iter().all(str::is_empty) {
             continue;
+        }
+        // The limits of the commands, before any value is read.
+        for (field, max) in [
+            ("date", MAX_SHORT_CHARS),
+            ("journal", MAX_SHORT_CHARS),
+            ("numero", MAX_SHORT_CHARS),
+            ("piece", MAX_SHORT_CHARS),
+            ("compte", MAX_SHORT_CHARS),
+            ("libelle", MAX_TEXT_CHARS),
+            ("debit", MAX_SHORT_CHARS),
+            ("credit", MAX_SHORT_CHARS),
+            ("tiers", MAX_NAME_CHARS),
+            ("projet", MAX_NAME_CHARS),
+        ] {
+            check_length(get(field), max).map_err(|e| bad(field, e))?;
         }
         let date = parse_past_date(get("date")).map_err(|e| bad("date", e))?;
         let compte = Compte::parse(get("compte")).map_err(|e| bad("compte", e))?;
@@ -324,65 +304,15 @@ pub fn import_bytes(conn: &Connection, name: &str, bytes: &[u8]) -> Result<Summa
     Ok(summary)
 }
 
-/// UTF-8 with or without BOM; a file that is not UTF-8 is read as Windows-1252, what
-/// French Excel writes. (The same rule as the other CSV imports, whose reader is
-/// private to `import`.)
-fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<&'static str>) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (Cow::Borrowed(s), None),
-        Err(_) => (
-            encoding_rs::WINDOWS_1252.decode(bytes).0,
-            Some("Fichier lu en Windows-1252 (il n'est pas en UTF-8)."),
-        ),
-    }
-}
-
-/// The 1-based line of byte offsets met in increasing order, counted here because the
-/// csv crate's count is off by one on CR LF files. Counting goes on from the last
-/// offset asked, so that a file of a million lines is read once, not once per line.
-struct Lines<'t> {
-    bytes: &'t [u8],
-    at: usize,
-    line: u64,
-}
-
-impl<'t> Lines<'t> {
-    fn new(text: &'t str) -> Self {
-        Lines {
-            bytes: text.as_bytes(),
-            at: 0,
-            line: 1,
-        }
-    }
-
-    fn at(&mut self, byte: u64) -> u64 {
-        let mut end = (byte as usize).min(self.bytes.len());
-        // A record's position may point at the line end that precedes it.
-        while end < self.bytes.len() && matches!(self.bytes[end], b'\r' | b'\n') {
-            end += 1;
-        }
-        if end < self.at {
-            self.at = 0;
-            self.line = 1;
-        }
-        self.line += self.bytes[self.at..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
-        self.at = end;
-        self.line
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cmd::import::{Kind, import_bytes};
     use crate::db::Ledger;
 
     fn import(csv: &str) -> Result<Summary> {
         let mut l = Ledger::in_memory()?;
-        l.write(|tx| import_bytes(tx, "e.csv", csv.as_bytes()))
+        l.write(|tx| import_bytes(tx, Kind::Ecritures, "e.csv", csv.as_bytes()))
     }
 
     #[test]
@@ -398,16 +328,6 @@ mod tests {
         assert_eq!(s.rows, 2);
         assert_eq!(s.charges, 1186_00);
         assert_eq!(s.produits, 24403_48);
-    }
-
-    #[test]
-    fn lines_are_counted_forward() {
-        let mut l = Lines::new("a\r\nb\r\nc\nd");
-        assert_eq!(l.at(0), 1);
-        assert_eq!(l.at(3), 2);
-        assert_eq!(l.at(6), 3);
-        assert_eq!(l.at(9), 4);
-        assert_eq!(l.at(1), 2, "backwards starts again");
     }
 
     #[test]

@@ -123,7 +123,7 @@ fn import_streamed(
 ) -> Result<(FecSummary, Read)> {
     let name = input.name.as_str();
     // Enough for the ledger's indexes; the staging table spills to a temporary file.
-    conn.execute_batch("PRAGMA cache_size = -32768; PRAGMA temp.cache_size = -16384")?;
+    conn.execute_batch("PRAGMA cache_size = -16384; PRAGMA temp.cache_size = -8192")?;
     fec_stage::create(conn)?;
     let tiers_before = tiers::count(conn)?;
     let (text, lines) = input::text(
@@ -185,14 +185,7 @@ fn import_streamed(
     fec_stage::index(conn)?;
     let (shown, count) = fec_stage::entry_problems(conn, fec::MAX_REPORTED)?;
     if count > 0 {
-        let mut problems = Problems::default();
-        for m in shown {
-            problems.push(m);
-        }
-        for _ in problems.count()..count {
-            problems.push(String::new());
-        }
-        return Err(problems.into_error(name));
+        return Err(Problems::counted(shown, count).into_error(name));
     }
     let mut state = State::new();
     let mut bar = Progress::new(data_lines as u64, "écriture");

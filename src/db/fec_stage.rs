@@ -164,15 +164,28 @@ pub fn for_each_entry(
     conn: &Connection,
     f: &mut dyn FnMut(FecEntry) -> Result<()>,
 ) -> Result<usize> {
-    let mut st = conn.prepare(
+    // Most files write the lines of an entry one after the other: then the file's own
+    // order groups them, with no sort.
+    let scattered: i64 = conn.query_row(
+        "SELECT count(*) FROM (SELECT 1 FROM temp.fec_stage GROUP BY journal, numero
+                               HAVING max(line) - min(line) + 1 <> count(*))",
+        [],
+        |r| r.get(0),
+    )?;
+    let sql = if scattered == 0 {
+        "SELECT journal, numero, date, line, compte, compte_lib, aux_num, aux_lib, libelle,
+                debit, credit, journal_lib, piece_ref, piece_date, valid_date
+         FROM temp.fec_stage ORDER BY line"
+    } else {
         "SELECT s.journal, s.numero, s.date, s.line, s.compte, s.compte_lib, s.aux_num,
                 s.aux_lib, s.libelle, s.debit, s.credit, s.journal_lib, s.piece_ref,
                 s.piece_date, s.valid_date, s.lettrage, s.date_let, s.montant_dev, s.devise
          FROM (SELECT journal, numero, min(line) AS first FROM temp.fec_stage
                GROUP BY journal, numero) e
          JOIN temp.fec_stage s ON s.journal = e.journal AND s.numero = e.numero
-         ORDER BY e.first, s.line",
-    )?;
+         ORDER BY e.first, s.line"
+    };
+    let mut st = conn.prepare(sql)?;
     let mut rows = st.query([])?;
     let mut current: Option<FecEntry> = None;
     let mut count = 0;

@@ -466,6 +466,18 @@ fn parse_breakdown(raw: &str, participants: u32) -> Result<u32> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_import_resolves_each_commune_name_once() {
+        let mut cache = CommuneCache::default();
+        let first = cache.resolve("Villejuif").unwrap();
+        for _ in 0..100_000 {
+            assert_eq!(cache.resolve("Villejuif").unwrap().code, first.code);
+        }
+        assert_eq!(cache.len(), 1);
+        assert!(cache.resolve("Atlantide").is_err());
+        assert_eq!(cache.len(), 1, "a name not found is not kept");
+    }
+
     fn draft() -> SessionDraft<'static> {
         SessionDraft {
             date: "12/06/2017",

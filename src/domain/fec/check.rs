@@ -30,6 +30,16 @@ impl Problems {
     pub fn count(&self) -> usize {
         self.count
     }
+
+    /// The problems listed and how many there are in all, some not listed.
+    pub fn counted(list: Vec<String>, count: usize) -> Problems {
+        let mut problems = Problems::default();
+        for m in list {
+            problems.push(m);
+        }
+        problems.count = problems.count.max(count);
+        problems
+    }
 }
 
 /// What is wrong with an entry read whole, if anything: lines of other dates
