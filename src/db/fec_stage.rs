@@ -174,7 +174,8 @@ pub fn for_each_entry(
     )?;
     let sql = if scattered == 0 {
         "SELECT journal, numero, date, line, compte, compte_lib, aux_num, aux_lib, libelle,
-                debit, credit, journal_lib, piece_ref, piece_date, valid_date
+                debit, credit, journal_lib, piece_ref, piece_date, valid_date, lettrage,
+                date_let, montant_dev, devise
          FROM temp.fec_stage ORDER BY line"
     } else {
         "SELECT s.journal, s.numero, s.date, s.line, s.compte, s.compte_lib, s.aux_num,
