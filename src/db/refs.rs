@@ -4,7 +4,7 @@
 use crate::bail_user;
 use crate::db::now;
 use crate::domain::suggest;
-use crate::domain::{MAX_NAME_CHARS, MAX_TEXT_CHARS, check_length, excerpt};
+use crate::domain::{MAX_NAME_CHARS, MAX_TEXT_CHARS, check_length};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -58,10 +58,8 @@ fn check_name(kind: &str, nom: &str) -> Result<String> {
         bail_user!("nom de {kind} vide");
     }
     if nom.chars().count() > MAX_NAME_CHARS {
-        bail_user!(
-            "nom de {kind} trop long ({MAX_NAME_CHARS} caractères au plus) : « {} »",
-            excerpt(nom)
-        );
+        // Cut with its length by the printer of messages.
+        bail_user!("nom de {kind} trop long ({MAX_NAME_CHARS} caractères au plus) : « {nom} »");
     }
     Ok(nom.to_string())
 }
