@@ -270,3 +270,32 @@ pub fn for_filter(conn: &Connection, nom: &str) -> Result<(Option<i64>, Option<i
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM tiers", [], |r| r.get(0))?)
 }
+
+/// Partner `a` merged into partner `b`: the tiers linked to `a` follows to `b`; when `b`
+/// has a tiers already, the lines of `a`'s tiers go to it and `a`'s tiers disappears.
+pub fn partner_merged(conn: &Connection, a: i64, b: i64) -> Result<()> {
+    let linked = |p: i64| -> Result<Option<i64>> {
+        Ok(conn
+            .query_row("SELECT id FROM tiers WHERE partenaire_id = ?1", [p], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    };
+    match (linked(a)?, linked(b)?) {
+        (Some(ta), Some(tb)) => {
+            conn.execute(
+                "UPDATE ligne_detail SET tiers_id = ?2 WHERE tiers_id = ?1",
+                params![ta, tb],
+            )?;
+            conn.execute("DELETE FROM tiers WHERE id = ?1", [ta])?;
+        }
+        (Some(ta), None) => {
+            conn.execute(
+                "UPDATE tiers SET partenaire_id = ?2 WHERE id = ?1",
+                params![ta, b],
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
