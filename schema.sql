@@ -122,7 +122,9 @@ BEGIN
     SELECT RAISE(ABORT, 'une écriture enregistrée ne reçoit plus de ligne : contrepassez-la');
 END;
 
-CREATE TRIGGER ecriture_non_modifiable BEFORE UPDATE ON ecriture
+-- An entry's tiers and project follow a merge of partners or projects (0007).
+CREATE TRIGGER ecriture_non_modifiable
+BEFORE UPDATE OF id, date, libelle, piece, cree_le, journal, numero_source, annule_id ON ecriture
 BEGIN
     SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
 END;
@@ -288,7 +290,20 @@ CREATE TABLE export_journal (
 );
 CREATE INDEX export_journal_date ON export_journal (fait_le);
 
--- Books (0009): third parties per line, the journal and number of every entry, and what an
+-- Duplicates and home territory (0007): the ledger's settings (the home territory),
+-- and the communes sessions use, read value by value.
+CREATE TABLE parametre (
+    cle    TEXT PRIMARY KEY,
+    valeur TEXT NOT NULL
+);
+CREATE INDEX session_commune ON session (code_insee) WHERE code_insee IS NOT NULL;
+-- Codes merged into another by `participant fusionne`, never given again; linked
+-- to nothing.
+CREATE TABLE code_fusionne (
+    code TEXT PRIMARY KEY CHECK (code GLOB 'P-[0-9][0-9][0-9][0-9]*')
+);
+
+-- Books (0008): third parties per line, the journal and number of every entry, and what an
 -- accountant's file says of each line (so that its FEC can be written back whole).
 -- Entries and lines stay as they were (a closed year's digest does not move): what is
 -- new lives in tables of its own, one row per entry or per line.

@@ -540,7 +540,10 @@ fn session_add_reads_both_date_forms_and_every_duration_form() {
         (tomorrow.as_str(), "2h", tomorrow.as_str(), 120),
     ];
     for (i, (date, duree, _, _)) in cases.iter().enumerate() {
-        let out = sb.ok(&session_args(&[("--date", date), ("--duree", duree)]));
+        // Two forms of one date and duration make the same session twice: meant here.
+        let mut args = session_args(&[("--date", date), ("--duree", duree)]);
+        args.push("--doublon".into());
+        let out = sb.ok(&args);
         assert_eq!(session_number(&out), i as i64 + 1, "{out}");
         assert!(
             out.starts_with(&format!("Session n° {} enregistrée", i + 1)),
@@ -768,7 +771,10 @@ fn amounts_are_read_in_every_form_people_write_them() {
         ("10000000", "10000000.00"),
     ];
     for (i, (montant, _)) in cases.iter().enumerate() {
-        let out = sb.ok(&entry_args("produit", &[("--montant", montant)]));
+        // Two forms of one amount make the same entry twice: meant here.
+        let mut args = entry_args("produit", &[("--montant", montant)]);
+        args.push("--doublon".into());
+        let out = sb.ok(&args);
         assert!(
             out.starts_with(&format!(
                 "Produit enregistré : écriture n° {} du 01/03/2017",
@@ -1838,10 +1844,11 @@ fn concurrent_session_adds_all_land() {
                 for i in 0..EACH {
                     let title = format!("écrivain {w} n° {i}");
                     let participants = (i + 1).to_string();
-                    sb.ok(&session_args(&[
-                        ("--participants", &participants),
-                        ("--intitule", &title),
-                    ]));
+                    // The same workshop by several writers: meant, hence --doublon.
+                    let mut args =
+                        session_args(&[("--participants", &participants), ("--intitule", &title)]);
+                    args.push("--doublon".into());
+                    sb.ok(&args);
                 }
             });
         }

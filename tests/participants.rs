@@ -419,7 +419,9 @@ fn attendance_sheets_name_people_among_the_headcount() {
     );
     assert_eq!(
         sb.ok(&["import", "participants", &people]),
-        format!("3 participant(s) importé(s) depuis {people}.\n")
+        format!(
+            "3 participant(s) ajouté(s) depuis {people}, 0 déjà au registre (rien n'y est changé).\nCode de chaque ligne :\n  ligne 2 → P-0007 : ajouté\n  ligne 3 → P-0008 : ajouté\n  ligne 4 → P-0009 : ajouté\n"
+        )
     );
     let list = sb.json(&["participant", "list"]);
     assert_eq!(
@@ -1093,6 +1095,7 @@ fn a_schema_3_ledger_migrates_with_its_sessions_anonymous() {
          DROP TABLE participant_identite; DROP TABLE participant_compteur; DROP TABLE participant;
          DROP TABLE code_retire; DROP TABLE import_fichier;
          DROP TABLE cloture_empreinte; DROP TABLE export_journal;
+         DROP TABLE parametre; DROP INDEX session_commune; DROP TABLE code_fusionne;
          DROP TABLE ligne_detail; DROP TABLE ecriture_journal; DROP TABLE tiers;
          PRAGMA user_version = 3;",
     )

@@ -151,7 +151,9 @@ impl Env {
     }
 
     fn add_with(&self, place: &[&str], participants: u32) -> String {
-        let args = self.add_args(place, participants);
+        // The same place named in several ways, on the same day: meant, hence --doublon.
+        let mut args = self.add_args(place, participants);
+        args.push("--doublon".to_string());
         self.ok(&args.iter().map(String::as_str).collect::<Vec<_>>())
     }
 

@@ -79,7 +79,7 @@ pub fn ledger_2017() -> Result<Ledger> {
     let mut ledger = Ledger::in_memory()?;
     ledger.write(|tx| {
         for (kind, name, text) in FIXTURES_2017 {
-            import::import_bytes(tx, kind, name, text.as_bytes())
+            import::import_bytes(tx, kind, name, text.as_bytes(), false)
                 .with_context(|| format!("chargement de {name}"))?;
         }
         // The report's target for #MedNum94: 60 % of positive exits.

@@ -69,6 +69,10 @@ pub struct AddArgs {
     /// du cabinet (par défaut BQ si la banque bouge, CA si la caisse bouge, sinon OD)
     #[arg(long)]
     pub journal: Option<String>,
+    /// Enregistrer même si une écriture de même date, libellé et lignes est déjà au
+    /// registre (deux paiements identiques)
+    #[arg(long)]
+    pub doublon: bool,
 }
 
 fn parse_numero(s: &str) -> Result<i64, String> {
@@ -95,7 +99,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             .map_err(with_flag)?;
             let mut ledger = ctx.open()?;
             let numero = ledger
-                .write(|tx| finances::insert(tx, &entry))
+                .write(|tx| finances::insert(tx, &entry, a.doublon))
                 .map_err(with_flag)?;
             writeln!(out, "Écriture n° {numero} enregistrée.")?;
             show(ctx, numero, out)

@@ -62,6 +62,10 @@ pub struct EntryArgs {
     /// Contrepartie : 512 (banque, par défaut) ou 530 (caisse)
     #[arg(long, allow_hyphen_values = true)]
     pub via: Option<String>,
+    /// Enregistrer même si une écriture de même date, montant, compte et libellé est
+    /// déjà au registre (deux paiements identiques)
+    #[arg(long)]
+    pub doublon: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -112,7 +116,7 @@ fn record(ctx: &Ctx, op: Operation, a: &EntryArgs, out: &mut dyn Write) -> Resul
     let entry = a.draft().check(op).map_err(with_flag)?;
     let mut ledger = ctx.open()?;
     let numero = ledger
-        .write(|tx| finances::insert(tx, &entry))
+        .write(|tx| finances::insert(tx, &entry, a.doublon))
         .map_err(with_flag)?;
     let l = &entry.lignes[0];
     let montant = Money(l.debit.cents() + l.credit.cents());

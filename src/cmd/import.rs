@@ -40,6 +40,13 @@ pub struct Args {
     /// Importer même un fichier déjà importé (ses lignes compteront deux fois)
     #[arg(long)]
     pub encore: bool,
+    /// Importer aussi les lignes semblables à ce que le registre contient déjà (ou à
+    /// une autre ligne du fichier) : deux sessions le même jour au même endroit…
+    #[arg(long)]
+    pub doublon: bool,
+    /// Participants : écrire une copie du fichier avec la colonne code remplie
+    #[arg(long, value_name = "FICHIER")]
+    pub codes: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -119,11 +126,31 @@ pub struct Summary {
     /// Sessions and people an attendance import touched.
     pub sessions: std::collections::BTreeSet<i64>,
     pub personnes: std::collections::BTreeSet<String>,
+    /// Participants: the code each row got, in file order.
+    pub codes: Vec<crate::cmd::participant::RowCode>,
+    /// What this import added (sessions, entries or people, by id), with the line
+    /// that added each: a row like an earlier one of the file is named by its line.
+    pub added: std::collections::HashMap<i64, u64>,
+    /// Participants: the register's identities, read at the first row.
+    pub identities: Option<crate::db::participants::Identities>,
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let input = input::open(&a.fichier)?;
     let name = input.name.clone();
+    if let Some(codes) = &a.codes {
+        if a.quoi != Kind::Participants {
+            bail_user!(
+                "--codes ne sert qu'à `ici import participants` : retirez-le, ou importez un fichier de participants"
+            );
+        }
+        if codes.exists() {
+            bail_user!(
+                "--codes {} : le fichier existe déjà ; donnez un nouveau nom, il ne sera pas écrasé",
+                codes.display()
+            );
+        }
+    }
     let mut ledger = ctx.open()?;
     if a.quoi == Kind::Fec {
         return super::import_fec::run(&mut ledger, &input, out);
@@ -135,7 +162,16 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         {
             return Ok(Err((nom, le, lignes)));
         }
-        let summary = import_file(tx, a.quoi, &input)?;
+        // A file imported again on purpose has rows like those it imported the first
+        // time: `--encore` says they are meant to count twice. People are the
+        // exception: a participants file imported again matches them instead.
+        let doublon = a.doublon || (a.encore && a.quoi != Kind::Participants);
+        let summary = import_file(tx, a.quoi, &input, doublon)?;
+        // Written before the import is committed: a file that cannot be written
+        // leaves the ledger as it was.
+        if let Some(path) = &a.codes {
+            write_codes(path, &input, &summary.codes)?;
+        }
         tx.execute(
             "INSERT OR REPLACE INTO import_fichier (empreinte, quoi, nom, lignes, importe_le)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -150,6 +186,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         Ok(Ok(summary))
     })?;
     match summary {
+        Ok(summary) if a.quoi == Kind::Participants => {
+            crate::cmd::participant::report_import(out, &name, &summary, a.codes.as_deref())
+        }
         Ok(summary) => report(out, a.quoi, &name, &summary),
         Err((nom, le, lignes)) => {
             writeln!(
@@ -229,20 +268,28 @@ fn column_key(header: &str) -> String {
 const IMPORT_CACHE_KIB: u32 = 64 * 1024;
 
 /// Parses, checks and writes a whole file inside the caller's transaction.
-pub fn import_file(conn: &Connection, kind: Kind, input: &Input) -> Result<Summary> {
+/// With `doublon`, rows like records already there (or like another row) are
+/// imported too.
+pub fn import_file(conn: &Connection, kind: Kind, input: &Input, doublon: bool) -> Result<Summary> {
     // Rows land at random places of the date and project indexes: with SQLite's default
     // 2 Mio of cache, a big file spends its time writing pages out and reading them back.
     // 64 Mio hold the indexes of a million sessions.
     conn.execute_batch(&format!("PRAGMA cache_size = -{}", IMPORT_CACHE_KIB))?;
     let progress = Progress::new(input.len, "import");
     let (text, lines) = input.text(progress)?;
-    import_text(conn, kind, &input.name, text, &lines, input.note())
+    import_text(conn, kind, &input.name, text, &lines, input.note(), doublon)
 }
 
 /// [`import_file`] for text already in memory, in UTF-8 (the demonstration's fixtures).
-pub fn import_bytes(conn: &Connection, kind: Kind, name: &str, bytes: &[u8]) -> Result<Summary> {
+pub fn import_bytes(
+    conn: &Connection,
+    kind: Kind,
+    name: &str,
+    bytes: &[u8],
+    doublon: bool,
+) -> Result<Summary> {
     let (text, lines) = input::text(bytes, Encoding::Utf8, Progress::none());
-    import_text(conn, kind, name, text, &lines, None)
+    import_text(conn, kind, name, text, &lines, None, doublon)
 }
 
 /// Reads the CSV records of `text` (UTF-8, LF line ends) one at a time: a million rows
@@ -254,10 +301,11 @@ fn import_text(
     text: impl Read,
     lines: &Lines,
     note: Option<&'static str>,
+    doublon: bool,
 ) -> Result<Summary> {
     let mut records = Records::open(name, text, lines)?;
     if kind == Kind::Ecritures {
-        return super::import_ecritures::import_records(conn, name, &mut records, note);
+        return super::import_ecritures::import_records(conn, name, &mut records, note, doublon);
     }
     let headers = records.headers().clone();
     let expected = kind.columns();
@@ -265,6 +313,12 @@ fn import_text(
     let mut summary = Summary {
         note,
         ..Summary::default()
+    };
+    // The home territory settles commune names several communes share.
+    let home = if kind == Kind::Sessions {
+        crate::db::territoire::home(conn)?
+    } else {
+        crate::territory::Home::default()
     };
     let mut communes = CommuneCache::default();
     let mut record = csv::StringRecord::new();
@@ -292,7 +346,12 @@ fn import_text(
                 e.context(where_)
             }
         };
-        import_row(conn, kind, &get, &mut communes, &mut summary).map_err(at_line)?;
+        let row = Row {
+            line,
+            doublon,
+            home: &home,
+        };
+        import_row(conn, kind, &get, &row, &mut communes, &mut summary).map_err(at_line)?;
         summary.rows += 1;
     }
     if summary.rows == 0 {
@@ -305,6 +364,8 @@ fn import_text(
 /// with its line, checked by [`check_record`].
 pub struct Records<'l, R: Read> {
     reader: csv::Reader<std::io::BufReader<R>>,
+    /// `;` or `,`, guessed from the header.
+    pub delimiter: u8,
     lines: &'l Lines,
     name: String,
     headers: csv::StringRecord,
@@ -338,6 +399,7 @@ impl<'l, R: Read> Records<'l, R> {
         check_record(name, line, &headers, None)?;
         Ok(Records {
             reader,
+            delimiter,
             lines,
             name: name.to_owned(),
             headers,
@@ -487,13 +549,27 @@ fn control_name(c: char) -> String {
     format!("U+{:04X}{what}", c as u32)
 }
 
+/// Where a row is and what applies to it.
+struct Row<'h> {
+    line: u64,
+    /// Rows like records already there are imported too.
+    doublon: bool,
+    home: &'h crate::territory::Home,
+}
+
 fn import_row<'a>(
     conn: &Connection,
     kind: Kind,
     get: &dyn Fn(&str) -> Option<&'a str>,
+    row: &Row,
     communes: &mut CommuneCache,
     summary: &mut Summary,
 ) -> Result<()> {
+    let Row {
+        line,
+        doublon,
+        home,
+    } = *row;
     let req = |c| get(c).unwrap_or("");
     match kind {
         Kind::Sessions => {
@@ -517,8 +593,21 @@ fn import_row<'a>(
                 presents: get("presents"),
                 anonymes: None,
             }
-            .check_with(communes)?;
-            sessions::insert(conn, &s)?;
+            .check_with(home, communes)?;
+            if !doublon
+                && let Some(first) = sessions::find_duplicate(conn, &s)?
+                && let Some(line) = summary.added.get(&first.numero)
+            {
+                bail_user!(
+                    "même session que la ligne {line} de ce fichier ({}, {}, {}, {}) ; si c'est voulu (deux groupes le même jour), ajoutez --doublon",
+                    first.date,
+                    first.projet,
+                    first.place,
+                    first.duree
+                );
+            }
+            let id = sessions::insert(conn, &s, doublon)?;
+            summary.added.insert(id, line);
             summary.participants += i64::from(s.participants);
             summary.minutes += i64::from(s.duree.0);
         }
@@ -536,7 +625,16 @@ fn import_row<'a>(
                 via: get("via"),
             }
             .check(op)?;
-            finances::insert(conn, &e)?;
+            if !doublon
+                && let Some(first) = finances::duplicate_of(conn, &e)?
+                && let Some(line) = summary.added.get(&first)
+            {
+                bail_user!(
+                    "même écriture que la ligne {line} de ce fichier ; si c'est voulu (deux paiements identiques), ajoutez --doublon"
+                );
+            }
+            let id = finances::insert(conn, &e, doublon)?;
+            summary.added.insert(id, line);
             let amount = e.lignes[0].debit.cents() + e.lignes[0].credit.cents();
             match op {
                 Operation::Produit => summary.produits += amount,
@@ -547,18 +645,75 @@ fn import_row<'a>(
         Kind::Projets => {
             let theme =
                 refs::parse_theme(req("theme")).map_err(|e| crate::error::in_field("theme", e))?;
-            refs::add_projet(conn, req("nom"), theme, get("intitule"))
+            refs::add_projet(conn, req("nom"), theme, get("intitule"), doublon)
                 .map_err(|e| crate::error::in_field("nom", e))?;
         }
         Kind::Partenaires => {
-            refs::add_partenaire(conn, req("nom")).map_err(|e| crate::error::in_field("nom", e))?;
+            refs::add_partenaire(conn, req("nom"), doublon)
+                .map_err(|e| crate::error::in_field("nom", e))?;
         }
-        Kind::Participants => crate::cmd::participant::import_participant(conn, get)?,
+        Kind::Participants => {
+            crate::cmd::participant::import_participant(conn, get, line, doublon, summary)?;
+        }
         Kind::Presences => crate::cmd::participant::import_presence(conn, get, summary)?,
         Kind::Sorties => crate::cmd::participant::import_sortie(conn, get)?,
         Kind::Fec => unreachable!("a FEC is read by import_fec"),
         Kind::Ecritures => unreachable!("read by import_ecritures"),
     }
+    Ok(())
+}
+
+/// Writes the participants file again with its `code` column filled (added when
+/// missing), each row with the code it got. The copy holds what the file held:
+/// created new, readable by its owner only.
+fn write_codes(
+    path: &std::path::Path,
+    input: &Input,
+    codes: &[crate::cmd::participant::RowCode],
+) -> Result<()> {
+    let (text, lines) = input.text(Progress::none())?;
+    let mut records = Records::open(&input.name, text, &lines)?;
+    let delimiter = records.delimiter;
+    let mut headers = records.headers().clone();
+    let column = match headers.iter().position(|h| column_key(h) == "code") {
+        Some(i) => i,
+        None => {
+            headers.push_field("code");
+            headers.len() - 1
+        }
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path).map_err(|e| {
+        user(format!(
+            "--codes {} : création impossible : {}",
+            path.display(),
+            crate::error::io_fr(&e)
+        ))
+    })?;
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(std::io::BufWriter::new(file));
+    writer.write_record(&headers)?;
+    let mut record = csv::StringRecord::new();
+    while let Some(line) = records.next(&mut record)? {
+        let code = codes
+            .iter()
+            .find(|c| c.line == line)
+            .map(|c| c.code.as_str());
+        let mut row: Vec<&str> = record.iter().collect();
+        row.resize(headers.len(), "");
+        if let Some(code) = code {
+            row[column] = code;
+        }
+        writer.write_record(&row)?;
+    }
+    writer.flush()?;
     Ok(())
 }
 

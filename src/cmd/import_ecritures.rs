@@ -50,12 +50,14 @@ struct Group {
 }
 
 /// Checks and writes the records of a file, read strictly by `import`, inside the
-/// caller's transaction.
+/// caller's transaction. An entry like one already recorded (or one earlier in the
+/// file) is refused unless `doublon`.
 pub fn import_records<R: std::io::Read>(
     conn: &Connection,
     name: &str,
     records: &mut Records<'_, R>,
     note: Option<&'static str>,
+    doublon: bool,
 ) -> Result<Summary> {
     let index = column_index(name, records.headers(), &COLUMNS)?;
     let col = |c: &str| {
@@ -280,6 +282,11 @@ pub fn import_records<R: std::io::Read>(
             .transpose()
             .map_err(in_entry)?;
         finances::refuse_closed_year(conn, e.date.year()).map_err(in_entry)?;
+        if !doublon && let Some(numero) = finances::duplicate_of(conn, &e)? {
+            return Err(in_entry(user(format!(
+                "cette écriture est déjà enregistrée (écriture n° {numero}, mêmes date, libellé et lignes) ; si c'est voulu, ajoutez --doublon"
+            ))));
+        }
         let placement = crate::domain::finance::Placement {
             tiers_id: tiers.map(|t| t.id),
             ..Default::default()
@@ -312,7 +319,7 @@ mod tests {
 
     fn import(csv: &str) -> Result<Summary> {
         let mut l = Ledger::in_memory()?;
-        l.write(|tx| import_bytes(tx, Kind::Ecritures, "e.csv", csv.as_bytes()))
+        l.write(|tx| import_bytes(tx, Kind::Ecritures, "e.csv", csv.as_bytes(), false))
     }
 
     #[test]

@@ -1,21 +1,48 @@
-//! `ici init`: creates the ledger file, or says it is already there.
+//! `ici init`: creates the ledger file, or says it is already there; with
+//! `--territoire`, records the home territory in the new ledger.
 
 use crate::cmd::Ctx;
-use crate::db::{InitOutcome, Ledger};
+use crate::db::{InitOutcome, Ledger, territoire};
 use anyhow::Result;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    after_help = "Exemple :\n  ici init --territoire 94,93,75\n\nLe territoire départage les communes de même nom : avec 94, « Fresnes » est Fresnes (94034). Il se change avec `ici territoire`."
+)]
+pub struct Args {
+    /// Départements où l'association intervient, séparés par des virgules (94,93,75)
+    #[arg(long, value_name = "DÉPARTEMENTS")]
+    pub territoire: Option<String>,
+}
 
-pub fn run(ctx: &Ctx, _args: Args, out: &mut dyn Write) -> Result<()> {
+pub fn run(ctx: &Ctx, args: Args, out: &mut dyn Write) -> Result<()> {
     let path = ctx.ledger_path()?;
+    let territoire = args
+        .territoire
+        .as_deref()
+        .map(territoire::parse_departements)
+        .transpose()?;
+    if territoire.is_some() && path.exists() {
+        crate::bail_user!(
+            "le registre {} existe déjà : rien n'a été modifié. Pour changer son territoire : `ici territoire {}`",
+            path.display(),
+            args.territoire.as_deref().unwrap_or_default().trim()
+        );
+    }
     match Ledger::init(&path)? {
-        InitOutcome::Created => writeln!(
-            out,
-            "Registre créé : {}\nIl contiendra des données personnelles : il n'est lisible que par vous (droits 0600).",
-            path.display()
-        )?,
+        InitOutcome::Created => {
+            writeln!(
+                out,
+                "Registre créé : {}\nIl contiendra des données personnelles : il n'est lisible que par vous (droits 0600).",
+                path.display()
+            )?;
+            if let Some(codes) = territoire {
+                let mut ledger = Ledger::open(&path)?;
+                ledger.write(|tx| territoire::set_departements(tx, &codes))?;
+                writeln!(out, "{}", crate::cmd::territoire::describe(&codes))?;
+            }
+        }
         InitOutcome::AlreadyThere {
             version,
             migrated_from: None,

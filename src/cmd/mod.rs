@@ -26,6 +26,7 @@ pub mod session;
 pub mod solde;
 pub mod sortie;
 pub mod stats;
+pub mod territoire;
 pub mod tiers;
 
 use crate::db::Ledger;
@@ -58,10 +59,10 @@ pub struct Cli {
 pub enum Commande {
     /// Crée le registre (fichier lisible par vous seul)
     Init(init::Args),
-    /// Projets (actions) : ajouter, lister
+    /// Projets (actions) : ajouter, lister, renommer, fusionner
     #[command(subcommand)]
     Projet(projet::Commande),
-    /// Partenaires et financeurs : ajouter, lister
+    /// Partenaires et financeurs : ajouter, lister, renommer, fusionner
     #[command(subcommand)]
     Partenaire(partenaire::Commande),
     /// Tiers des écritures (fournisseurs, financeurs, prêteurs…) : ajouter, lister, corriger
@@ -102,6 +103,9 @@ pub enum Commande {
     Solde(solde::Args),
     /// Chiffres d'activité de l'année : sessions, personnes, heures, villes, publics
     Stats(stats::Args),
+    /// Territoire de l'association : les départements qui départagent les communes
+    /// de même nom
+    Territoire(territoire::Args),
     /// Communes françaises : chercher un nom, un code INSEE ou postal
     #[command(subcommand)]
     Commune(commune::Commande),
@@ -167,6 +171,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Journal(a) => journal::run(&ctx, a, out),
         Commande::Solde(a) => solde::run(&ctx, a, out),
         Commande::Stats(a) => stats::run(&ctx, a, out),
+        Commande::Territoire(a) => territoire::run(&ctx, a, out),
         Commande::Commune(c) => commune::run(c, out),
         Commande::Import(a) => import::run(&ctx, a, out),
         Commande::Export(a) => export::run(&ctx, a, out),

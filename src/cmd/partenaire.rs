@@ -1,7 +1,8 @@
-//! `ici partenaire add|list`: partners and funders, named on sessions and as tiers.
+//! `ici partenaire add|list|renomme|fusionne`: partners and funders, named on
+//! sessions and as tiers.
 
 use crate::cmd::Ctx;
-use crate::db::refs;
+use crate::db::refs::{self, fusion};
 use crate::domain::date::{parse_year, year_bounds};
 use crate::render::{self, Cell, Format};
 use anyhow::Result;
@@ -10,9 +11,15 @@ use std::io::Write;
 #[derive(Debug, clap::Subcommand)]
 pub enum Commande {
     /// Ajoute un partenaire ou un financeur
+    #[command(
+        after_help = "Un nom qui ne diffère d'un partenaire déjà enregistré que par les majuscules, les accents, les tirets, les espaces, les apostrophes ou une faute de frappe est refusé : « Pole emploi Val de Marne » désigne « Pôle emploi Val-de-Marne ». Si c'est bien un autre partenaire, ajoutez --nouveau."
+    )]
     Add {
         /// Nom complet (« Département du Val-de-Marne »)
         nom: String,
+        /// Ajouter même si le nom ressemble à celui d'un partenaire déjà enregistré
+        #[arg(long)]
+        nouveau: bool,
     },
     /// Liste les partenaires
     List {
@@ -22,14 +29,52 @@ pub enum Commande {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Corrige le nom d'un partenaire ; ses sessions et écritures le suivent
+    Renomme {
+        /// Nom actuel
+        ancien: String,
+        /// Nouveau nom
+        nom: String,
+        /// Renommer même si le nouveau nom ressemble à celui d'un autre partenaire
+        #[arg(long)]
+        nouveau: bool,
+    },
+    /// Réunit deux partenaires qui sont le même : sessions, écritures et participants
+    /// orientés passent sur le second, le premier disparaît
+    #[command(
+        after_help = "Exemple :\n  ici partenaire fusionne \"Pole emploi Val de Marne\" --dans \"Pôle emploi Val-de-Marne\""
+    )]
+    Fusionne {
+        /// Partenaire à faire disparaître
+        nom: String,
+        /// Partenaire gardé
+        #[arg(long, value_name = "NOM")]
+        dans: String,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
     let mut ledger = ctx.open()?;
     match cmd {
-        Commande::Add { nom } => {
-            let nom = ledger.write(|tx| refs::add_partenaire(tx, &nom))?;
+        Commande::Add { nom, nouveau } => {
+            let nom = ledger.write(|tx| refs::add_partenaire(tx, &nom, nouveau))?;
             writeln!(out, "Partenaire « {nom} » ajouté.")?;
+        }
+        Commande::Renomme {
+            ancien,
+            nom,
+            nouveau,
+        } => {
+            let (old, new) = ledger
+                .write(|tx| refs::rename(tx, refs::Table::Partenaire, &ancien, &nom, nouveau))?;
+            writeln!(
+                out,
+                "Partenaire « {old} » renommé « {new} » : ses sessions et écritures suivent."
+            )?;
+        }
+        Commande::Fusionne { nom, dans } => {
+            let f = ledger.write(|tx| fusion::merge(tx, refs::Table::Partenaire, &nom, &dans))?;
+            writeln!(out, "{}", describe(&f, "Partenaire"))?;
         }
         Commande::List { annee, format } => {
             let period = annee
@@ -59,4 +104,17 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// « Partenaire « A » fusionné dans « B » : 3 session(s), 1 écriture(s)… ».
+pub fn describe(f: &fusion::Fusion, what: &str) -> String {
+    let moved: Vec<String> = f.moved.iter().map(|(l, n)| format!("{n} {l}")).collect();
+    format!(
+        "{what} « {} » fusionné dans « {} » : {} passé(e)s sur « {} ». « {} » n'existe plus.",
+        f.from,
+        f.into,
+        moved.join(", "),
+        f.into,
+        f.from
+    )
 }

@@ -5,12 +5,12 @@
 use crate::cmd::Ctx;
 use crate::cmd::participant_oublie;
 use crate::cmd::session::describe_place;
-use crate::db::participants::{self, FseRow, ListFilter, ListRow};
+use crate::db::participants::{self, FseRow};
 use crate::db::refs;
 use crate::domain::date::{parse_past_date, parse_year, year_bounds};
 use crate::domain::participant::{
-    DIPLOMES, IDENTITE, Identite, OUI_NON, Profile, ProfileDraft, SEXES, SITUATIONS, STATUTS,
-    is_positive, label, parse_choice, statut_fse, tranche_age, tranche_fse, tranche_label,
+    DIPLOMES, IDENTITE, OUI_NON, Profile, ProfileDraft, SEXES, SITUATIONS, STATUTS, is_positive,
+    label, parse_choice, statut_fse, tranche_age, tranche_fse, tranche_label,
 };
 use crate::error::{field, with_flag};
 use crate::render::{self, Cell, CsvOut, Format};
@@ -20,6 +20,11 @@ use chrono::Datelike;
 use rusqlite::Connection;
 use std::io::Write;
 use std::path::Path;
+
+mod import_rows;
+mod list;
+
+pub use import_rows::{RowCode, RowOutcome, import_participant, report_import};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Commande {
@@ -56,6 +61,18 @@ pub enum Commande {
         /// Projet quitté (facultatif si la personne n'en a suivi qu'un)
         #[arg(long, allow_hyphen_values = true)]
         projet: Option<String>,
+    },
+    /// Réunit deux codes donnés à la même personne : présences, sorties et profil
+    /// passent sur le second, le premier disparaît
+    #[command(
+        after_help = "Exemple :\n  ici participant fusionne P-0041 --dans P-0012\n\nLe nombre de personnes formées baisse d'une. À une session où les deux codes étaient notés présents, la même personne comptait deux fois dans l'effectif : elle n'y est plus nommée qu'une fois et l'effectif baisse d'une unité (les anonymes et leurs répartitions ne changent pas) ; ailleurs, les participations ne changent pas. Là où les deux codes ont une sortie pour le même projet, la plus récente est gardée. Le profil et l'identité de P-0012 sont complétés par ceux de P-0041 là où ils sont vides. Le code P-0041 n'est plus jamais attribué."
+    )]
+    Fusionne {
+        /// Code à faire disparaître (P-0041)
+        code: String,
+        /// Code gardé (P-0012)
+        #[arg(long, value_name = "CODE")]
+        dans: String,
     },
     /// Efface une personne à sa demande : identité, profil et sorties supprimés,
     /// présences gardées sous un code anonyme
@@ -142,6 +159,10 @@ pub struct AddArgs {
     /// Code à donner (P-0042) ; sans lui, le suivant est attribué
     #[arg(long, allow_hyphen_values = true)]
     pub code: Option<String>,
+    /// Enregistrer même si une personne de même identité, téléphone ou courriel est
+    /// déjà au registre (deux homonymes nés la même année)
+    #[arg(long)]
+    pub doublon: bool,
     #[command(flatten)]
     pub profile: ProfileArgs,
 }
@@ -150,6 +171,10 @@ pub struct AddArgs {
 pub struct CorrigeArgs {
     /// Code de la personne (P-0042)
     pub code: String,
+    /// Corriger même si la personne devient semblable à une autre (même identité,
+    /// téléphone ou courriel)
+    #[arg(long)]
+    pub doublon: bool,
     #[command(flatten)]
     pub profile: ProfileArgs,
 }
@@ -169,6 +194,24 @@ pub struct ListArgs {
     pub format: Format,
 }
 
+/// A commune of residence whose name several communes share, settled by the home
+/// territory or the ledger: its INSEE code, and the sentence that says which it is.
+fn settle_residence(
+    conn: &Connection,
+    typed: Option<&str>,
+) -> Result<(Option<String>, Option<String>)> {
+    let Some(typed) = typed.filter(|t| !t.trim().is_empty()) else {
+        return Ok((None, None));
+    };
+    let home = crate::db::territoire::home(conn)?;
+    match home.resolve(typed) {
+        (territory::Resolution::Found(c), Some(_)) => {
+            Ok((Some(c.code.to_string()), home.note(typed)))
+        }
+        _ => Ok((None, None)),
+    }
+}
+
 /// This year, for years of birth and ages when no year is asked.
 fn this_year() -> i32 {
     chrono::Local::now().year()
@@ -177,37 +220,53 @@ fn this_year() -> i32 {
 pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
     match cmd {
         Commande::Add(a) => {
-            let changes = a.profile.draft().check(this_year()).map_err(with_flag)?;
             let mut ledger = ctx.open()?;
+            let (settled, note) = settle_residence(ledger.conn(), a.profile.commune.as_deref())?;
+            let mut draft = a.profile.draft();
+            if settled.is_some() {
+                draft.commune = settled.as_deref();
+            }
+            let changes = draft.check(this_year()).map_err(with_flag)?;
             let code = ledger
-                .write(|tx| participants::add(tx, a.code.as_deref(), &changes))
+                .write(|tx| participants::add(tx, a.code.as_deref(), &changes, a.doublon))
                 .map_err(with_flag)?;
             writeln!(
                 out,
                 "Participant {code} enregistré : notez ce code sur la feuille de présence."
             )?;
+            if let Some(note) = note {
+                writeln!(out, "{note}")?;
+            }
             let p = participants::find(ledger.conn(), &code)?;
             print_profile(out, &code, &p.profile)
         }
         Commande::Corrige(a) => {
-            let changes = a.profile.draft().check(this_year()).map_err(with_flag)?;
+            let mut ledger = ctx.open()?;
+            let (settled, note) = settle_residence(ledger.conn(), a.profile.commune.as_deref())?;
+            let mut draft = a.profile.draft();
+            if settled.is_some() {
+                draft.commune = settled.as_deref();
+            }
+            let changes = draft.check(this_year()).map_err(with_flag)?;
             if changes.is_empty() {
                 crate::bail_user!(
                     "rien à corriger : indiquez au moins une option (--sexe, --naissance, --statut, --qpv, --rsa, --mission-locale, --diplome, --handicap, --commune, --prescripteur, --nom, --prenom, --telephone, --courriel)"
                 );
             }
-            let mut ledger = ctx.open()?;
             let p = ledger
-                .write(|tx| participants::corrige(tx, &a.code, &changes))
+                .write(|tx| participants::corrige(tx, &a.code, &changes, a.doublon))
                 .map_err(with_flag)?;
             writeln!(out, "Participant {} corrigé.", p.code)?;
+            if let Some(note) = note {
+                writeln!(out, "{note}")?;
+            }
             print_profile(out, &p.code, &p.profile)
         }
-        Commande::List(a) => list(ctx, a, out),
+        Commande::List(a) => list::list(ctx, a, out),
         Commande::Show {
             code,
             avec_identite,
-        } => show(ctx, &code, avec_identite, out),
+        } => list::show(ctx, &code, avec_identite, out),
         Commande::Sortie {
             code,
             date,
@@ -242,6 +301,33 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                     label(SITUATIONS, Some(prev.situation))
                 )?;
             }
+            Ok(())
+        }
+        Commande::Fusionne { code, dans } => {
+            let mut ledger = ctx.open()?;
+            let f = ledger.write(|tx| participants::fusion::merge(tx, &code, &dans))?;
+            writeln!(
+                out,
+                "{} fusionné dans {} : {} présence(s) et {} sortie(s) passées sur {}.",
+                f.from, f.into, f.presences, f.sorties, f.into
+            )?;
+            if !f.communes.is_empty() {
+                let list: Vec<String> = f.communes.iter().map(|n| format!("n° {n}")).collect();
+                writeln!(
+                    out,
+                    "Sessions où les deux codes étaient présents ({}) : {} y comptait deux fois ; il y est nommé une fois et l'effectif de chacune baisse d'une unité.",
+                    list.join(", "),
+                    f.into
+                )?;
+            }
+            if f.sorties_ecartees > 0 {
+                writeln!(
+                    out,
+                    "{} sortie(s) en double pour un même projet : la plus récente est gardée.",
+                    f.sorties_ecartees
+                )?;
+            }
+            writeln!(out, "Le code {} ne sera plus attribué.", f.from)?;
             Ok(())
         }
         Commande::Oublie { code, oui } => participant_oublie::run(ctx, &code, oui, out),
@@ -333,265 +419,6 @@ fn residence_name(p: &Profile) -> Option<String> {
         .map(|code| territory::commune(code).map_or(code.to_string(), |c| c.nom.to_string()))
 }
 
-#[derive(serde::Serialize)]
-struct ListJson<'a> {
-    code: &'a str,
-    sexe: Option<&'a str>,
-    annee_naissance: Option<i32>,
-    tranche_age: &'a str,
-    statut: Option<&'a str>,
-    qpv: Option<&'a str>,
-    rsa: Option<&'a str>,
-    mission_locale: Option<&'a str>,
-    diplome: Option<&'a str>,
-    handicap: Option<&'a str>,
-    code_insee_residence: Option<&'a str>,
-    prescripteur: Option<&'a str>,
-    sessions: i64,
-    heures: serde_json::Value,
-    premiere_presence: Option<&'a str>,
-    derniere_presence: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    identite: Option<IdentiteJson<'a>>,
-}
-
-#[derive(serde::Serialize)]
-struct IdentiteJson<'a> {
-    nom: Option<&'a str>,
-    prenom: Option<&'a str>,
-    telephone: Option<&'a str>,
-    courriel: Option<&'a str>,
-}
-
-impl<'a> From<&'a Identite> for IdentiteJson<'a> {
-    fn from(i: &'a Identite) -> Self {
-        IdentiteJson {
-            nom: i.nom.as_deref(),
-            prenom: i.prenom.as_deref(),
-            telephone: i.telephone.as_deref(),
-            courriel: i.courriel.as_deref(),
-        }
-    }
-}
-
-fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
-    let conn = ledger.conn();
-    let annee = a.annee.as_deref().map(parse_year).transpose()?;
-    let filter = ListFilter {
-        period: annee.map(year_bounds),
-        projet_id: a
-            .projet
-            .as_deref()
-            .map(|p| refs::projet_id(conn, p))
-            .transpose()?,
-        avec_identite: a.avec_identite,
-    };
-    let rows = participants::list(conn, &filter)?;
-    let year = annee.unwrap_or_else(this_year);
-    if a.format == Format::Json {
-        let items: Vec<ListJson> = rows
-            .iter()
-            .map(|r| ListJson {
-                code: &r.code,
-                sexe: r.profile.sexe,
-                annee_naissance: r.profile.annee_naissance,
-                tranche_age: tranche_age(year, r.profile.annee_naissance),
-                statut: r.profile.statut,
-                qpv: r.profile.qpv,
-                rsa: r.profile.rsa,
-                mission_locale: r.profile.mission_locale,
-                diplome: r.profile.diplome,
-                handicap: r.profile.handicap,
-                code_insee_residence: r.profile.residence.as_deref(),
-                prescripteur: r.profile.prescripteur.as_deref(),
-                sessions: r.sessions,
-                heures: render::hours_json(r.minutes),
-                premiere_presence: r.premiere.as_deref(),
-                derniere_presence: r.derniere.as_deref(),
-                identite: r.identite.as_ref().map(IdentiteJson::from),
-            })
-            .collect();
-        return render::json(out, &items);
-    }
-    let table = a.format == Format::Table;
-    let choice = |list, v: Option<&'static str>| -> Cell {
-        if table {
-            Cell::text(label(list, v))
-        } else {
-            Cell::opt(v)
-        }
-    };
-    let cells: Vec<Vec<Cell>> = rows
-        .iter()
-        .map(|r: &ListRow| {
-            let p = &r.profile;
-            let mut row = vec![Cell::text(&r.code)];
-            if let Some(i) = &r.identite {
-                row.extend(i.values().iter().map(|v| Cell::opt(v.as_deref())));
-            }
-            row.extend([
-                choice(SEXES, p.sexe),
-                if table {
-                    Cell::text(tranche_label(tranche_age(year, p.annee_naissance)))
-                } else {
-                    Cell::text(tranche_age(year, p.annee_naissance))
-                },
-                choice(STATUTS, p.statut),
-                choice(OUI_NON, p.qpv),
-                Cell::opt(residence_name(p)),
-                Cell::opt(p.prescripteur.as_deref()),
-                Cell::Int(r.sessions),
-                Cell::Hours(r.minutes),
-                Cell::opt(r.premiere.as_deref()),
-                Cell::opt(r.derniere.as_deref()),
-            ]);
-            row
-        })
-        .collect();
-    let mut headers = vec!["code"];
-    if a.avec_identite {
-        headers.extend(IDENTITE.iter().map(|(k, l)| if table { *l } else { *k }));
-    }
-    headers.extend([
-        "sexe",
-        if table { "âge" } else { "tranche_age" },
-        "statut",
-        "qpv",
-        if table {
-            "commune"
-        } else {
-            "commune_residence"
-        },
-        "prescripteur",
-        "sessions",
-        "heures",
-        if table {
-            "première"
-        } else {
-            "premiere_presence"
-        },
-        if table {
-            "dernière"
-        } else {
-            "derniere_presence"
-        },
-    ]);
-    render::rows(out, a.format, &headers, &cells)?;
-    if table {
-        let erased = participants::effacements(conn)?;
-        writeln!(out, "{} personne(s).", rows.len())?;
-        if !erased.is_empty() {
-            writeln!(
-                out,
-                "{} personne(s) effacée(s) à leur demande (codes X-…), le {}.",
-                erased.len(),
-                erased.join(", le ")
-            )?;
-        }
-        if annee.is_some() {
-            writeln!(out, "Âge atteint en {year}, d'après l'année de naissance.")?;
-        }
-    }
-    Ok(())
-}
-
-fn show(ctx: &Ctx, code: &str, avec_identite: bool, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
-    let conn = ledger.conn();
-    let p = participants::find(conn, code)?;
-    let year = this_year();
-    writeln!(out, "Participant {}", p.code)?;
-    if p.erased() {
-        writeln!(
-            out,
-            "Effacé à sa demande : il ne reste que ses présences, sous ce code anonyme."
-        )?;
-    } else {
-        writeln!(
-            out,
-            "{}",
-            render::table(&[], &profile_rows(&p.profile, year, true))
-        )?;
-        let identite = participants::identite(conn, p.id)?;
-        if avec_identite {
-            let rows: Vec<Vec<Cell>> = IDENTITE
-                .iter()
-                .zip(identite.values())
-                .map(|((_, l), v)| vec![Cell::text(*l), Cell::opt(v.as_deref())])
-                .collect();
-            writeln!(out, "Identité\n{}", render::table(&[], &rows))?;
-        } else if identite.is_empty() {
-            writeln!(out, "Identité : aucune enregistrée.")?;
-        } else {
-            writeln!(
-                out,
-                "Identité : enregistrée, affichée seulement avec --avec-identite."
-            )?;
-        }
-    }
-    let attendance = participants::attendance(conn, p.id)?;
-    let rows: Vec<Vec<Cell>> = attendance
-        .iter()
-        .map(|a| {
-            vec![
-                Cell::Int(a.numero),
-                Cell::text(&a.date),
-                Cell::text(&a.projet),
-                Cell::text(a.place.to_string()),
-                Cell::text(a.duree.to_string()),
-                Cell::Hours(a.minutes_present().into()),
-                Cell::text(if a.annulee { "annulée" } else { "" }),
-            ]
-        })
-        .collect();
-    let counted: Vec<_> = attendance.iter().filter(|a| !a.annulee).collect();
-    writeln!(
-        out,
-        "Présences : {} session(s), {} h\n{}",
-        counted.len(),
-        crate::domain::duration::hours_fr(
-            counted.iter().map(|a| i64::from(a.minutes_present())).sum()
-        ),
-        render::table(
-            &[
-                "n°",
-                "date",
-                "projet",
-                "lieu",
-                "durée",
-                "heures présentes",
-                "état"
-            ],
-            &rows
-        )
-    )?;
-    let sorties = participants::sorties(conn, p.id)?;
-    if !sorties.is_empty() {
-        let rows: Vec<Vec<Cell>> = sorties
-            .iter()
-            .map(|s| {
-                vec![
-                    Cell::text(&s.projet),
-                    Cell::text(&s.date),
-                    Cell::text(label(SITUATIONS, Some(s.situation))),
-                    Cell::text(if is_positive(s.situation) {
-                        "oui"
-                    } else {
-                        "non"
-                    }),
-                ]
-            })
-            .collect();
-        writeln!(
-            out,
-            "Sorties\n{}",
-            render::table(&["projet", "date", "situation", "positive"], &rows)
-        )?;
-    }
-    Ok(())
-}
-
 /// Columns of `ici import participants`: (column, required).
 pub const PARTICIPANT_COLUMNS: &[(&str, bool)] = &[
     ("code", false),
@@ -619,34 +446,6 @@ pub const PRESENCE_COLUMNS: &[(&str, bool)] = &[
     ("code", true),
     ("duree", false),
 ];
-
-/// One row of `ici import participants`: a person, with the code given or the next.
-pub fn import_participant<'a>(
-    conn: &Connection,
-    get: &dyn Fn(&str) -> Option<&'a str>,
-) -> Result<()> {
-    // An empty cell is a value not given.
-    let cell = |c: &str| get(c).filter(|s| !s.trim().is_empty());
-    let changes = ProfileDraft {
-        sexe: cell("sexe"),
-        naissance: cell("naissance"),
-        statut: cell("statut"),
-        qpv: cell("qpv"),
-        rsa: cell("rsa"),
-        mission_locale: cell("mission_locale"),
-        diplome: cell("diplome"),
-        handicap: cell("handicap"),
-        commune: cell("commune"),
-        prescripteur: cell("prescripteur"),
-        nom: cell("nom"),
-        prenom: cell("prenom"),
-        telephone: cell("telephone"),
-        courriel: cell("courriel"),
-    }
-    .check(this_year())?;
-    participants::add(conn, cell("code"), &changes)?;
-    Ok(())
-}
 
 /// One row of `ici import presences`: a named person at an existing session, in the
 /// place of one of its anonymous participants.

@@ -1,5 +1,5 @@
-//! `ici projet add|list|objectif`: the projects (actions) sessions and money are
-//! attached to, and their targets.
+//! `ici projet add|list|objectif|renomme|fusionne`: the projects (actions) sessions
+//! and money are attached to, and their targets.
 
 use crate::cmd::Ctx;
 use crate::db::{participants, refs};
@@ -21,6 +21,10 @@ pub enum Commande {
         /// Intitulé complet
         #[arg(long)]
         intitule: Option<String>,
+        /// Ajouter même si le nom ressemble à celui d'un projet déjà enregistré
+        /// (majuscules, accents, tirets, espaces, une faute de frappe : NET-94 et NET94)
+        #[arg(long)]
+        nouveau: bool,
     },
     /// Liste les projets
     List {
@@ -44,6 +48,26 @@ pub enum Commande {
         #[arg(long)]
         sorties_positives: Option<String>,
     },
+    /// Corrige le nom d'un projet ; ses sessions, écritures et objectifs le suivent
+    Renomme {
+        /// Nom actuel
+        ancien: String,
+        /// Nouveau nom
+        nom: String,
+        /// Renommer même si le nouveau nom ressemble à celui d'un autre projet
+        #[arg(long)]
+        nouveau: bool,
+    },
+    /// Réunit deux projets qui sont le même : sessions, écritures et sorties passent
+    /// sur le second, le premier disparaît
+    #[command(after_help = "Exemple :\n  ici projet fusionne NET-94 --dans NET94")]
+    Fusionne {
+        /// Projet à faire disparaître
+        nom: String,
+        /// Projet gardé
+        #[arg(long, value_name = "NOM")]
+        dans: String,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
@@ -53,14 +77,32 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             nom,
             theme,
             intitule,
+            nouveau,
         } => {
             let theme = refs::parse_theme(&theme)?;
-            let nom = ledger.write(|tx| refs::add_projet(tx, &nom, theme, intitule.as_deref()))?;
+            let nom = ledger
+                .write(|tx| refs::add_projet(tx, &nom, theme, intitule.as_deref(), nouveau))?;
             writeln!(
                 out,
                 "Projet « {nom} » ajouté (thème : {}).",
                 refs::theme_label(theme)
             )?;
+        }
+        Commande::Renomme {
+            ancien,
+            nom,
+            nouveau,
+        } => {
+            let (old, new) =
+                ledger.write(|tx| refs::rename(tx, refs::Table::Projet, &ancien, &nom, nouveau))?;
+            writeln!(
+                out,
+                "Projet « {old} » renommé « {new} » : ses sessions, écritures et objectifs suivent."
+            )?;
+        }
+        Commande::Fusionne { nom, dans } => {
+            let f = ledger.write(|tx| refs::fusion::merge(tx, refs::Table::Projet, &nom, &dans))?;
+            writeln!(out, "{}", crate::cmd::partenaire::describe(&f, "Projet"))?;
         }
         Commande::Objectif {
             nom,

@@ -5,7 +5,7 @@ use crate::db::sessions::{self, Filter, Session};
 use crate::db::{participants, refs};
 use crate::domain::date::{parse_year, year_bounds};
 use crate::domain::duration::{Minutes, hours_plain};
-use crate::domain::session::{PUBLICS, Place, SessionDraft, parse_breakdown_change, parse_lieu};
+use crate::domain::session::{PUBLICS, Place, SessionDraft, parse_breakdown_change, parse_lieu_in};
 use crate::error::with_flag;
 use crate::render::{self, Cell, Format};
 use crate::territory;
@@ -127,6 +127,10 @@ pub struct AddArgs {
     /// Formateur ou formatrice
     #[arg(long, allow_hyphen_values = true)]
     pub formateur: Option<String>,
+    /// Enregistrer même si une session du même projet, le même jour, au même endroit
+    /// et de même durée est déjà au registre (deux groupes)
+    #[arg(long)]
+    pub doublon: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -178,8 +182,11 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
 
 fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
     let numero = a.numero;
+    let mut ledger = ctx.open()?;
+    let home = crate::db::territoire::home(ledger.conn())?;
     let lieu = if a.commune.is_some() || a.lieu.is_some() {
-        Some(parse_lieu(a.lieu.as_deref(), a.commune.as_deref().unwrap_or("")).map_err(with_flag)?)
+        let commune = a.commune.as_deref().unwrap_or("");
+        Some(parse_lieu_in(a.lieu.as_deref(), commune, &home).map_err(with_flag)?)
     } else {
         None
     };
@@ -199,7 +206,6 @@ fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
             );
         }
     }
-    let mut ledger = ctx.open()?;
     let s = ledger
         .write(|tx| {
             if let Some(lieu) = &lieu {
@@ -263,14 +269,18 @@ fn add(ctx: &Ctx, a: AddArgs, out: &mut dyn Write) -> Result<()> {
         intitule: a.intitule.as_deref(),
         formateur: a.formateur.as_deref(),
     };
-    let new = draft.check().map_err(with_flag)?;
     let mut ledger = ctx.open()?;
+    let home = crate::db::territoire::home(ledger.conn())?;
+    let new = draft.check_in(&home).map_err(with_flag)?;
     let numero = ledger
-        .write(|tx| sessions::insert(tx, &new))
+        .write(|tx| sessions::insert(tx, &new, a.doublon))
         .map_err(with_flag)?;
     let s = sessions::get(ledger.conn(), numero)?.expect("session just written");
     let codes = participants::session_codes(ledger.conn(), numero)?;
     writeln!(out, "Session n° {numero} enregistrée.")?;
+    if let Some(note) = a.commune.as_deref().and_then(|c| home.note(c)) {
+        writeln!(out, "{note}")?;
+    }
     writeln!(out, "{}", render::table(&[], &detail(&s, &codes)))?;
     Ok(())
 }

@@ -10,8 +10,10 @@ use anyhow::{Result, ensure};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// Resolves the names of a checked transaction and writes it with its lines.
-pub fn insert(conn: &Connection, e: &NewEcriture) -> Result<i64> {
+/// Resolves the names of a checked transaction and writes it with its lines. An
+/// entry like one already recorded and not reversed is refused unless `doublon`
+/// says it is meant (two payments of the same amount the same day).
+pub fn insert(conn: &Connection, e: &NewEcriture, doublon: bool) -> Result<i64> {
     let tiers = e
         .tiers
         .as_deref()
@@ -33,6 +35,16 @@ pub fn insert(conn: &Connection, e: &NewEcriture) -> Result<i64> {
         .map(|p| refs::projet_id(conn, p))
         .transpose()
         .map_err(|e| in_field("projet", e))?;
+    if !doublon && let Some(numero) = duplicate_of(conn, e)? {
+        let l = &e.lignes[0];
+        return Err(user(format!(
+            "cette écriture est déjà enregistrée : écriture n° {numero} du {}, « {} », {} au compte {} ; voyez-la avec `ici ecriture show {numero}`. Si c'est voulu (deux paiements identiques), ajoutez --doublon",
+            e.date.format("%d/%m/%Y"),
+            e.libelle.trim(),
+            Money(l.debit.cents() + l.credit.cents()),
+            l.compte.as_str()
+        )));
+    }
     refuse_closed_year(conn, e.date.year())?;
     let placement = Placement {
         tiers_id: tiers.map(|t| t.id),
@@ -46,6 +58,48 @@ pub fn insert(conn: &Connection, e: &NewEcriture) -> Result<i64> {
         &now(),
         &placement,
     )
+}
+
+/// An entry, neither reversed nor a reversal, with the same date, label (case
+/// aside) and lines (accounts and amounts) as `e`. Read through the date index: the
+/// entries of one day.
+pub fn duplicate_of(conn: &Connection, e: &NewEcriture) -> Result<Option<i64>> {
+    let mut wanted: Vec<LineKey> = e
+        .lignes
+        .iter()
+        .map(|l| {
+            (
+                l.compte.as_str().to_string(),
+                l.debit.cents(),
+                l.credit.cents(),
+            )
+        })
+        .collect();
+    wanted.sort();
+    let candidates: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM ecriture e
+             WHERE date = ?1 AND lower(trim(libelle)) = lower(?2) AND annule_id IS NULL
+               AND NOT EXISTS (SELECT 1 FROM ecriture r WHERE r.annule_id = e.id)
+             ORDER BY id",
+        )?
+        .query_map(
+            params![e.date.format("%Y-%m-%d").to_string(), e.libelle.trim()],
+            |r| r.get(0),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut st = conn.prepare_cached(
+        "SELECT compte, debit, credit FROM ligne WHERE ecriture_id = ?1 ORDER BY compte, debit, credit",
+    )?;
+    for id in candidates {
+        let lines = st
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<LineKey>>>()?;
+        if lines == wanted {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 /// Writes a checked transaction whose names are already resolved. Refuses a closed

@@ -9,6 +9,7 @@ pub mod participants;
 pub mod refs;
 pub mod reports;
 pub mod sessions;
+pub mod territoire;
 pub mod tiers;
 
 use crate::bail_user;
@@ -26,7 +27,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_participants.sql"),
     include_str!("../../migrations/0005_imports.sql"),
     include_str!("../../migrations/0006_surete.sql"),
-    include_str!("../../migrations/0009_tiers_journaux.sql"),
+    include_str!("../../migrations/0007_doublons_territoire.sql"),
+    include_str!("../../migrations/0008_tiers_journaux.sql"),
 ];
 
 /// The schema version this build writes.

@@ -3,10 +3,11 @@
 
 use crate::bail_user;
 use crate::db::now;
-use crate::domain::suggest;
-use crate::domain::{MAX_NAME_CHARS, MAX_TEXT_CHARS, check_length};
+use crate::domain::{MAX_NAME_CHARS, MAX_TEXT_CHARS, check_length, doublon, suggest};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
+
+pub mod fusion;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Projet {
@@ -64,11 +65,14 @@ fn check_name(kind: &str, nom: &str) -> Result<String> {
     Ok(nom.to_string())
 }
 
+/// Adds a project. A name that is an existing one spelled differently (case,
+/// accents, hyphens, spaces, one typo) is refused unless `nouveau` says it is another.
 pub fn add_projet(
     conn: &Connection,
     nom: &str,
     theme: &str,
     intitule: Option<&str>,
+    nouveau: bool,
 ) -> Result<String> {
     let nom = check_name("projet", nom)?;
     if let Some(intitule) = intitule {
@@ -76,6 +80,9 @@ pub fn add_projet(
     }
     if let Some(existing) = find(conn, "projet", &nom)? {
         bail_user!("le projet « {existing} » existe déjà (voir `ici projet list`)");
+    }
+    if !nouveau {
+        refuse_similar(conn, Table::Projet, &nom, None)?;
     }
     conn.execute(
         "INSERT INTO projet (nom, theme, intitule, cree_le) VALUES (?1, ?2, ?3, ?4)",
@@ -89,16 +96,99 @@ pub fn add_projet(
     Ok(nom)
 }
 
-pub fn add_partenaire(conn: &Connection, nom: &str) -> Result<String> {
+/// Adds a partner; a name like an existing one is refused as for [`add_projet`].
+pub fn add_partenaire(conn: &Connection, nom: &str, nouveau: bool) -> Result<String> {
     let nom = check_name("partenaire", nom)?;
     if let Some(existing) = find(conn, "partenaire", &nom)? {
         bail_user!("le partenaire « {existing} » existe déjà (voir `ici partenaire list`)");
+    }
+    if !nouveau {
+        refuse_similar(conn, Table::Partenaire, &nom, None)?;
     }
     conn.execute(
         "INSERT INTO partenaire (nom, cree_le) VALUES (?1, ?2)",
         params![nom, now()],
     )?;
     Ok(nom)
+}
+
+/// The two reference lists that have names people type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Projet,
+    Partenaire,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::Projet => "projet",
+            Table::Partenaire => "partenaire",
+        }
+    }
+}
+
+/// Refuses a name that designates an existing one (other than `except`) spelled
+/// differently: same letters once case, accents, hyphens, spaces and apostrophes
+/// are set aside, or one typo away.
+fn refuse_similar(conn: &Connection, table: Table, nom: &str, except: Option<i64>) -> Result<()> {
+    let sql = format!("SELECT id, nom FROM {} ORDER BY nom", table.name());
+    let known: Vec<(i64, String)> = conn
+        .prepare(&sql)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let Some((_, existing)) = known
+        .iter()
+        .find(|(id, k)| Some(*id) != except && doublon::same_name(k, nom))
+    else {
+        return Ok(());
+    };
+    let t = table.name();
+    bail_user!(
+        "« {nom} » ressemble trop au {t} « {existing} », déjà au registre : utilisez ce nom (voir `ici {t} list`). Si c'est bien un autre {t}, ajoutez --nouveau ; si « {existing} » est mal écrit : `ici {t} renomme \"{existing}\" \"{nom}\"`."
+    )
+}
+
+/// Renames a project or partner (typed as it is known, or nearly); returns (old,
+/// new). Everything attached to it follows: it is the same record.
+pub fn rename(
+    conn: &Connection,
+    table: Table,
+    ancien: &str,
+    nom: &str,
+    nouveau: bool,
+) -> Result<(String, String)> {
+    let t = table.name();
+    let id = match table {
+        Table::Projet => projet_id(conn, ancien)?,
+        Table::Partenaire => partenaire_id(conn, ancien)?,
+    };
+    let old: String = conn.query_row(&format!("SELECT nom FROM {t} WHERE id = ?1"), [id], |r| {
+        r.get(0)
+    })?;
+    let nom = check_name(t, nom)?;
+    let taken: Option<(i64, String)> = conn
+        .query_row(
+            &format!("SELECT id, nom FROM {t} WHERE nom = ?1"),
+            [&nom],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((other, existing)) = taken
+        && other != id
+    {
+        bail_user!(
+            "le {t} « {existing} » existe déjà : pour réunir les deux, `ici {t} fusionne \"{old}\" --dans \"{existing}\"`"
+        );
+    }
+    if !nouveau {
+        refuse_similar(conn, table, &nom, Some(id))?;
+    }
+    conn.execute(
+        &format!("UPDATE {t} SET nom = ?1 WHERE id = ?2"),
+        params![nom, id],
+    )?;
+    Ok((old, nom))
 }
 
 /// The stored spelling of a name, matched without regard to ASCII case.

@@ -46,8 +46,9 @@ fn place_columns(lieu: &Lieu) -> (&'static str, Option<&'static str>) {
     }
 }
 
-/// Resolves the names of a checked session and writes it; returns its number.
-pub fn insert(conn: &Connection, s: &NewSession) -> Result<i64> {
+/// Resolves the names of a checked session and writes it; returns its number. A
+/// session like one already recorded is refused unless `doublon` says it is meant.
+pub fn insert(conn: &Connection, s: &NewSession, doublon: bool) -> Result<i64> {
     let projet_id = refs::projet_id(conn, &s.projet).map_err(|e| in_field("projet", e))?;
     let partenaire_id = s
         .partenaire
@@ -58,6 +59,17 @@ pub fn insert(conn: &Connection, s: &NewSession) -> Result<i64> {
     // Every code is checked before anything is written.
     let presents =
         participants::resolve_presents(conn, &s.presents).map_err(|e| in_field("presents", e))?;
+    if !doublon && let Some(existing) = duplicate_of(conn, s, projet_id)? {
+        bail_user!(
+            "cette session est déjà enregistrée : session {} du {}, {}, {}, {} ({} participant(s)) ; si c'est voulu (deux groupes le même jour), ajoutez --doublon",
+            existing.numero,
+            existing.date,
+            existing.projet,
+            existing.place,
+            existing.duree,
+            existing.participants
+        );
+    }
     let (lieu, code) = place_columns(&s.lieu);
     let p = s.publics;
     conn.prepare_cached(
@@ -85,6 +97,40 @@ pub fn insert(conn: &Connection, s: &NewSession) -> Result<i64> {
     let id = conn.last_insert_rowid();
     participants::add_presences(conn, id, &presents)?;
     Ok(id)
+}
+
+/// The session already recorded that `s` would repeat, if any (see [`insert`]); none
+/// when its project is unknown, which [`insert`] reports.
+pub fn find_duplicate(conn: &Connection, s: &NewSession) -> Result<Option<Session>> {
+    match refs::projet_id(conn, &s.projet) {
+        Ok(projet_id) => duplicate_of(conn, s, projet_id),
+        Err(_) => Ok(None),
+    }
+}
+
+/// A recorded session, not cancelled, with the same date, project, place and
+/// duration. Read through the (projet, date) index: a handful of rows at most.
+fn duplicate_of(conn: &Connection, s: &NewSession, projet_id: i64) -> Result<Option<Session>> {
+    let (lieu, code) = place_columns(&s.lieu);
+    let numero: Option<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM session
+             WHERE projet_id = ?1 AND date = ?2 AND annulee_le IS NULL
+               AND lieu = ?3 AND code_insee IS ?4 AND duree_minutes = ?5
+             ORDER BY id LIMIT 1",
+        )?
+        .query_row(
+            params![
+                projet_id,
+                s.date.format("%Y-%m-%d").to_string(),
+                lieu,
+                code,
+                s.duree.0
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    numero.map_or(Ok(None), |n| get(conn, n))
 }
 
 const SELECT: &str = "SELECT s.id, s.date, p.nom, p.theme, s.lieu, s.code_insee, s.commune_saisie,

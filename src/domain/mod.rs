@@ -6,6 +6,7 @@ pub mod actif_passif;
 pub mod bilan;
 pub mod chart;
 pub mod date;
+pub mod doublon;
 pub mod duration;
 pub mod fec;
 pub mod finance;

@@ -8,7 +8,7 @@ use crate::domain::{
     MAX_NAME_CHARS, MAX_SHORT_CHARS, MAX_TEXT_CHARS, check_lengths, optional_text,
 };
 use crate::error::{field, user};
-use crate::territory::{self, Commune, Resolution};
+use crate::territory::{self, Commune, Home, Resolution};
 use anyhow::Result;
 use chrono::NaiveDate;
 
@@ -153,19 +153,25 @@ pub const MAX_PARTICIPANTS: u32 = 10_000;
 impl SessionDraft<'_> {
     /// Checks every field; an error names the field it is about (see [`in_field`]).
     pub fn check(&self) -> Result<NewSession> {
-        self.check_with(&mut CommuneCache::default())
+        self.check_in(&Home::default())
     }
 
-    /// [`SessionDraft::check`], communes resolved through `communes`: an import resolves
-    /// each name it meets once.
-    pub fn check_with(&self, communes: &mut CommuneCache) -> Result<NewSession> {
+    /// [`Self::check`], a commune name several communes share being settled by the
+    /// home territory and the communes the ledger uses.
+    pub fn check_in(&self, home: &Home) -> Result<NewSession> {
+        self.check_with(home, &mut CommuneCache::default())
+    }
+
+    /// [`Self::check_in`], communes resolved through `communes`: an import resolves each
+    /// name it meets once.
+    pub fn check_with(&self, home: &Home, communes: &mut CommuneCache) -> Result<NewSession> {
         self.check_lengths()?;
         let date = field("date", parse_past_date(self.date))?;
         let projet = field(
             "projet",
             required(self.projet, "le projet (voir `ici projet list`)"),
         )?;
-        let lieu = parse_lieu_with(self.lieu, self.commune, communes)?;
+        let lieu = parse_lieu_with(self.lieu, self.commune, home, communes)?;
         let duree = field("duree", Minutes::parse(self.duree))?;
         let presents = field(
             "presents",
@@ -331,25 +337,30 @@ fn required(value: &str, what: &str) -> Result<String> {
 
 /// The place of a session: a commune resolved to its INSEE code, or remote.
 pub fn parse_lieu(lieu: Option<&str>, commune: &str) -> Result<Lieu> {
+    parse_lieu_in(lieu, commune, &Home::default())
+}
+
+/// [`parse_lieu`] with a home territory to settle shared names.
+pub fn parse_lieu_in(lieu: Option<&str>, commune: &str, home: &Home) -> Result<Lieu> {
     check_lengths(&[
         ("lieu", lieu, MAX_SHORT_CHARS),
         ("commune", Some(commune), MAX_NAME_CHARS),
     ])?;
-    parse_lieu_with(lieu, commune, &mut CommuneCache::default())
+    parse_lieu_with(lieu, commune, home, &mut CommuneCache::default())
 }
 
 /// Communes already resolved, by the text typed: an import of a million sessions held in
-/// a few communes resolves each name once.
+/// a few communes resolves each name once (with one home territory).
 #[derive(Debug, Default)]
 pub struct CommuneCache(std::collections::HashMap<String, &'static Commune>);
 
 impl CommuneCache {
-    /// [`resolve_commune`], remembered when found.
-    pub fn resolve(&mut self, input: &str) -> Result<&'static Commune> {
+    /// [`resolve_commune_in`], remembered when found.
+    pub fn resolve(&mut self, input: &str, home: &Home) -> Result<&'static Commune> {
         if let Some(c) = self.0.get(input) {
             return Ok(c);
         }
-        let c = resolve_commune(input)?;
+        let c = resolve_commune_in(input, home)?;
         self.0.insert(input.to_owned(), c);
         Ok(c)
     }
@@ -364,7 +375,12 @@ impl CommuneCache {
     }
 }
 
-fn parse_lieu_with(lieu: Option<&str>, commune: &str, communes: &mut CommuneCache) -> Result<Lieu> {
+fn parse_lieu_with(
+    lieu: Option<&str>,
+    commune: &str,
+    home: &Home,
+    communes: &mut CommuneCache,
+) -> Result<Lieu> {
     let commune = commune.trim();
     let lieu = lieu.map(|l| l.trim().to_lowercase());
     match lieu.as_deref().filter(|s| !s.is_empty()) {
@@ -377,7 +393,7 @@ fn parse_lieu_with(lieu: Option<&str>, commune: &str, communes: &mut CommuneCach
                     )),
                 );
             }
-            field("commune", communes.resolve(commune).map(Lieu::Site))
+            field("commune", communes.resolve(commune, home).map(Lieu::Site))
         }
         Some("distance") if commune.is_empty() => Ok(Lieu::Distance),
         Some("distance") => field(
@@ -398,17 +414,25 @@ fn parse_lieu_with(lieu: Option<&str>, commune: &str, communes: &mut CommuneCach
 /// A commune as typed (code, postal code, name) to one commune, or an error that
 /// lists the candidates or the nearest names.
 pub fn resolve_commune(input: &str) -> Result<&'static Commune> {
+    resolve_commune_in(input, &Home::default())
+}
+
+/// [`resolve_commune`], the home territory settling a name several communes share
+/// and putting its communes first among suggestions.
+pub fn resolve_commune_in(input: &str, home: &Home) -> Result<&'static Commune> {
     let describe = |cs: &[&'static Commune]| -> String {
         cs.iter()
             .map(|c| format!("« {} » ({})", territory::label(c), c.code))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let resolution = match territory::resolve(input) {
+    let resolution = match home.resolve(input).0 {
         // The search ranks names that start with the text first (vitry → Vitry-sur-Seine),
         // which is what a person who typed half a name meant.
         Resolution::Unknown(near) => {
-            let found = territory::search(input, 3);
+            let mut found = territory::search(input, 10);
+            home.sort(&mut found);
+            found.truncate(3);
             Resolution::Unknown(if found.is_empty() { near } else { found })
         }
         other => other,
@@ -469,12 +493,13 @@ mod tests {
     #[test]
     fn an_import_resolves_each_commune_name_once() {
         let mut cache = CommuneCache::default();
-        let first = cache.resolve("Villejuif").unwrap();
+        let home = Home::default();
+        let first = cache.resolve("Villejuif", &home).unwrap();
         for _ in 0..100_000 {
-            assert_eq!(cache.resolve("Villejuif").unwrap().code, first.code);
+            assert_eq!(cache.resolve("Villejuif", &home).unwrap().code, first.code);
         }
         assert_eq!(cache.len(), 1);
-        assert!(cache.resolve("Atlantide").is_err());
+        assert!(cache.resolve("Atlantide", &home).is_err());
         assert_eq!(cache.len(), 1, "a name not found is not kept");
     }
 

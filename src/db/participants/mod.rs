@@ -24,6 +24,13 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+mod doublons;
+pub mod fusion;
+mod rows;
+
+pub use doublons::{Identities, SamePerson, keys_of, same_person};
+pub use rows::{ListFilter, ListRow, list};
+
 /// A person of the register.
 #[derive(Debug, Clone)]
 pub struct Participant {
@@ -75,7 +82,17 @@ fn identite_at(r: &Row, i: usize) -> rusqlite::Result<Identite> {
 const CODE_ORDER: &str = "(pa.code GLOB 'X-*'), length(pa.code), pa.code";
 
 /// Adds a person; the code is the one given, or the next free one. Returns the code.
-pub fn add(conn: &Connection, code: Option<&str>, changes: &ProfileChanges) -> Result<String> {
+/// Someone with the same identity, phone or e-mail as a person already recorded is
+/// refused unless `doublon` says they are two people.
+pub fn add(
+    conn: &Connection,
+    code: Option<&str>,
+    changes: &ProfileChanges,
+    doublon: bool,
+) -> Result<String> {
+    if !doublon && let Some(same) = same_person(conn, &keys_of(changes), None)? {
+        return Err(doublons::refusal(&same));
+    }
     let numero = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => {
             let n = parse_code(c).map_err(|e| in_field("code", e))?;
@@ -85,6 +102,15 @@ pub fn add(conn: &Connection, code: Option<&str>, changes: &ProfileChanges) -> R
                     user(format!(
                         "le code {} est déjà attribué (voir `ici participant show {}`) ; sans --code, un code libre est donné",
                         format_code(n),
+                        format_code(n)
+                    )),
+                ));
+            }
+            if doublons::code_merged(conn, &format_code(n))? {
+                return Err(in_field(
+                    "code",
+                    user(format!(
+                        "le code {} n'est plus attribué : il a été réuni à un autre par `ici participant fusionne` ; sans --code, un code libre est donné",
                         format_code(n)
                     )),
                 ));
@@ -256,11 +282,36 @@ fn find_live(conn: &Connection, input: &str) -> Result<Participant> {
 }
 
 /// Changes a person's profile or identity; returns the person as they now are.
-pub fn corrige(conn: &Connection, input: &str, changes: &ProfileChanges) -> Result<Participant> {
+/// A correction that makes the person the same as another (identity, phone, e-mail)
+/// is refused unless `doublon`; `participant fusionne` joins two records of one person.
+pub fn corrige(
+    conn: &Connection,
+    input: &str,
+    changes: &ProfileChanges,
+    doublon: bool,
+) -> Result<Participant> {
     let p = find_live(conn, input)?;
     let prescripteur_id = prescripteur(conn, &changes.prescripteur)?;
     apply(conn, p.id, changes, prescripteur_id)?;
-    find(conn, &p.code)
+    let p = find(conn, &p.code)?;
+    let touched = changes.identite.iter().any(Option::is_some) || changes.annee_naissance.is_some();
+    if touched && !doublon {
+        let keys = crate::domain::doublon::PersonKeys::of(
+            &identite(conn, p.id)?,
+            p.profile.annee_naissance,
+        );
+        if let Some(same) = same_person(conn, &keys, Some(p.id))? {
+            return Err(user(format!(
+                "après cette correction, {} serait la même personne que {} ({}) : s'il s'agit bien d'une seule personne, réunissez les deux codes avec `ici participant fusionne {} --dans {}` ; si ce sont deux personnes, ajoutez --doublon",
+                p.code,
+                same.code,
+                same.why.label(),
+                p.code,
+                same.code
+            )));
+        }
+    }
+    Ok(p)
 }
 
 /// A person's names and contact details (empty when none were given).
@@ -480,91 +531,6 @@ fn publics_of(p: &Profile) -> [bool; 5] {
         p.statut.is_some_and(|s| s.starts_with("demandeur-emploi")),
         p.rsa == Some("oui"),
     ]
-}
-
-/// Filters of `participant list`.
-#[derive(Debug, Default, Clone)]
-pub struct ListFilter {
-    /// `[start, end)` ISO dates.
-    pub period: Option<(String, String)>,
-    pub projet_id: Option<i64>,
-    pub avec_identite: bool,
-}
-
-/// A person in `participant list`, with their attendance in the filtered sessions.
-#[derive(Debug, Clone)]
-pub struct ListRow {
-    pub code: String,
-    pub profile: Profile,
-    pub sessions: i64,
-    pub premiere: Option<String>,
-    pub derniere: Option<String>,
-    pub minutes: i64,
-    pub identite: Option<Identite>,
-}
-
-/// The register; with a year or a project, only the people who came to those sessions.
-pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
-    let (start, end) = f
-        .period
-        .clone()
-        .unwrap_or_else(|| ("0000-00-00".into(), "9999-99-99".into()));
-    let only_attendees = f.period.is_some() || f.projet_id.is_some();
-    // With a year or a project, start from those sessions (through the date index),
-    // not from the whole register.
-    let sql = if only_attendees {
-        format!(
-            "SELECT pa.code, {PROFILE}, count(*), min(s.date), max(s.date),
-                    sum(coalesce(p.minutes, s.duree_minutes)),
-                    i.nom, i.prenom, i.telephone, i.courriel
-             FROM session s
-             JOIN presence p ON p.session_id = s.id
-             JOIN participant pa ON pa.id = p.participant_id
-             LEFT JOIN partenaire pr ON pr.id = pa.prescripteur_id
-             LEFT JOIN participant_identite i ON ?5 AND i.participant_id = pa.id
-             WHERE s.date >= ?1 AND s.date < ?2 AND (?3 IS NULL OR s.projet_id = ?3)
-               AND s.annulee_le IS NULL AND ?4
-             GROUP BY pa.id
-             ORDER BY {CODE_ORDER}"
-        )
-    } else {
-        format!(
-        "SELECT pa.code, {PROFILE}, count(s.id), min(s.date), max(s.date),
-                coalesce(sum(CASE WHEN s.id IS NOT NULL THEN coalesce(p.minutes, s.duree_minutes) END), 0),
-                i.nom, i.prenom, i.telephone, i.courriel
-         FROM participant pa
-         LEFT JOIN partenaire pr ON pr.id = pa.prescripteur_id
-         LEFT JOIN participant_identite i ON ?5 AND i.participant_id = pa.id
-         LEFT JOIN presence p ON p.participant_id = pa.id
-         LEFT JOIN session s ON s.id = p.session_id AND s.annulee_le IS NULL
-              AND s.date >= ?1 AND s.date < ?2 AND (?3 IS NULL OR s.projet_id = ?3)
-         GROUP BY pa.id
-         HAVING NOT ?4 OR count(s.id) > 0
-         ORDER BY {CODE_ORDER}"
-        )
-    };
-    let rows = conn
-        .prepare(&sql)?
-        .query_map(
-            params![start, end, f.projet_id, only_attendees, f.avec_identite],
-            |r| {
-                Ok(ListRow {
-                    code: r.get(0)?,
-                    profile: profile_at(r, 1)?,
-                    sessions: r.get(11)?,
-                    premiere: r.get(12)?,
-                    derniere: r.get(13)?,
-                    minutes: r.get(14)?,
-                    identite: if f.avec_identite {
-                        Some(identite_at(r, 15)?)
-                    } else {
-                        None
-                    },
-                })
-            },
-        )?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
 }
 
 /// One session a person attended.
