@@ -595,3 +595,41 @@ fn lettering_and_foreign_currency_come_back_and_normalisations_are_the_documente
         "dates AAAAMMJJ, amounts with two decimals, a negative debit a credit; the rest as read"
     );
 }
+
+#[test]
+fn merged_partners_keep_one_tiers_with_the_lines_of_both() {
+    let sb = Sandbox::with_refs();
+    sb.ok(&["partenaire", "add", "Pole emploi Val de Marne", "--nouveau"]);
+    sb.ok(&["partenaire", "add", "Pôle emploi Val-de-Marne", "--nouveau"]);
+    for (date, tiers) in [
+        ("2017-03-01", "Pole emploi Val de Marne"),
+        ("2017-03-02", "Pôle emploi Val-de-Marne"),
+    ] {
+        sb.ok(&[
+            "produit",
+            "add",
+            "--date",
+            date,
+            "--montant",
+            "100",
+            "--compte",
+            "7411",
+            "--libelle",
+            "Aide",
+            "--tiers",
+            tiers,
+        ]);
+    }
+    sb.ok(&[
+        "partenaire",
+        "fusionne",
+        "Pole emploi Val de Marne",
+        "--dans",
+        "Pôle emploi Val-de-Marne",
+    ]);
+    assert_eq!(
+        sb.json(&["tiers", "list"]),
+        serde_json::json!([{"nom": "Pôle emploi Val-de-Marne", "nature": "financeur",
+                            "partenaire": "Pôle emploi Val-de-Marne", "lignes": 4}])
+    );
+}
