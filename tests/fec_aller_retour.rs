@@ -434,7 +434,7 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
          BEGIN
              SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
          END;
-         PRAGMA user_version = 6;",
+         PRAGMA user_version = 7;",
     )
     .unwrap();
     conn.close().unwrap();
