@@ -303,7 +303,32 @@ CREATE TABLE code_fusionne (
     code TEXT PRIMARY KEY CHECK (code GLOB 'P-[0-9][0-9][0-9][0-9]*')
 );
 
--- Books (0008): third parties per line, the journal and number of every entry, and what an
+-- Session history (0008): each field changed by `ici session corrige`, with the old
+-- and the new value, when and why; never changed nor deleted. Sessions by recording
+-- time, for `session list --saisies-depuis`.
+CREATE INDEX session_cree_le ON session (cree_le);
+
+CREATE TABLE session_correction (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES session (id),
+    fait_le     TEXT NOT NULL,
+    champ       TEXT NOT NULL,
+    avant       TEXT,
+    apres       TEXT,
+    motif       TEXT
+);
+CREATE INDEX session_correction_session ON session_correction (session_id, id);
+
+CREATE TRIGGER session_correction_definitive_modification BEFORE UPDATE ON session_correction
+BEGIN
+    SELECT RAISE(ABORT, 'l''historique d''une session ne se modifie pas');
+END;
+
+CREATE TRIGGER session_correction_definitive_suppression BEFORE DELETE ON session_correction
+BEGIN
+    SELECT RAISE(ABORT, 'l''historique d''une session ne se modifie pas');
+
+-- Books (0009): third parties per line, the journal and number of every entry, and what an
 -- accountant's file says of each line (so that its FEC can be written back whole).
 -- Entries and lines stay as they were (a closed year's digest does not move): what is
 -- new lives in tables of its own, one row per entry or per line.

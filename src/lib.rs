@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod input;
+pub mod output;
 pub mod render;
 pub mod territory;
 

@@ -19,6 +19,8 @@ pub enum Format {
     Csv,
     /// JSON
     Json,
+    /// CSV pour Excel en français (point-virgule, virgule décimale) ; aussi : --excel
+    Excel,
 }
 
 /// One cell of a row, typed so that each output writes it its own way.
@@ -85,13 +87,44 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// True for text that is a date, a time stamp or a duration (`2017-06-12`,
+/// `12/06/2017`, `2017-06-12 14:03:00`, `2 h 30`, `45 min`): a table never splits one
+/// over two lines.
+fn keeps_width(s: &str) -> bool {
+    let duration = s
+        .strip_suffix(" min")
+        .or_else(|| s.strip_suffix(" h"))
+        .unwrap_or(s)
+        .split(" h ")
+        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    (duration && s.contains(|c: char| c.is_alphabetic())) || is_date(s)
+}
+
+fn is_date(s: &str) -> bool {
+    let digits_and = |s: &str, seps: &[char]| {
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || seps.contains(&c))
+    };
+    (8..=19).contains(&s.len())
+        && s.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && digits_and(s, &['-', '/', ':', ' ', 'T'])
+}
+
 /// A terminal table with French headers; numeric columns are right-aligned. Cells
 /// show control characters and escape sequences escaped (see [`text::escape`]): a
-/// title or a name is shown, never run by the terminal.
+/// title or a name is shown, never run by the terminal. Text wraps to the terminal
+/// (or `COLUMNS`) width, but a column of dates or figures keeps its width: a date or
+/// an amount is never split over two lines.
 pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(width) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| *w > 0)
+    {
+        t.set_width(width);
+    }
     if !headers.is_empty() {
         t.set_header(headers.iter().copied());
     }
@@ -104,6 +137,35 @@ pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> Table {
                 cell
             }
         }));
+    }
+    // Dates and figures keep their width (their header may wrap instead); text
+    // columns share the rest and wrap.
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for i in 0..columns {
+        let cells: Vec<&Cell> = rows
+            .iter()
+            .filter_map(|r| r.get(i))
+            .filter(|c| !matches!(c, Cell::Empty))
+            .collect();
+        let fixed = !cells.is_empty()
+            && cells.iter().all(|c| match c {
+                Cell::Text(s) => keeps_width(s),
+                _ => c.is_number(),
+            });
+        if !fixed {
+            continue;
+        }
+        let widest = cells
+            .iter()
+            .map(|c| c.human().chars().count())
+            .max()
+            .unwrap_or(0);
+        // The width counts the cell's padding, one space each side.
+        if let (Some(column), Ok(width)) = (t.column_mut(i), u16::try_from(widest + 2)) {
+            column.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+                comfy_table::Width::Fixed(width),
+            ));
+        }
     }
     t
 }
@@ -142,6 +204,11 @@ impl<W: Write> CsvOut<W> {
         self.w.flush()?;
         Ok(())
     }
+
+    /// Flushes and gives back the writer, for one that must be closed explicitly.
+    pub fn into_inner(self) -> Result<W> {
+        self.w.into_inner().map_err(|e| e.into_error().into())
+    }
 }
 
 /// Writes rows in the chosen format; JSON is written by the caller from its own types.
@@ -153,8 +220,8 @@ pub fn rows(
 ) -> Result<()> {
     match format {
         Format::Table => writeln!(out, "{}", table(headers, rows))?,
-        Format::Csv => {
-            let mut csv = CsvOut::new(&mut *out, false, headers)?;
+        Format::Csv | Format::Excel => {
+            let mut csv = CsvOut::new(&mut *out, format == Format::Excel, headers)?;
             for r in rows {
                 csv.row(r)?;
             }
@@ -163,26 +230,6 @@ pub fn rows(
         Format::Json => unreachable!("JSON is written from typed values"),
     }
     Ok(())
-}
-
-/// Creates (or empties) an export file readable by its owner only: exports may
-/// carry personal data, like the ledger they come from. A bad path is a user error.
-pub fn export_file(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options.open(path).map_err(|e| {
-        crate::error::user(format!(
-            "création de {} impossible : {}",
-            path.display(),
-            crate::error::io_fr(&e)
-        ))
-    })?;
-    Ok(std::io::BufWriter::new(file))
 }
 
 /// Pretty JSON followed by a newline.
@@ -225,6 +272,44 @@ mod tests {
             String::from_utf8(buf).unwrap(),
             "\u{feff}libellé;montant\r\n\"'=HYPERLINK(\"\"x\"\")\";1234,56\r\n"
         );
+    }
+
+    #[test]
+    fn dates_durations_and_figures_keep_their_width() {
+        for s in [
+            "2017-06-12",
+            "12/06/2017",
+            "2017-06-12 14:03:00",
+            "3 h",
+            "2 h 30",
+            "45 min",
+        ] {
+            assert!(keeps_width(s), "{s}");
+        }
+        for s in [
+            "Villejuif",
+            "NET94",
+            "3",
+            "h",
+            "2 h 30 min de plus",
+            "12 rue",
+        ] {
+            assert!(!keeps_width(s), "{s}");
+        }
+        let rows = vec![vec![
+            Cell::text("2017-06-12"),
+            Cell::text("Atelier de découverte du numérique et des démarches en ligne"),
+            Cell::Money(Money(123_456)),
+        ]];
+        let mut t = table(&["date", "intitulé", "montant"], &rows);
+        t.set_width(40);
+        let out = t.to_string();
+        assert!(out.contains("2017-06-12"), "{out}");
+        assert!(
+            out.contains("1\u{202f}234,56\u{a0}€") || out.contains("1\u{a0}234,56\u{a0}€"),
+            "{out}"
+        );
+        assert!(out.lines().all(|l| l.chars().count() <= 40), "{out}");
     }
 
     #[test]

@@ -636,7 +636,7 @@ fn session_add_refusals_exit_2_and_leave_the_ledger_byte_identical() {
         ("--date", "2017-02-30", "2017-02-30"),
         ("--date", "31/04/2017", "31/04/2017"),
         ("--date", "2017/06/12", "2017/06/12"),
-        ("--date", "hier", "hier"),
+        ("--date", "demain", "demain"),
         ("--projet", "INCONNU", "INCONNU"),
         (
             "--partenaire",
@@ -1337,10 +1337,10 @@ fn an_import_with_a_bad_third_row_keeps_nothing_and_names_line_column_and_value(
             "date,projet,commune,duree,participants\n\
              2017-01-10,NET94,Arcueil,2h,5\n\
              2017-01-11,NET94,Cachan,2h,6\n\
-             2017-01-12,NET94,Gentilly,3 heures,4\n\
+             2017-01-12,NET94,Gentilly,17h-14h,4\n\
              2017-01-13,NET94,Villejuif,2h,7\n",
             "duree",
-            "3 heures",
+            "17h-14h",
         ),
         (
             "sessions",
@@ -1428,7 +1428,7 @@ fn an_import_error_names_the_right_line_in_a_crlf_file() {
         "\u{feff}date;projet;commune;duree;participants\r\n\
          2017-01-10;NET94;Arcueil;2h;5\r\n\
          2017-01-11;NET94;Cachan;2h;6\r\n\
-         2017-01-12;NET94;Gentilly;3 heures;4\r\n",
+         2017-01-12;NET94;Gentilly;17h-14h;4\r\n",
     );
     let err = sb.refused(&["import", "sessions", &path], 2);
     assert!(
@@ -1883,11 +1883,11 @@ fn usage_errors_are_in_french_and_exit_2_with_nothing_written() {
     let sb = Sandbox::with_refs();
     for (args, says) in [
         (vec!["frobnicate"], "commande inconnue : frobnicate"),
-        (vec!["session", "liste"], "commande inconnue : liste"),
+        (vec!["session", "lister"], "commande inconnue : lister"),
         (vec!["session", "list", "--foo"], "option inconnue : --foo"),
         (
-            vec!["bilan", "2017", "--excel"],
-            "option inconnue : --excel",
+            vec!["bilan", "2017", "--tableur"],
+            "option inconnue : --tableur",
         ),
         (
             vec!["session", "add", "--date", "2017-06-12"],

@@ -577,8 +577,8 @@ fn solde_of_an_account_at_a_date() {
         t.starts_with("Solde du compte 512 (Banques) au 31/12/2017 : 47 182,19 € débiteur\n"),
         "{t}"
     );
-    let err = sb.refused(&["solde", "512", "--au", "31-12-2017"], 2);
-    assert!(err.contains("--au : date « 31-12-2017 » invalide"), "{err}");
+    let err = sb.refused(&["solde", "512", "--au", "31-13-2017"], 2);
+    assert!(err.contains("--au : date « 31-13-2017 » invalide"), "{err}");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -674,12 +674,12 @@ fn exits_give_outcome_rates_against_the_targets() {
             "--date",
             "2017-12-01",
             "--situation",
-            "cdi",
+            "stage",
         ],
         2,
     );
     assert!(
-        err.starts_with("erreur : --situation : « cdi » inconnu"),
+        err.starts_with("erreur : --situation : « stage » inconnu"),
         "{err}"
     );
     let err = sb.refused(
@@ -1096,6 +1096,7 @@ fn a_schema_3_ledger_migrates_with_its_sessions_anonymous() {
          DROP TABLE code_retire; DROP TABLE import_fichier;
          DROP TABLE cloture_empreinte; DROP TABLE export_journal;
          DROP TABLE parametre; DROP INDEX session_commune; DROP TABLE code_fusionne;
+         DROP TABLE session_correction; DROP INDEX session_cree_le;
          DROP TABLE ligne_detail; DROP TABLE ecriture_journal; DROP TABLE tiers;
          PRAGMA user_version = 3;",
     )

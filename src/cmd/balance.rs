@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
     let ledger = ctx.open()?;
     let plan = Plan::for_year(annee);
     let format = a.sortie.format();
-    let mut out = a.sortie.writer(stdout)?;
+    let mut out = a.sortie.writer(ctx, stdout)?;
     let (mut total_debit, mut total_credit, mut comptes) = (0i64, 0i64, 0usize);
     if format == Format::Json {
         write!(out, "{{\n  \"annee\": {annee},\n  \"comptes\": [")?;
@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
             Money(total_debit).plain(),
             Money(total_credit).plain()
         )?;
-        out.flush()?;
+        out.finish()?;
     } else {
         if format == Format::Table {
             writeln!(out, "Balance générale {annee} — {}", plan.name())?;
@@ -65,7 +65,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
         let mut lignes = Lignes::new(
             out,
             format,
-            a.sortie.excel,
+            a.sortie.excel(),
             vec![
                 Colonne {
                     titre: "compte",

@@ -208,14 +208,14 @@ fn print_with(
             }
             render::json(out, &v)
         }
-        Format::Csv => {
+        Format::Csv | Format::Excel => {
             let mut headers = vec!["rubrique", "compte", "libellé", "montant"];
             if precedent.is_some() {
                 headers.extend(["montant_precedent", "ecart"]);
             }
             render::rows(
                 out,
-                Format::Csv,
+                format,
                 &headers,
                 &resultat::rows(b, precedent, detail, true),
             )

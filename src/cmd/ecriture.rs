@@ -1,14 +1,16 @@
-//! `ici ecriture add|annule|show`: any balanced entry, and the reversal that is the
-//! only way to undo one (nothing is ever edited or deleted).
+//! `ici ecriture add|annule|corrige|show|list`: any balanced entry, and the reversal
+//! that is the only way to undo or correct one (nothing is ever edited or deleted).
 
 use crate::cmd::Ctx;
 use crate::db::finances;
+use crate::db::finances::LigneDetail;
 use crate::domain::chart::{self, Plan};
-use crate::domain::date::parse_date;
-use crate::domain::finance::EcritureDraft;
+use crate::domain::date::{parse_date, parse_past_date};
+use crate::domain::finance::{EcritureCorrection, EcritureDraft, parse_compte_change};
 use crate::domain::money::Money;
-use crate::error::with_flag;
-use crate::render::{self, Cell};
+use crate::domain::optional_text;
+use crate::error::{field, with_flag};
+use crate::render::{self, Cell, Format};
 use anyhow::Result;
 use std::io::Write;
 
@@ -40,11 +42,82 @@ pub enum Commande {
         #[arg(value_parser = parse_numero)]
         numero: i64,
     },
+    /// Corrige une écriture en une commande : écrit sa contrepassation et l'écriture
+    /// corrigée (rien n'est effacé)
+    #[command(after_help = "Exemples :
+  ici ecriture corrige 12 --montant 1250,00
+  ici ecriture corrige 12 --compte 6226 --motif \"honoraires, pas publicité\"
+  ici ecriture corrige 14 --compte 706=7061 --date 15/06/2017")]
+    Corrige(Box<CorrigeArgs>),
+    /// Liste les lignes d'écritures, tous comptes
+    List(ListArgs),
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    group(
+        clap::ArgGroup::new("correction")
+            .required(true)
+            .multiple(true)
+            .args(["montant", "compte", "date", "libelle", "tiers", "projet", "piece"])
+    ),
+    override_usage = "ici ecriture corrige <NUMERO> <OPTION VALEUR>… [--motif <MOTIF>]"
+)]
+pub struct CorrigeArgs {
+    /// Numéro de l'écriture (voir `ici ecriture list`)
+    #[arg(value_parser = parse_numero)]
+    pub numero: i64,
+    /// Nouveau montant d'une écriture de deux lignes : 1250,00
+    #[arg(long, allow_hyphen_values = true)]
+    pub montant: Option<String>,
+    /// Nouveau compte (remplace celui qui n'est ni la banque ni la caisse), ou
+    /// ANCIEN=NOUVEAU : 706=7061
+    #[arg(long)]
+    pub compte: Option<String>,
+    /// Nouvelle date
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Nouveau libellé
+    #[arg(long, allow_hyphen_values = true)]
+    pub libelle: Option<String>,
+    /// Nouveau tiers ("" pour le retirer)
+    #[arg(long, allow_hyphen_values = true)]
+    pub tiers: Option<String>,
+    /// Nouveau projet ("" pour le retirer)
+    #[arg(long, allow_hyphen_values = true)]
+    pub projet: Option<String>,
+    /// Nouvelle référence de pièce ("" pour la retirer)
+    #[arg(long, allow_hyphen_values = true)]
+    pub piece: Option<String>,
+    /// Pourquoi (dans le libellé de la contrepassation ; par défaut « correction »)
+    #[arg(long, allow_hyphen_values = true)]
+    pub motif: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Année (2017)
+    #[arg(long)]
+    pub annee: Option<String>,
+    /// Comptes commençant par : 706, 6, 512
+    #[arg(long)]
+    pub compte: Option<String>,
+    /// Journal : BQ (banque), CA (caisse), OD, ou celui du fichier du cabinet
+    #[arg(long)]
+    pub journal: Option<String>,
+    /// Projet
+    #[arg(long)]
+    pub projet: Option<String>,
+    /// Tiers
+    #[arg(long)]
+    pub tiers: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct AddArgs {
-    /// Date : 2017-06-12 ou 12/06/2017
+    /// Date : 2017-06-12, 12/06/2017, 12/06, hier…
     #[arg(long)]
     pub date: String,
     /// Libellé
@@ -126,7 +199,136 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             show(ctx, new, out)
         }
         Commande::Show { numero } => show(ctx, numero, out),
+        Commande::Corrige(a) => corrige(ctx, *a, out),
+        Commande::List(a) => list(ctx, a, out),
     }
+}
+
+fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
+    let numero = a.numero;
+    let text = |v: &Option<String>| v.as_deref().map(|v| optional_text(Some(v)));
+    let libelle = match a.libelle.as_deref().map(str::trim) {
+        Some("") => crate::bail_user!("--libelle vide : décrivez l'écriture"),
+        other => other.map(String::from),
+    };
+    let correction = EcritureCorrection {
+        date: a
+            .date
+            .as_deref()
+            .map(|d| field("date", parse_past_date(d)))
+            .transpose()
+            .map_err(with_flag)?,
+        libelle,
+        piece: text(&a.piece),
+        tiers: text(&a.tiers),
+        projet: text(&a.projet),
+        montant: a
+            .montant
+            .as_deref()
+            .map(|m| field("montant", Money::parse_positive(m)))
+            .transpose()
+            .map_err(with_flag)?,
+        compte: a
+            .compte
+            .as_deref()
+            .map(|c| field("compte", parse_compte_change(c)))
+            .transpose()
+            .map_err(with_flag)?,
+    };
+    let motif = a.motif.as_deref().map(str::trim).filter(|m| !m.is_empty());
+    let mut ledger = ctx.open()?;
+    let (reversal, new) = ledger
+        .write(|tx| finances::correct(tx, numero, &correction, motif.unwrap_or("correction")))
+        .map_err(with_flag)?;
+    writeln!(
+        out,
+        "Écriture n° {numero} corrigée : contrepassée par l'écriture n° {reversal}, remplacée par l'écriture n° {new}."
+    )?;
+    show(ctx, new, out)
+}
+
+fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
+    let ledger = ctx.open()?;
+    let mut f = crate::cmd::finance::filter(
+        ledger.conn(),
+        a.annee.as_deref(),
+        a.projet.as_deref(),
+        a.tiers.as_deref(),
+    )?;
+    if let Some(c) = &a.compte {
+        let c = c.trim();
+        if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+            crate::bail_user!(
+                "--compte « {c} » : écrivez le numéro ou le début du numéro d'un compte (706, 6, 512)"
+            );
+        }
+        f.compte = Some(c.to_string());
+    }
+    f.journal = a.journal.as_deref().map(|j| j.trim().to_string());
+    let mut all: Vec<LigneDetail> = Vec::new();
+    finances::lines(ledger.conn(), &f, |l| {
+        all.push(l);
+        Ok(())
+    })?;
+    if a.format == Format::Json {
+        let items: Vec<serde_json::Value> = all
+            .iter()
+            .map(|l| {
+                serde_json::json!({
+                    "numero": l.numero,
+                    "date": l.date,
+                    "compte": l.compte,
+                    "libelle": l.libelle,
+                    "tiers": l.tiers,
+                    "projet": l.projet,
+                    "piece": l.piece,
+                    "debit": l.debit.plain(),
+                    "credit": l.credit.plain(),
+                })
+            })
+            .collect();
+        return render::json(out, &items);
+    }
+    let opt = |m: Money| {
+        if m.cents() == 0 {
+            Cell::Empty
+        } else {
+            Cell::Money(m)
+        }
+    };
+    let rows: Vec<Vec<Cell>> = all
+        .iter()
+        .map(|l| {
+            vec![
+                Cell::Int(l.numero),
+                Cell::text(&l.date),
+                Cell::text(&l.compte),
+                Cell::text(&l.libelle),
+                Cell::opt(l.tiers.as_deref()),
+                Cell::opt(l.projet.as_deref()),
+                opt(l.debit),
+                opt(l.credit),
+            ]
+        })
+        .collect();
+    let headers = [
+        "n°", "date", "compte", "libellé", "tiers", "projet", "débit", "crédit",
+    ];
+    render::rows(out, a.format, &headers, &rows)?;
+    if a.format == Format::Table {
+        let debit = Money(all.iter().map(|l| l.debit.cents()).sum());
+        let credit = Money(all.iter().map(|l| l.credit.cents()).sum());
+        let mut numeros: Vec<i64> = all.iter().map(|l| l.numero).collect();
+        numeros.sort_unstable();
+        numeros.dedup();
+        writeln!(
+            out,
+            "{} ligne(s) de {} écriture(s) ; débits {debit}, crédits {credit}.",
+            all.len(),
+            numeros.len()
+        )?;
+    }
+    Ok(())
 }
 
 fn show(ctx: &Ctx, numero: i64, out: &mut dyn Write) -> Result<()> {

@@ -1,17 +1,18 @@
 //! `ici export sessions|finances`: one row per session or per transaction line, for a
 //! funder. Nothing personal leaves: no trainer names, no participant data. `ici export
-//! fse` (one row per participant, see `participant::export_fse`) adds names only with
+//! fse` (one row per participant, see `export_fse`) adds names only with
 //! --avec-identite.
 
 use crate::cmd::{Ctx, finance, session};
-use crate::db::finances;
-use crate::db::sessions;
+use crate::db::{self, Ledger, finances, sessions};
 use crate::domain::chart::{self, Plan};
 use crate::domain::session::Place;
+use crate::output::{self, Dest, Existing};
 use crate::render::{Cell, CsvOut};
 use anyhow::Result;
+use rusqlite::{Connection, ErrorCode};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -39,7 +40,8 @@ pub struct Args {
     /// Partenaire (sessions) ou tiers (finances)
     #[arg(long)]
     pub tiers: Option<String>,
-    /// Fichier à écrire (sinon la sortie standard)
+    /// Fichier à écrire (sinon la sortie standard), lisible par vous seul ; jamais le
+    /// registre, une base SQLite ni un lien symbolique
     #[arg(short = 'o', long = "output", value_name = "FICHIER")]
     pub output: Option<PathBuf>,
     /// Pour Excel en français : « ; », BOM UTF-8, virgule décimale
@@ -104,112 +106,160 @@ const FINANCE_HEADERS: [&str; 10] = [
 ];
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
+    let ledger_path = ctx.ledger_path()?;
+    let mut ledger = ctx.open()?;
     let conn = ledger.conn();
     let annee = a.exercice.as_deref().or(a.annee.as_deref());
     if a.quoi == Kind::Fec {
-        return super::export_fec::run(
+        let written = super::export_fec::run(
             conn,
+            &ledger_path,
             annee,
             a.siren.as_deref(),
             &a.encodage,
             a.output.as_deref(),
             out,
-        );
+        )?;
+        note(&mut ledger, "fec", Some(&written), false);
+        return Ok(());
     }
     if a.avec_identite && a.quoi != Kind::Fse {
         crate::bail_user!(
             "--avec-identite ne vaut que pour `ici export fse` : les autres exports ne contiennent aucune donnée personnelle"
         );
     }
+    let dest = a
+        .output
+        .as_deref()
+        .map(|p| output::check(p, &ledger_path, Existing::Replace))
+        .transpose()?;
     if a.quoi == Kind::Fse {
-        return super::participant::export_fse(
+        super::export_fse::run(
             conn,
             a.projet.as_deref(),
             annee,
             a.avec_identite,
             a.excel,
-            a.output.as_deref(),
+            dest.as_ref(),
             out,
-        );
+        )?;
+        // With or without identity: codes, profiles and dates are personal data.
+        note(&mut ledger, "fse", dest.as_ref().map(Dest::absolute), true);
+        return Ok(());
     }
-    // Filters are checked before the output file is created, so a typo never empties it.
+    // Filters are checked before the output file is created.
     let (projet, tiers) = (a.projet.as_deref(), a.tiers.as_deref());
     let filter = match a.quoi {
         Kind::Sessions => Filters::Sessions(session::filter(conn, annee, projet, tiers)?),
         Kind::Finances => Filters::Finances(finance::filter(conn, annee, projet, tiers)?),
         Kind::Fec => unreachable!("written by export_fec"),
-        Kind::Fse => unreachable!("written by participant::export_fse"),
+        Kind::Fse => unreachable!("written by export_fse"),
     };
-    let mut file;
-    let sink: &mut dyn Write = match &a.output {
-        Some(path) => {
-            file = crate::render::export_file(path)?;
-            &mut file
-        }
-        None => out,
-    };
-    let rows = match filter {
-        Filters::Sessions(f) => {
-            let mut csv = CsvOut::new(&mut *sink, a.excel, &SESSION_HEADERS)?;
-            let mut n = 0;
-            sessions::list(conn, &f, |s| {
-                n += 1;
-                let mut cells = vec![
-                    Cell::Int(s.numero),
-                    Cell::text(s.date),
-                    Cell::text(s.projet),
-                    Cell::text(s.theme),
-                    Cell::text(if s.place == Place::Distance {
-                        "distance"
-                    } else {
-                        "site"
-                    }),
-                    match &s.place {
-                        Place::Commune(c) => Cell::text(c.nom),
-                        Place::Distance => Cell::Empty,
-                        Place::Inconnue(typed) => Cell::text(typed),
-                    },
-                    Cell::opt(s.place.code()),
-                    Cell::opt(s.place.departement()),
-                    Cell::Hours(s.duree.0.into()),
-                    Cell::Int(s.participants.into()),
-                ];
-                cells.extend(s.publics.values().map(Cell::opt_int));
-                cells.push(Cell::opt(s.partenaire));
-                cells.push(Cell::opt(s.intitule));
-                csv.row(&cells)
-            })?;
-            csv.finish()?;
-            n
-        }
-        Filters::Finances(f) => {
-            let mut csv = CsvOut::new(&mut *sink, a.excel, &FINANCE_HEADERS)?;
-            let mut n = 0;
-            finances::lines(conn, &f, |l| {
-                n += 1;
-                let year = l.date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2020);
-                let compte_label = chart::label(Plan::for_year(year), &l.compte);
-                csv.row(&[
-                    Cell::Int(l.numero),
-                    Cell::text(l.date),
-                    Cell::text(l.compte),
-                    Cell::text(compte_label),
-                    Cell::text(l.libelle),
-                    Cell::opt(l.tiers),
-                    Cell::opt(l.projet),
-                    Cell::opt(l.piece),
-                    Cell::Money(l.debit),
-                    Cell::Money(l.credit),
-                ])
-            })?;
-            csv.finish()?;
-            n
-        }
-    };
-    sink.flush()?;
-    if let Some(path) = &a.output {
-        eprintln!("{rows} ligne(s) exportée(s) vers {}.", path.display());
+    let (rows, quoi) = output::write_to(dest.as_ref(), out, |sink| match filter {
+        Filters::Sessions(f) => Ok((write_sessions(conn, &f, sink, a.excel)?, "sessions")),
+        Filters::Finances(f) => Ok((write_finances(conn, &f, sink, a.excel)?, "finances")),
+    })?;
+    if let Some(dest) = &dest {
+        eprintln!(
+            "{rows} ligne(s) exportée(s) vers {}.",
+            dest.path().display()
+        );
     }
+    note(&mut ledger, quoi, dest.as_ref().map(Dest::absolute), false);
     Ok(())
+}
+
+fn write_sessions(
+    conn: &Connection,
+    f: &sessions::Filter,
+    sink: &mut dyn Write,
+    excel: bool,
+) -> Result<usize> {
+    let mut csv = CsvOut::new(sink, excel, &SESSION_HEADERS)?;
+    let mut n = 0;
+    sessions::list(conn, f, |s| {
+        n += 1;
+        let mut cells = vec![
+            Cell::Int(s.numero),
+            Cell::text(s.date),
+            Cell::text(s.projet),
+            Cell::text(s.theme),
+            Cell::text(if s.place == Place::Distance {
+                "distance"
+            } else {
+                "site"
+            }),
+            match &s.place {
+                Place::Commune(c) => Cell::text(c.nom),
+                Place::Distance => Cell::Empty,
+                Place::Inconnue(typed) => Cell::text(typed),
+            },
+            Cell::opt(s.place.code()),
+            Cell::opt(s.place.departement()),
+            Cell::Hours(s.duree.0.into()),
+            Cell::Int(s.participants.into()),
+        ];
+        cells.extend(s.publics.values().map(Cell::opt_int));
+        cells.push(Cell::opt(s.partenaire));
+        cells.push(Cell::opt(s.intitule));
+        csv.row(&cells)
+    })?;
+    csv.finish()?;
+    Ok(n)
+}
+
+fn write_finances(
+    conn: &Connection,
+    f: &finances::Filter,
+    sink: &mut dyn Write,
+    excel: bool,
+) -> Result<usize> {
+    let mut csv = CsvOut::new(sink, excel, &FINANCE_HEADERS)?;
+    let mut n = 0;
+    finances::lines(conn, f, |l| {
+        n += 1;
+        let year = l.date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2020);
+        let compte_label = chart::label(Plan::for_year(year), &l.compte);
+        csv.row(&[
+            Cell::Int(l.numero),
+            Cell::text(l.date),
+            Cell::text(l.compte),
+            Cell::text(compte_label),
+            Cell::text(l.libelle),
+            Cell::opt(l.tiers),
+            Cell::opt(l.projet),
+            Cell::opt(l.piece),
+            Cell::Money(l.debit),
+            Cell::Money(l.credit),
+        ])
+    })?;
+    csv.finish()?;
+    Ok(n)
+}
+
+/// Notes a file written out of the ledger in its export log (kind, file, whether it
+/// can hold personal data; never the content), once the file is in place. The export
+/// has succeeded by then: if the note cannot be written, a warning says so.
+pub fn note(ledger: &mut Ledger, quoi: &str, fichier: Option<&Path>, personnel: bool) {
+    let fichier = fichier.map_or_else(
+        || "(sortie standard)".to_string(),
+        |p| p.display().to_string(),
+    );
+    if let Err(e) = ledger.write(|tx| db::journal::log_export(tx, quoi, &fichier, personnel)) {
+        let failure = e
+            .downcast_ref::<rusqlite::Error>()
+            .and_then(rusqlite::Error::sqlite_error);
+        let why = match failure {
+            Some(f) if f.code == ErrorCode::ReadOnly => "le registre est en lecture seule".into(),
+            Some(f) if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                "le registre est occupé par un autre ici".into()
+            }
+            Some(f) if f.code == ErrorCode::DiskFull => "le disque du registre est plein".into(),
+            Some(f) => format!("erreur SQLite n° {}", f.extended_code),
+            None => "erreur inattendue".to_string(),
+        };
+        eprintln!(
+            "attention : {fichier} est bien écrit, mais cet export n'a pas pu être noté dans le journal des exports du registre ({why}) ; notez-le vous-même s'il contient des données personnelles."
+        );
+    }
 }

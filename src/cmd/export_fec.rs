@@ -5,20 +5,23 @@
 use crate::bail_user;
 use crate::domain::date::parse_year;
 use crate::domain::fec::{self, Charset};
-use anyhow::{Context, Result};
+use crate::output::{self, Existing};
+use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Writes the FEC and returns its path, folder resolved, for the export log.
 pub fn run(
     conn: &Connection,
+    ledger: &Path,
     annee: Option<&str>,
     siren: Option<&str>,
     encodage: &str,
     output: Option<&Path>,
     out: &mut dyn Write,
-) -> Result<()> {
+) -> Result<PathBuf> {
     let Some(annee) = annee else {
         bail_user!("indiquez l'exercice : `ici export fec 2017 --siren NNNNNNNNN`");
     };
@@ -52,75 +55,30 @@ pub fn run(
         Some(p) => p.to_path_buf(),
         None => PathBuf::from(&name),
     };
-    // The accountant's own file has the same official name: never overwrite it.
-    if path.exists() {
-        bail_user!(
-            "{} existe déjà (peut-être le FEC du cabinet, qui porte le même nom) : rien n'a été écrit. Choisissez un autre dossier ou nom avec -o.",
-            path.display()
-        );
-    }
-    // Rows are written as they are read, into a file of its own that takes the
-    // official name only once complete: a refused line leaves nothing behind.
-    let tmp = path.with_extension("txt.partiel");
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .map_err(|e| {
-            crate::error::user(format!("{} : {}", tmp.display(), crate::error::io_fr(&e)))
-        })?;
-    let (mut count, mut lines) = (0usize, 0usize);
-    let written = (|| -> Result<()> {
-        let mut file = file;
-        let mut w = fec::Writer::new(&mut file, charset)?;
+    // The accountant's own file has the same official name: never overwrite it. Since
+    // the file appears only once complete, a failed run (a character ISO-8859-15 cannot
+    // hold) leaves nothing in the way. Rows are written as they are read.
+    let dest = output::check(
+        &path,
+        ledger,
+        Existing::Keep("peut-être le FEC du cabinet, qui porte le même nom"),
+    )?;
+    let (count, lines) = output::write_file(&dest, |w| {
+        let (mut count, mut lines) = (0usize, 0usize);
+        let mut writer = fec::Writer::new(w, charset)?;
         crate::db::fec_export::for_each_fec_entry(conn, annee, &mut |e| {
             count += 1;
             lines += e.lines.len();
-            w.entry(&e)
+            writer.entry(&e)
         })?;
-        w.finish()?;
-        file.sync_all()?;
-        Ok(())
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    publish(&tmp, &path)?;
+        writer.finish()?;
+        Ok((count, lines))
+    })?;
     writeln!(
         out,
         "FEC {annee} écrit : {} ({} écriture(s), {lines} ligne(s)).",
         path.display(),
         count
     )?;
-    Ok(())
-}
-
-/// Gives the complete file its name, never over an existing file (the accountant's own
-/// FEC has the same name): a hard link fails if the name is taken; on a file system
-/// without hard links (a FAT USB key), a rename after checking the name is free.
-fn publish(tmp: &Path, path: &Path) -> Result<()> {
-    let named = match std::fs::hard_link(tmp, path) {
-        Ok(()) => {
-            std::fs::remove_file(tmp).with_context(|| format!("suppression de {}", tmp.display()))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            Err(crate::error::user(format!(
-                "{} existe déjà : rien n'a été écrit. Choisissez un autre dossier ou nom avec -o.",
-                path.display()
-            )))
-        }
-        Err(_) if !path.exists() => {
-            std::fs::rename(tmp, path).with_context(|| format!("écriture de {}", path.display()))
-        }
-        Err(e) => Err(crate::error::user(format!(
-            "{} : {}",
-            path.display(),
-            crate::error::io_fr(&e)
-        ))),
-    };
-    if named.is_err() {
-        let _ = std::fs::remove_file(tmp);
-    }
-    named
+    Ok(dest.absolute().to_path_buf())
 }

@@ -38,7 +38,7 @@ pub enum EmpruntCommande {
 
 #[derive(Debug, clap::Args)]
 pub struct EntryArgs {
-    /// Date : 2017-06-12 ou 12/06/2017
+    /// Date : 2017-06-12, 12/06/2017, 12/06, hier…
     #[arg(long, allow_hyphen_values = true)]
     pub date: String,
     /// Montant en euros : 1234,56 ou 1234.56 ou « 1 234,56 € »
@@ -160,6 +160,7 @@ pub fn filter(
         tiers_id: partenaire,
         tiers,
         filtered: tiers.is_some() || partenaire.is_some(),
+        ..Filter::default()
     })
 }
 

@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
     let ledger = ctx.open()?;
     let plan = Plan::for_year(annee);
     let format = a.sortie.format();
-    let mut out = a.sortie.writer(stdout)?;
+    let mut out = a.sortie.writer(ctx, stdout)?;
     let mut courant: Option<Courant> = None;
     let (mut total_debit, mut total_credit) = (0i64, 0i64);
     let mut lignes_vues = 0usize;
@@ -136,7 +136,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
             Money(total_debit).plain(),
             Money(total_credit).plain()
         )?;
-        out.flush()?;
+        out.finish()?;
         return Ok(());
     }
 
@@ -189,7 +189,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
             largeur: 15,
         },
     ]);
-    let mut lignes = Lignes::new(out, format, a.sortie.excel, colonnes)?;
+    let mut lignes = Lignes::new(out, format, a.sortie.excel(), colonnes)?;
     let total = |lignes: &mut Lignes<'_>, c: &Courant| -> Result<()> {
         let mut row = Vec::new();
         if csv {

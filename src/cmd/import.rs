@@ -14,6 +14,7 @@ use crate::domain::session::{CommuneCache, NewSession, SessionDraft};
 use crate::domain::{excerpt, suggest};
 use crate::error::{field_of, user};
 use crate::input::{self, Encoding, Input, Lines, MAX_RECORD_BYTES, Progress, RecordTooLong};
+use crate::output::{self, Existing};
 use anyhow::Result;
 use rusqlite::Connection;
 use std::io::{BufRead, Read, Write};
@@ -151,6 +152,15 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             );
         }
     }
+    // Never the ledger, a database or through a link; written whole or not at all.
+    let codes_dest = match &a.codes {
+        Some(p) => Some(output::check(
+            p,
+            &ctx.ledger_path()?,
+            Existing::Keep("donnez un nouveau nom, il ne sera pas écrasé"),
+        )?),
+        None => None,
+    };
     let mut ledger = ctx.open()?;
     if a.quoi == Kind::Fec {
         return super::import_fec::run(&mut ledger, &input, out);
@@ -169,8 +179,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         let summary = import_file(tx, a.quoi, &input, doublon)?;
         // Written before the import is committed: a file that cannot be written
         // leaves the ledger as it was.
-        if let Some(path) = &a.codes {
-            write_codes(path, &input, &summary.codes)?;
+        if let Some(dest) = &codes_dest {
+            write_codes(dest, &input, &summary.codes)?;
         }
         tx.execute(
             "INSERT OR REPLACE INTO import_fichier (empreinte, quoi, nom, lignes, importe_le)
@@ -665,9 +675,9 @@ fn import_row<'a>(
 
 /// Writes the participants file again with its `code` column filled (added when
 /// missing), each row with the code it got. The copy holds what the file held:
-/// created new, readable by its owner only.
+/// created new, whole or not at all, readable by its owner only (see `output`).
 fn write_codes(
-    path: &std::path::Path,
+    dest: &output::Dest,
     input: &Input,
     codes: &[crate::cmd::participant::RowCode],
 ) -> Result<()> {
@@ -682,39 +692,27 @@ fn write_codes(
             headers.len() - 1
         }
     };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options.open(path).map_err(|e| {
-        user(format!(
-            "--codes {} : création impossible : {}",
-            path.display(),
-            crate::error::io_fr(&e)
-        ))
-    })?;
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(delimiter)
-        .from_writer(std::io::BufWriter::new(file));
-    writer.write_record(&headers)?;
-    let mut record = csv::StringRecord::new();
-    while let Some(line) = records.next(&mut record)? {
-        let code = codes
-            .iter()
-            .find(|c| c.line == line)
-            .map(|c| c.code.as_str());
-        let mut row: Vec<&str> = record.iter().collect();
-        row.resize(headers.len(), "");
-        if let Some(code) = code {
-            row[column] = code;
+    output::write_file(dest, |file| {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .from_writer(file);
+        writer.write_record(&headers)?;
+        let mut record = csv::StringRecord::new();
+        while let Some(line) = records.next(&mut record)? {
+            let code = codes
+                .iter()
+                .find(|c| c.line == line)
+                .map(|c| c.code.as_str());
+            let mut row: Vec<&str> = record.iter().collect();
+            row.resize(headers.len(), "");
+            if let Some(code) = code {
+                row[column] = code;
+            }
+            writer.write_record(&row)?;
         }
-        writer.write_record(&row)?;
-    }
-    writer.flush()?;
-    Ok(())
+        writer.flush()?;
+        Ok(())
+    })
 }
 
 #[cfg(test)]

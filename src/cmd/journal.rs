@@ -54,7 +54,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
     }
     let plan = Plan::for_year(annee);
     let format = a.sortie.format();
-    let mut out = a.sortie.writer(stdout)?;
+    let mut out = a.sortie.writer(ctx, stdout)?;
     let mut courante: Option<i64> = None;
     let (mut total_debit, mut total_credit, mut ecritures) = (0i64, 0i64, 0usize);
 
@@ -101,7 +101,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
             Money(total_debit).plain(),
             Money(total_credit).plain()
         )?;
-        out.flush()?;
+        out.finish()?;
         return Ok(());
     }
 
@@ -114,7 +114,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
     let mut lignes = Lignes::new(
         out,
         format,
-        a.sortie.excel,
+        a.sortie.excel(),
         vec![
             Colonne {
                 titre: "date",

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod ecriture;
 pub mod export;
 pub mod export_fec;
+pub mod export_fse;
 pub mod finance;
 pub mod grand_livre;
 pub mod import;
@@ -22,6 +23,7 @@ pub mod partenaire;
 pub mod participant;
 pub mod participant_oublie;
 pub mod projet;
+pub mod sauvegarde;
 pub mod session;
 pub mod solde;
 pub mod sortie;
@@ -68,7 +70,7 @@ pub enum Commande {
     /// Tiers des écritures (fournisseurs, financeurs, prêteurs…) : ajouter, lister, corriger
     #[command(subcommand)]
     Tiers(tiers::Commande),
-    /// Sessions (ateliers, formations) : enregistrer, lister, annuler
+    /// Sessions (ateliers, formations) : enregistrer, lister, montrer, corriger, annuler
     #[command(subcommand)]
     Session(session::Commande),
     /// Participants (codes pseudonymes) : enregistrer, lister, sorties, effacement
@@ -83,7 +85,7 @@ pub enum Commande {
     /// Emprunts reçus et remboursés (hors résultat)
     #[command(subcommand)]
     Emprunt(finance::EmpruntCommande),
-    /// Écritures en partie double sur tous comptes ; contrepassation
+    /// Écritures en partie double sur tous comptes ; contrepassation, correction, liste
     #[command(subcommand)]
     Ecriture(ecriture::Commande),
     /// Clôture d'un exercice (après l'assemblée générale) ; liste des exercices clos
@@ -113,6 +115,8 @@ pub enum Commande {
     Import(import::Args),
     /// Exporte sessions ou écritures en CSV pour un financeur
     Export(export::Args),
+    /// Copie complète et vérifiée du registre, à garder ailleurs
+    Sauvegarde(sauvegarde::Args),
     /// Démonstration sur les données 2017 intégrées, sans toucher à votre registre
     Demo(demo::Args),
     /// Script de complétion pour votre shell
@@ -175,7 +179,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Commune(c) => commune::run(c, out),
         Commande::Import(a) => import::run(&ctx, a, out),
         Commande::Export(a) => export::run(&ctx, a, out),
+        Commande::Sauvegarde(a) => sauvegarde::run(&ctx, a, out),
         Commande::Demo(a) => demo::run(a, out),
-        Commande::Completions(a) => completions::run(a, out),
+        Commande::Completions(a) => completions::run(&ctx, a, out),
     }
 }

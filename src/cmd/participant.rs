@@ -1,25 +1,22 @@
 //! `ici participant add|list|show|corrige|sortie|oublie`: the people who attend,
-//! under pseudonymous codes, and `ici export fse`, one row per participant of a
-//! project for the European Social Fund.
+//! under pseudonymous codes (their FSE export is in `export_fse`).
 
 use crate::cmd::Ctx;
 use crate::cmd::participant_oublie;
 use crate::cmd::session::describe_place;
-use crate::db::participants::{self, FseRow};
-use crate::db::refs;
-use crate::domain::date::{parse_past_date, parse_year, year_bounds};
+use crate::db::participants;
+use crate::domain::date::parse_past_date;
 use crate::domain::participant::{
-    DIPLOMES, IDENTITE, OUI_NON, Profile, ProfileDraft, SEXES, SITUATIONS, STATUTS, is_positive,
-    label, parse_choice, statut_fse, tranche_age, tranche_fse, tranche_label,
+    DIPLOMES, OUI_NON, Profile, ProfileDraft, SEXES, SITUATIONS, STATUTS, is_positive, label,
+    parse_choice, tranche_age, tranche_label,
 };
 use crate::error::{field, with_flag};
-use crate::render::{self, Cell, CsvOut, Format};
+use crate::render::{self, Cell, Format};
 use crate::territory;
 use anyhow::Result;
 use chrono::Datelike;
 use rusqlite::Connection;
 use std::io::Write;
-use std::path::Path;
 
 mod import_rows;
 mod list;
@@ -47,7 +44,7 @@ pub enum Commande {
     Corrige(Box<CorrigeArgs>),
     /// Note la situation d'une personne à la sortie d'un projet
     #[command(
-        after_help = "Situations : emploi-durable (CDI ou CDD de 6 mois ou plus), emploi-court, formation-qualifiante, creation-activite, recherche-emploi, inactif, abandon, nc.\nSont des sorties positives : emploi-durable, formation-qualifiante, creation-activite."
+        after_help = "Situations : emploi-durable (CDI ou CDD de 6 mois ou plus), emploi-court, formation-qualifiante, creation-activite, recherche-emploi, inactif, abandon, nc.\nSont des sorties positives : emploi-durable, formation-qualifiante, creation-activite.\nMots acceptés aussi : CDI → emploi-durable ; CDD, intérim → emploi-court (un CDD de 6 mois ou plus : « CDD long ») ; formation → formation-qualifiante ; création, auto-entrepreneur → creation-activite."
     )]
     Sortie {
         /// Code de la personne (P-0042)
@@ -95,7 +92,7 @@ pub struct ProfileArgs {
     #[arg(long, value_name = "ANNEE", allow_hyphen_values = true)]
     pub naissance: Option<String>,
     /// Statut : en-emploi, demandeur-emploi, demandeur-emploi-longue-duree, inactif,
-    /// scolarise, retraite, nc
+    /// scolarise, retraite, nc (aussi : salarié, chômeur, DE, DELD, étudiant, retraité…)
     #[arg(long, allow_hyphen_values = true)]
     pub statut: Option<String>,
     /// Habite un quartier prioritaire de la politique de la ville : oui, non, nc
@@ -107,7 +104,8 @@ pub struct ProfileArgs {
     /// Suivi par une mission locale : oui, non, nc
     #[arg(long, allow_hyphen_values = true)]
     pub mission_locale: Option<String>,
-    /// Niveau de diplôme (CITE/ISCED) : 0-2, 3-4, 5-8, nc
+    /// Niveau de diplôme (CITE/ISCED) : 0-2, 3-4, 5-8, nc (aussi : sans, brevet → 0-2 ;
+    /// CAP, BEP, bac → 3-4 ; bac+2, BTS, licence, master → 5-8)
     #[arg(long, allow_hyphen_values = true)]
     pub diplome: Option<String>,
     /// Reconnaissance de handicap : oui, non, nc
@@ -520,120 +518,5 @@ pub fn import_sortie<'a>(conn: &Connection, get: &dyn Fn(&str) -> Option<&'a str
         Some(_) => e,
         None => crate::error::in_field("code", e),
     })?;
-    Ok(())
-}
-
-/// The columns of `ici export fse`; the identity columns follow `code` when asked.
-const FSE_HEADERS: [&str; 16] = [
-    "code",
-    "sexe",
-    "tranche_age",
-    "statut_emploi",
-    "niveau_diplome",
-    "qpv",
-    "rsa_minima_sociaux",
-    "handicap",
-    "date_entree",
-    "derniere_presence",
-    "jours_presence",
-    "heures_suivies",
-    "date_sortie",
-    "situation_sortie",
-    "participant_fse",
-    "motif",
-];
-
-/// Why a person does not count as an FSE participant, if they do not.
-pub fn motif_non_fse(r: &FseRow) -> Option<&'static str> {
-    if crate::domain::participant::is_erased_code(&r.code) {
-        Some("données effacées à la demande de la personne")
-    } else if r.jours <= 1 {
-        Some("une journée de participation ou moins")
-    } else {
-        None
-    }
-}
-
-/// `ici export fse --projet NOM [--annee 2017] [--avec-identite]`: one row per named
-/// participant of the project's sessions in the period; those who do not count as
-/// FSE participants are marked, not left out.
-pub fn export_fse(
-    conn: &Connection,
-    projet: Option<&str>,
-    annee: Option<&str>,
-    avec_identite: bool,
-    excel: bool,
-    output: Option<&Path>,
-    out: &mut dyn Write,
-) -> Result<()> {
-    let Some(projet) = projet else {
-        crate::bail_user!(
-            "export fse : indiquez le projet avec --projet NOM (par exemple --projet MEDNUM94)"
-        );
-    };
-    let projet_id = refs::projet_id(conn, projet)?;
-    let (start, end) = match annee.map(parse_year).transpose()? {
-        Some(y) => year_bounds(y),
-        None => ("0000-00-00".into(), "9999-99-99".into()),
-    };
-    let rows = participants::fse_rows(conn, projet_id, (&start, &end), avec_identite)?;
-    let mut file;
-    let sink: &mut dyn Write = match output {
-        Some(path) => {
-            file = crate::render::export_file(path)?;
-            &mut file
-        }
-        None => out,
-    };
-    let mut headers: Vec<&str> = vec![FSE_HEADERS[0]];
-    if avec_identite {
-        headers.extend(IDENTITE.iter().map(|(k, _)| *k));
-    }
-    headers.extend(&FSE_HEADERS[1..]);
-    let mut csv = CsvOut::new(&mut *sink, excel, &headers)?;
-    let mut non_fse = 0;
-    for r in &rows {
-        let p = &r.profile;
-        let entree_year: i32 = r.entree[..4].parse().unwrap_or(0);
-        let motif = motif_non_fse(r);
-        let sortie = r
-            .sortie
-            .as_ref()
-            .filter(|_| !crate::domain::participant::is_erased_code(&r.code));
-        non_fse += usize::from(motif.is_some());
-        let mut cells = vec![Cell::text(&r.code)];
-        if let Some(i) = &r.identite {
-            cells.extend(i.values().iter().map(|v| Cell::opt(v.as_deref())));
-        }
-        cells.extend([
-            Cell::text(p.sexe.unwrap_or("nc")),
-            Cell::text(tranche_fse(entree_year, p.annee_naissance)),
-            Cell::text(statut_fse(p.statut)),
-            Cell::text(p.diplome.unwrap_or("nc")),
-            Cell::text(p.qpv.unwrap_or("nc")),
-            Cell::text(p.rsa.unwrap_or("nc")),
-            Cell::text(p.handicap.unwrap_or("nc")),
-            Cell::text(&r.entree),
-            Cell::text(&r.derniere),
-            Cell::Int(r.jours),
-            Cell::Hours(r.minutes),
-            // An erased person's exit is kept for the project's rate only (its date is
-            // reduced to the year): it is no FSE record.
-            Cell::opt(sortie.map(|(d, _)| d.as_str())),
-            Cell::opt(sortie.map(|(_, s)| *s)),
-            Cell::text(if motif.is_some() { "non" } else { "oui" }),
-            Cell::opt(motif),
-        ]);
-        csv.row(&cells)?;
-    }
-    csv.finish()?;
-    sink.flush()?;
-    if let Some(path) = output {
-        eprintln!(
-            "{} ligne(s) exportée(s) vers {}, dont {non_fse} ne compte(nt) pas comme participant(s) FSE (colonne motif).",
-            rows.len(),
-            path.display()
-        );
-    }
     Ok(())
 }

@@ -1,35 +1,48 @@
-//! `ici session add|list|annule`: what a trainer records right after a workshop.
+//! `ici session add|list|show|corrige|annule`: what a trainer records right after a
+//! workshop, and how it is put right.
 
 use crate::cmd::Ctx;
 use crate::db::sessions::{self, Filter, Session};
 use crate::db::{participants, refs};
-use crate::domain::date::{parse_year, year_bounds};
-use crate::domain::duration::{Minutes, hours_plain};
-use crate::domain::session::{PUBLICS, Place, SessionDraft, parse_breakdown_change, parse_lieu_in};
+use crate::domain::date::{parse_date, parse_month, parse_year, today, year_bounds};
+use crate::domain::duration::Minutes;
+use crate::domain::session::{CorrectionDraft, PUBLICS, Place, SessionDraft, parse_lieu_in};
 use crate::error::with_flag;
 use crate::render::{self, Cell, Format};
 use crate::territory;
 use anyhow::Result;
+use chrono::NaiveDate;
 use std::io::Write;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Commande {
     /// Enregistre une session qui vient d'avoir lieu
     #[command(
-        after_help = "Exemple :\n  ici session add --date 2017-06-12 --projet NET94 --commune Villejuif --duree 3h --participants 12 --femmes 7 --demandeurs-emploi 12"
+        after_help = "Exemples :\n  ici session add --date 2017-06-12 --projet NET94 --commune Villejuif --duree 3h --participants 12 --femmes 7 --demandeurs-emploi 12\n  ici session ajoute -p NET94 -c \"Le Kremlin-Bicêtre\" -t 14h-17h -n 8      (sans date : aujourd'hui)"
     )]
     Add(Box<AddArgs>),
     /// Liste les sessions
+    #[command(
+        after_help = "Exemples :\n  ici session list --mois 2017-06\n  ici session list --depuis 01/09/2017 --jusqu-au 31/12/2017 --formateur Karim\n  ici session list --saisies-depuis aujourd'hui      (ce que j'ai saisi aujourd'hui)"
+    )]
     List(ListArgs),
-    /// Corrige le lieu d'une session (commune non reconnue, erreur de saisie) ou les
-    /// répartitions de ses participants anonymes
-    Corrige(Box<CorrigeArgs>),
-    /// Annule une session : elle reste au registre mais sort de tous les chiffres
-    Annule {
+    /// Affiche une session : ses champs, ses présents nommés, son historique de
+    /// corrections et son annulation
+    Show {
         /// Numéro de la session (voir `ici session list`)
         #[arg(value_parser = parse_numero)]
         numero: i64,
-        /// Pourquoi elle est annulée
+    },
+    /// Corrige une session : date, durée, projet, effectif, lieu, intitulé, formateur,
+    /// partenaire, répartitions ; l'historique garde l'ancienne valeur
+    Corrige(Box<CorrigeArgs>),
+    /// Annule une ou plusieurs sessions : elles restent au registre mais sortent de tous
+    /// les chiffres
+    Annule {
+        /// Numéros des sessions (voir `ici session list`) : toutes ou aucune
+        #[arg(value_parser = parse_numero, required = true, num_args = 1..)]
+        numeros: Vec<i64>,
+        /// Pourquoi elles sont annulées
         #[arg(long, allow_hyphen_values = true)]
         motif: String,
     },
@@ -41,20 +54,42 @@ pub enum Commande {
         clap::ArgGroup::new("correction")
             .required(true)
             .multiple(true)
-            .args(["commune", "lieu", "femmes", "qpv", "jeunes_ml", "demandeurs_emploi", "rsa"])
+            .args(["date", "duree", "projet", "participants", "commune", "lieu", "intitule", "formateur", "partenaire", "femmes", "qpv", "jeunes_ml", "demandeurs_emploi", "rsa"])
     ),
-    after_help = "Se corrigent ici le lieu et les répartitions des anonymes. La date, la durée, le projet et l'effectif ne se corrigent pas : annulez la session (ici session annule N --motif …) et saisissez-la à nouveau (ici session add …)."
+    override_usage = "ici session corrige <NUMERO> <OPTION VALEUR>… [--motif <MOTIF>]",
+    after_help = "Exemples :\n  ici session corrige 18 --participants 12 --motif \"deux retardataires\"\n  ici session corrige 18 --date hier --duree 14h-17h\n  ici session corrige 18 --intitule \"\"      (vide l'intitulé)\nL'ancienne valeur de chaque champ corrigé reste dans l'historique : ici session show 18."
 )]
 pub struct CorrigeArgs {
     /// Numéro de la session (voir `ici session list`)
     #[arg(value_parser = parse_numero)]
     pub numero: i64,
+    /// Date : 2017-06-12, 12/06/2017, 12/06, hier…
+    #[arg(long, allow_hyphen_values = true)]
+    pub date: Option<String>,
+    /// Durée : 3h, 2h30, 90min, 1,5, 14h-17h
+    #[arg(long, allow_hyphen_values = true)]
+    pub duree: Option<String>,
+    /// Projet (voir `ici projet list`)
+    #[arg(long, allow_hyphen_values = true)]
+    pub projet: Option<String>,
+    /// Nombre de participants, présents nommés et anonymes ensemble
+    #[arg(long, allow_hyphen_values = true)]
+    pub participants: Option<String>,
     /// Commune : nom, code INSEE ou code postal
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub commune: Option<String>,
     /// site (par défaut) ou distance
     #[arg(long)]
     pub lieu: Option<String>,
+    /// Intitulé de l'atelier ("" pour le retirer)
+    #[arg(long, allow_hyphen_values = true)]
+    pub intitule: Option<String>,
+    /// Formateur ou formatrice ("" pour le retirer)
+    #[arg(long, allow_hyphen_values = true)]
+    pub formateur: Option<String>,
+    /// Partenaire (voir `ici partenaire list` ; "" pour le retirer)
+    #[arg(long, allow_hyphen_values = true)]
+    pub partenaire: Option<String>,
     /// Femmes parmi les participants anonymes (nc : non renseigné)
     #[arg(long, allow_hyphen_values = true)]
     pub femmes: Option<String>,
@@ -70,13 +105,16 @@ pub struct CorrigeArgs {
     /// Bénéficiaires du RSA parmi les anonymes (nc : non renseigné)
     #[arg(long, allow_hyphen_values = true)]
     pub rsa: Option<String>,
+    /// Pourquoi (gardé dans l'historique)
+    #[arg(long, allow_hyphen_values = true)]
+    pub motif: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct AddArgs {
-    /// Date : 2017-06-12 ou 12/06/2017
+    /// Date : 2017-06-12, 12/06/2017, 12/06, hier… (par défaut : aujourd'hui)
     #[arg(long, allow_hyphen_values = true)]
-    pub date: String,
+    pub date: Option<String>,
     /// Projet (voir `ici projet list`)
     #[arg(long, allow_hyphen_values = true)]
     pub projet: String,
@@ -86,7 +124,7 @@ pub struct AddArgs {
     /// site (par défaut) ou distance : une session à distance ne compte dans aucune ville
     #[arg(long, allow_hyphen_values = true)]
     pub lieu: Option<String>,
-    /// Durée : 3h, 2h30, 90min, 1,5
+    /// Durée : 3h, 2h30, 90min, 1,5, 14h-17h
     #[arg(long, allow_hyphen_values = true)]
     pub duree: String,
     /// Nombre de participants, présents nommés et anonymes ensemble
@@ -147,6 +185,22 @@ pub struct ListArgs {
     /// Seulement les sessions dont la commune n'a pas été reconnue
     #[arg(long)]
     pub commune_inconnue: bool,
+    /// Sessions à partir de cette date (incluse)
+    #[arg(long, value_name = "DATE")]
+    pub depuis: Option<String>,
+    /// Sessions jusqu'à cette date (incluse)
+    #[arg(long = "jusqu-au", value_name = "DATE")]
+    pub jusqu_au: Option<String>,
+    /// Sessions d'un mois : 2017-06
+    #[arg(long, value_name = "MOIS")]
+    pub mois: Option<String>,
+    /// Sessions d'un formateur ou d'une formatrice (majuscules indifférentes)
+    #[arg(long, value_name = "NOM")]
+    pub formateur: Option<String>,
+    /// Sessions saisies depuis cette date, quelle que soit leur date : « aujourd'hui »
+    /// pour ce que vous avez saisi aujourd'hui
+    #[arg(long, value_name = "DATE")]
+    pub saisies_depuis: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -166,17 +220,28 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
     match cmd {
         Commande::Add(a) => add(ctx, *a, out),
         Commande::List(a) => list(ctx, a, out),
-        Commande::Annule { numero, motif } => {
+        Commande::Annule { numeros, motif } => {
+            let mut numeros = numeros;
+            numeros.sort_unstable();
+            numeros.dedup();
             let mut ledger = ctx.open()?;
-            let s = ledger.write(|tx| sessions::cancel(tx, numero, &motif))?;
-            writeln!(
-                out,
-                "Session n° {numero} du {} ({}, {}) annulée : elle ne compte plus dans les chiffres.",
-                s.date, s.projet, s.place
-            )?;
+            let cancelled = ledger.write(|tx| {
+                numeros
+                    .iter()
+                    .map(|n| sessions::cancel(tx, *n, &motif))
+                    .collect::<Result<Vec<_>>>()
+            })?;
+            for s in &cancelled {
+                writeln!(
+                    out,
+                    "Session n° {} du {} ({}, {}) annulée : elle ne compte plus dans les chiffres.",
+                    s.numero, s.date, s.projet, s.place
+                )?;
+            }
             Ok(())
         }
         Commande::Corrige(a) => corrige(ctx, *a, out),
+        Commande::Show { numero } => show(ctx, numero, out),
     }
 }
 
@@ -184,40 +249,60 @@ fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
     let numero = a.numero;
     let mut ledger = ctx.open()?;
     let home = crate::db::territoire::home(ledger.conn())?;
-    let lieu = if a.commune.is_some() || a.lieu.is_some() {
-        let commune = a.commune.as_deref().unwrap_or("");
-        Some(parse_lieu_in(a.lieu.as_deref(), commune, &home).map_err(with_flag)?)
-    } else {
-        None
-    };
-    let typed = [
-        &a.femmes,
-        &a.qpv,
-        &a.jeunes_ml,
-        &a.demandeurs_emploi,
-        &a.rsa,
-    ];
-    let mut publics = [None; 5];
-    for (i, raw) in typed.iter().enumerate() {
-        if let Some(raw) = raw {
-            publics[i] = Some(
-                crate::error::field(PUBLICS[i].0, parse_breakdown_change(raw))
-                    .map_err(with_flag)?,
-            );
-        }
+    let mut correction = CorrectionDraft {
+        date: a.date.as_deref(),
+        projet: a.projet.as_deref(),
+        commune: None,
+        lieu: None,
+        duree: a.duree.as_deref(),
+        participants: a.participants.as_deref(),
+        publics: [
+            a.femmes.as_deref(),
+            a.qpv.as_deref(),
+            a.jeunes_ml.as_deref(),
+            a.demandeurs_emploi.as_deref(),
+            a.rsa.as_deref(),
+        ],
+        partenaire: a.partenaire.as_deref(),
+        intitule: a.intitule.as_deref(),
+        formateur: a.formateur.as_deref(),
     }
-    let s = ledger
-        .write(|tx| {
-            if let Some(lieu) = &lieu {
-                sessions::set_place(tx, numero, lieu)?;
-            }
-            if publics.iter().any(Option::is_some) {
-                sessions::set_publics(tx, numero, &publics)?;
-            }
-            Ok(sessions::get(tx, numero)?.expect("session just corrected"))
-        })
+    .check()
+    .map_err(with_flag)?;
+    // The place resolves as in `session add`: the home territory settles shared names.
+    if a.commune.is_some() || a.lieu.is_some() {
+        let commune = a.commune.as_deref().unwrap_or("");
+        correction.lieu =
+            Some(parse_lieu_in(a.lieu.as_deref(), commune, &home).map_err(with_flag)?);
+    }
+    let (s, changes) = ledger
+        .write(|tx| sessions::correct(tx, numero, &correction, a.motif.as_deref()))
         .map_err(with_flag)?;
-    if lieu.is_some() {
+    if changes.is_empty() {
+        writeln!(
+            out,
+            "Session n° {numero} du {} : rien à corriger, les valeurs données sont déjà celles-là.",
+            s.date
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "Session n° {numero} corrigée :")?;
+    let rows: Vec<Vec<Cell>> = changes
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::text(&c.champ),
+                Cell::text(c.avant.as_deref().unwrap_or("—")),
+                Cell::text(c.apres.as_deref().unwrap_or("—")),
+            ]
+        })
+        .collect();
+    writeln!(
+        out,
+        "{}",
+        render::table(&["champ", "avant", "après"], &rows)
+    )?;
+    if a.commune.is_some() || a.lieu.is_some() {
         writeln!(
             out,
             "Session n° {numero} du {} : lieu corrigé en {}.",
@@ -225,7 +310,7 @@ fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
             describe_place(&s.place)
         )?;
     }
-    if publics.iter().any(Option::is_some) {
+    if correction.publics.iter().any(Option::is_some) || correction.participants.is_some() {
         let list: Vec<String> = PUBLICS
             .iter()
             .zip(s.publics.values())
@@ -248,9 +333,56 @@ fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+fn show(ctx: &Ctx, numero: i64, out: &mut dyn Write) -> Result<()> {
+    let ledger = ctx.open()?;
+    let conn = ledger.conn();
+    let s = sessions::must_exist(conn, numero)?;
+    let codes = participants::session_codes(conn, numero)?;
+    writeln!(out, "Session n° {numero}")?;
+    let mut rows = detail(&s, &codes);
+    if let Some(cree) = sessions::recorded_at(conn, numero)? {
+        rows.push(vec![
+            Cell::text("saisie le"),
+            Cell::text(cree.replace('T', " ")),
+        ]);
+    }
+    if let (Some(le), Some(motif)) = (&s.annulee_le, &s.motif_annulation) {
+        rows.push(vec![
+            Cell::text("annulée le"),
+            Cell::text(format!("{} : {motif}", le.replace('T', " "))),
+        ]);
+    }
+    writeln!(out, "{}", render::table(&[], &rows))?;
+    let history = sessions::history(conn, numero)?;
+    if history.is_empty() {
+        writeln!(out, "Aucune correction.")?;
+    } else {
+        writeln!(out, "Corrections :")?;
+        let rows: Vec<Vec<Cell>> = history
+            .iter()
+            .map(|h| {
+                vec![
+                    Cell::text(h.fait_le.replace('T', " ")),
+                    Cell::text(&h.change.champ),
+                    Cell::text(h.change.avant.as_deref().unwrap_or("—")),
+                    Cell::text(h.change.apres.as_deref().unwrap_or("—")),
+                    Cell::opt(h.motif.as_deref()),
+                ]
+            })
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            render::table(&["le", "champ", "avant", "après", "motif"], &rows)
+        )?;
+    }
+    Ok(())
+}
+
 fn add(ctx: &Ctx, a: AddArgs, out: &mut dyn Write) -> Result<()> {
+    let today = today().format("%Y-%m-%d").to_string();
     let draft = SessionDraft {
-        date: &a.date,
+        date: a.date.as_deref().unwrap_or(&today),
         projet: &a.projet,
         commune: a.commune.as_deref().unwrap_or(""),
         lieu: a.lieu.as_deref(),
@@ -277,7 +409,15 @@ fn add(ctx: &Ctx, a: AddArgs, out: &mut dyn Write) -> Result<()> {
         .map_err(with_flag)?;
     let s = sessions::get(ledger.conn(), numero)?.expect("session just written");
     let codes = participants::session_codes(ledger.conn(), numero)?;
-    writeln!(out, "Session n° {numero} enregistrée.")?;
+    if a.date.is_none() {
+        writeln!(
+            out,
+            "Session n° {numero} enregistrée à la date d'aujourd'hui, {} (sinon : ici session corrige {numero} --date …).",
+            new.date.format("%d/%m/%Y")
+        )?;
+    } else {
+        writeln!(out, "Session n° {numero} enregistrée.")?;
+    }
     if let Some(note) = a.commune.as_deref().and_then(|c| home.note(c)) {
         writeln!(out, "{note}")?;
     }
@@ -345,8 +485,7 @@ pub fn filter(
         partenaire_id: partenaire
             .map(|p| refs::partenaire_id(conn, p))
             .transpose()?,
-        with_cancelled: false,
-        commune_inconnue: false,
+        ..Filter::default()
     })
 }
 
@@ -383,6 +522,7 @@ struct SessionJson<'a> {
     rsa: Option<u32>,
     partenaire: Option<&'a str>,
     intitule: Option<&'a str>,
+    formateur: Option<&'a str>,
     annulee_le: Option<&'a str>,
     motif_annulation: Option<&'a str>,
 }
@@ -392,6 +532,36 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
     let mut f = filter(ledger.conn(), a.annee.as_deref(), a.projet.as_deref(), None)?;
     f.with_cancelled = a.annulees;
     f.commune_inconnue = a.commune_inconnue;
+    f.formateur = a.formateur.clone();
+    f.saisies_depuis = a
+        .saisies_depuis
+        .as_deref()
+        .map(|d| crate::error::field("saisies_depuis", parse_date(d)))
+        .transpose()
+        .map_err(with_flag)?
+        .map(|d| d.format("%Y-%m-%d").to_string());
+    let mut bounds = Vec::new();
+    if let Some(m) = &a.mois {
+        bounds.push(crate::error::field("mois", parse_month(m)).map_err(with_flag)?);
+    }
+    let day = |flag: &'static str, d: &Option<String>| -> Result<Option<NaiveDate>> {
+        d.as_deref()
+            .map(|d| crate::error::field(flag, parse_date(d)).map_err(with_flag))
+            .transpose()
+    };
+    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    if let Some(d) = day("depuis", &a.depuis)? {
+        bounds.push((iso(d), "9999-99-99".into()));
+    }
+    if let Some(d) = day("jusqu_au", &a.jusqu_au)? {
+        bounds.push(("0000-00-00".into(), iso(d + chrono::Duration::days(1))));
+    }
+    for (start, end) in bounds {
+        f.period = Some(match f.period.take() {
+            Some((s, e)) => (s.max(start), e.min(end)),
+            None => (start, end),
+        });
+    }
     let mut all = Vec::new();
     sessions::list(ledger.conn(), &f, |s| {
         all.push(s);
@@ -426,6 +596,7 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
                 rsa: s.publics.rsa,
                 partenaire: s.partenaire.as_deref(),
                 intitule: s.intitule.as_deref(),
+                formateur: s.formateur.as_deref(),
                 annulee_le: s.annulee_le.as_deref(),
                 motif_annulation: s.motif_annulation.as_deref(),
             })
@@ -442,7 +613,7 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
                 Cell::text(s.place.to_string()),
                 match a.format {
                     Format::Table => Cell::text(s.duree.to_string()),
-                    _ => Cell::text(hours_plain(s.duree.0.into())),
+                    _ => Cell::Hours(s.duree.0.into()),
                 },
                 Cell::Int(s.participants.into()),
                 Cell::opt(s.partenaire.as_deref()),

@@ -71,7 +71,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
         chart::label(plan, &compte)
     };
     let format = a.sortie.format();
-    let mut out = a.sortie.writer(stdout)?;
+    let mut out = a.sortie.writer(ctx, stdout)?;
     if format == Format::Json {
         let detail: Vec<_> = comptes
             .iter()
@@ -85,7 +85,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
                 })
             })
             .collect();
-        return render::json(
+        render::json(
             &mut out,
             &json!({
                 "compte": compte,
@@ -97,7 +97,8 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
                 "sens": sens,
                 "comptes": detail,
             }),
-        );
+        )?;
+        return out.finish();
     }
     if format == Format::Table {
         writeln!(
@@ -110,7 +111,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
     let mut lignes = Lignes::new(
         out,
         format,
-        a.sortie.excel,
+        a.sortie.excel(),
         vec![
             Colonne {
                 titre: "compte",

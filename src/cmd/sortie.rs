@@ -7,7 +7,9 @@
 //! other commands) because that crate sizes its columns from every row, which needs
 //! them all in memory.
 
+use crate::cmd::Ctx;
 use crate::domain::money::Money;
+use crate::output::{self, Existing, Sink};
 use crate::render::{Cell, CsvOut, Format};
 use anyhow::Result;
 use serde_json::Value;
@@ -23,23 +25,35 @@ pub struct SortieArgs {
     /// --format)
     #[arg(long)]
     pub excel: bool,
-    /// Fichier à écrire (sinon la sortie standard)
+    /// Fichier à écrire (sinon la sortie standard), lisible par vous seul ; jamais le
+    /// registre, une base SQLite ni un lien symbolique
     #[arg(short = 'o', long = "output", value_name = "FICHIER")]
     pub output: Option<PathBuf>,
 }
 
 impl SortieArgs {
-    /// The format asked for: `--excel` is CSV.
+    /// The format asked for: `--excel` (or `--format excel`) is CSV for French Excel.
     pub fn format(&self) -> Format {
-        if self.excel { Format::Csv } else { self.format }
+        if self.excel() {
+            Format::Csv
+        } else {
+            self.format
+        }
     }
 
-    /// Standard output, or the file named by `-o` (created readable by its owner only).
-    pub fn writer<'a>(&self, stdout: &'a mut dyn Write) -> Result<Box<dyn Write + 'a>> {
-        Ok(match &self.output {
-            Some(p) => Box::new(crate::render::export_file(p)?),
-            None => Box::new(stdout),
-        })
+    /// CSV for French Excel, by `--excel` or `--format excel`.
+    pub fn excel(&self) -> bool {
+        self.excel || self.format == Format::Excel
+    }
+
+    /// Standard output, or the file named by `-o`, written safely (see `output`): it
+    /// is in place only once [`Sink::finish`] has run.
+    pub fn writer<'a>(&self, ctx: &Ctx, stdout: &'a mut dyn Write) -> Result<Sink<'a>> {
+        let dest = match &self.output {
+            Some(p) => Some(output::check(p, &ctx.ledger_path()?, Existing::Replace)?),
+            None => None,
+        };
+        Sink::new(dest.as_ref(), stdout)
     }
 }
 
@@ -52,16 +66,16 @@ pub struct Colonne {
 /// Rows written one by one in a table or CSV.
 pub enum Lignes<'a> {
     Table {
-        out: Box<dyn Write + 'a>,
+        out: Sink<'a>,
         colonnes: Vec<Colonne>,
     },
-    Csv(Box<CsvOut<Box<dyn Write + 'a>>>),
+    Csv(Box<CsvOut<Sink<'a>>>),
 }
 
 impl<'a> Lignes<'a> {
     /// Starts a table or a CSV with its header line. JSON is written by each report.
     pub fn new(
-        mut out: Box<dyn Write + 'a>,
+        mut out: Sink<'a>,
         format: Format,
         excel: bool,
         colonnes: Vec<Colonne>,
@@ -94,10 +108,11 @@ impl<'a> Lignes<'a> {
         Ok(())
     }
 
+    /// Ends the rows; a file is put in place only now.
     pub fn finish(self) -> Result<()> {
         match self {
-            Lignes::Csv(csv) => csv.finish(),
-            Lignes::Table { mut out, .. } => Ok(out.flush()?),
+            Lignes::Csv(csv) => csv.into_inner()?.finish(),
+            Lignes::Table { out, .. } => out.finish(),
         }
     }
 }

@@ -180,7 +180,7 @@ const MONTHS: [&str; 12] = [
 pub fn print(out: &mut dyn Write, s: &Stats, format: Format) -> Result<()> {
     match format {
         Format::Json => render::json(out, &to_json(s)),
-        Format::Csv => {
+        Format::Csv | Format::Excel => {
             let mut rows = vec![row("total", "", &s.total)];
             for (rubrique, list) in [
                 ("ville", &s.villes),
@@ -271,7 +271,7 @@ pub fn print(out: &mut dyn Write, s: &Stats, format: Format) -> Result<()> {
                 "heures_formation",
                 "heures_stagiaires",
             ];
-            render::rows(out, Format::Csv, &headers, &rows)
+            render::rows(out, format, &headers, &rows)
         }
         Format::Table => print_table(out, s),
     }

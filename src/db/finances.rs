@@ -3,7 +3,10 @@
 use crate::db::{now, refs};
 use crate::domain::account::Compte;
 use crate::domain::date::year_bounds;
-use crate::domain::finance::{Ligne, LineDetail, NewEcriture, Placement, default_journal};
+use crate::domain::finance::{
+    EcritureCorrection, Ligne, LineDetail, NewEcriture, Placement, check_chart, check_class_8,
+    default_journal,
+};
 use crate::domain::money::Money;
 use crate::error::{in_field, user};
 use anyhow::{Result, ensure};
@@ -512,6 +515,82 @@ pub fn reverse(
     )
 }
 
+/// Corrects entry `numero` the only way the books allow: its reversal, then the
+/// corrected entry, in the caller's transaction. Returns (reversal, corrected entry).
+pub fn correct(
+    conn: &Connection,
+    numero: i64,
+    c: &EcritureCorrection,
+    motif: &str,
+) -> Result<(i64, i64)> {
+    let Some(original) = get(conn, numero)? else {
+        return Err(user(format!(
+            "écriture n° {numero} introuvable (voir `ici ecriture list`)"
+        )));
+    };
+    let resolve = |v: &Option<Option<String>>,
+                   kept: Option<i64>,
+                   field: &'static str,
+                   lookup: fn(&Connection, &str) -> Result<i64>|
+     -> Result<Option<i64>> {
+        match v {
+            None => Ok(kept),
+            Some(None) => Ok(None),
+            Some(Some(name)) => lookup(conn, name).map(Some).map_err(|e| in_field(field, e)),
+        }
+    };
+    // The tiers: kept from the original's lines, or the one named (a tiers of the books
+    // or a partner, as for `ecriture add`), or none.
+    let tiers: Option<crate::db::tiers::Found> = match &c.tiers {
+        None => conn
+            .prepare_cached(
+                "SELECT d.tiers_id, t.partenaire_id FROM ligne l
+                 JOIN ligne_detail d ON d.ligne_id = l.id JOIN tiers t ON t.id = d.tiers_id
+                 WHERE l.ecriture_id = ?1 ORDER BY l.id LIMIT 1",
+            )?
+            .query_row([numero], |r| {
+                Ok(crate::db::tiers::Found {
+                    id: r.get(0)?,
+                    partenaire_id: r.get(1)?,
+                })
+            })
+            .optional()?,
+        Some(None) => None,
+        Some(Some(name)) => Some(
+            crate::db::tiers::for_entry(conn, name, "autre").map_err(|e| in_field("tiers", e))?,
+        ),
+    };
+    let tiers_id = match &c.tiers {
+        None => original.tiers_id,
+        _ => tiers.and_then(|t| t.partenaire_id),
+    };
+    let projet_id = resolve(&c.projet, original.projet_id, "projet", refs::projet_id)?;
+    let corrected = NewEcriture {
+        date: c.date.unwrap_or(original.date),
+        libelle: c
+            .libelle
+            .clone()
+            .unwrap_or_else(|| original.libelle.clone()),
+        piece: c.piece.clone().unwrap_or_else(|| original.piece.clone()),
+        tiers: None,
+        projet: None,
+        journal: original.journal.clone(),
+        numero_source: None,
+        annule: None,
+        lignes: c.lines(&original.lignes)?,
+    };
+    check_chart(&corrected)?;
+    check_class_8(&corrected).map_err(|e| in_field("compte", e))?;
+    let reversal = reverse(conn, numero, None, motif)?;
+    refuse_closed_year(conn, corrected.date.year())?;
+    let placement = Placement {
+        tiers_id: tiers.map(|t| t.id),
+        ..Placement::default()
+    };
+    let new = insert_placed(conn, &corrected, tiers_id, projet_id, &now(), &placement)?;
+    Ok((reversal, new))
+}
+
 /// One transaction line with its transaction's details, for listings and exports.
 #[derive(Debug, Clone)]
 pub struct LigneDetail {
@@ -536,6 +615,11 @@ pub struct Filter {
     pub tiers: Option<i64>,
     /// Whether a tiers or partner was named at all.
     pub filtered: bool,
+    /// Only lines of accounts starting with this prefix (`706`, `6`).
+    pub compte: Option<String>,
+    /// Only entries of this journal (`BQ`, `OD`): the accountant's journal for an
+    /// imported entry, else the one the FEC export gives it (bank BQ, cash CA, else OD).
+    pub journal: Option<String>,
 }
 
 /// Lines in date order, reading only the filtered range through the date index.
@@ -563,6 +647,9 @@ pub fn lines(
            AND (NOT ?6 OR e.tiers_id = ?4
                 OR EXISTS (SELECT 1 FROM ligne x JOIN ligne_detail d ON d.ligne_id = x.id
                            WHERE x.ecriture_id = e.id AND d.tiers_id = ?5))
+           AND (?7 IS NULL OR substr(l.compte, 1, length(?7)) = ?7)
+           AND (?8 IS NULL OR upper((SELECT j.journal FROM ecriture_journal j
+                                     WHERE j.ecriture_id = e.id)) = upper(?8))
          ORDER BY e.date, e.id, l.id",
     )?;
     let mut rows = st.query(params![
@@ -571,7 +658,9 @@ pub fn lines(
         f.projet_id,
         f.tiers_id,
         f.tiers,
-        f.filtered
+        f.filtered,
+        f.compte,
+        f.journal
     ])?;
     while let Some(r) = rows.next()? {
         each(LigneDetail {

@@ -1,9 +1,11 @@
 //! The ledger file: opening, creating, migrating, and write transactions.
 //! All SQL lives in this module and its children; they speak in domain types.
 
+pub mod backup;
 pub mod fec_export;
 pub mod fec_stage;
 pub mod finances;
+pub mod journal;
 pub mod livres;
 pub mod participants;
 pub mod refs;
@@ -28,7 +30,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_imports.sql"),
     include_str!("../../migrations/0006_surete.sql"),
     include_str!("../../migrations/0007_doublons_territoire.sql"),
-    include_str!("../../migrations/0008_tiers_journaux.sql"),
+    include_str!("../../migrations/0008_historique_sessions.sql"),
+    include_str!("../../migrations/0009_tiers_journaux.sql"),
 ];
 
 /// The schema version this build writes.

@@ -3,7 +3,7 @@
 use crate::bail_user;
 use crate::db::{now, participants, refs};
 use crate::domain::duration::Minutes;
-use crate::domain::session::{Lieu, NewSession, Place, Publics};
+use crate::domain::session::{Correction, Lieu, NewSession, PUBLICS, Place, Publics};
 use crate::error::in_field;
 use crate::territory::{self, Resolution};
 use anyhow::Result;
@@ -176,6 +176,10 @@ pub struct Filter {
     pub with_cancelled: bool,
     /// Only sessions whose commune is still as typed, not resolved.
     pub commune_inconnue: bool,
+    /// Only this trainer's sessions (case ignored).
+    pub formateur: Option<String>,
+    /// Only sessions recorded at or after this ISO date (`cree_le`).
+    pub saisies_depuis: Option<String>,
 }
 
 /// Sessions in date order, reading only the filtered range through the date index.
@@ -188,13 +192,22 @@ pub fn list(
         .period
         .clone()
         .unwrap_or_else(|| ("0000-00-00".into(), "9999-99-99".into()));
+    // "What did I enter today" over all dates reads the recording-time index; the
+    // unary plus keeps SQLite from taking the date index for the open date range.
+    let date = if f.saisies_depuis.is_some() && f.period.is_none() {
+        "+s.date"
+    } else {
+        "s.date"
+    };
     let sql = format!(
-        "{SELECT} WHERE s.date >= ?1 AND s.date < ?2
+        "{SELECT} WHERE {date} >= ?1 AND {date} < ?2
            AND (?3 IS NULL OR s.projet_id = ?3)
            AND (?4 IS NULL OR s.partenaire_id = ?4)
            AND (?5 OR s.annulee_le IS NULL)
            AND (NOT ?6 OR s.commune_saisie IS NOT NULL OR s.lieu = 'site')
-         ORDER BY s.date, s.id"
+           AND (?7 IS NULL OR lower(trim(s.formateur)) = lower(trim(?7)))
+           AND s.cree_le >= coalesce(?8, '')
+         ORDER BY {date}, s.id"
     );
     let mut st = conn.prepare(&sql)?;
     let mut rows = st.query(params![
@@ -203,7 +216,9 @@ pub fn list(
         f.projet_id,
         f.partenaire_id,
         f.with_cancelled,
-        f.commune_inconnue
+        f.commune_inconnue,
+        f.formateur,
+        f.saisies_depuis,
     ])?;
     while let Some(row) = rows.next()? {
         let session = from_row(row)?;
@@ -241,55 +256,230 @@ fn existing(conn: &Connection, numero: i64) -> Result<Session> {
     }
 }
 
-/// Sets the place of a session (a commune left as typed, or a mistake).
-pub fn set_place(conn: &Connection, numero: i64, lieu: &Lieu) -> Result<Session> {
-    existing(conn, numero)?;
-    let (lieu, code) = place_columns(lieu);
-    conn.execute(
-        "UPDATE session SET lieu = ?1, code_insee = ?2, commune_saisie = NULL WHERE id = ?3",
-        params![lieu, code, numero],
-    )?;
-    existing(conn, numero)
+/// One field changed by a correction, as people read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub champ: String,
+    pub avant: Option<String>,
+    pub apres: Option<String>,
 }
 
-/// Sets or empties the breakdowns of a session's anonymous participants, in the order
-/// of [`crate::domain::session::PUBLICS`]: `None` leaves one as it is, `Some(None)`
-/// empties it ("non renseigné").
-pub fn set_publics(
+/// A row of a session's history.
+#[derive(Debug, Clone)]
+pub struct HistoryRow {
+    pub fait_le: String,
+    pub change: FieldChange,
+    pub motif: Option<String>,
+}
+
+/// The fields of a session as people read them, for its history.
+fn readable(s: &Session) -> Vec<(String, Option<String>)> {
+    let place = match &s.place {
+        Place::Commune(c) => format!("{} ({})", c.nom, c.code),
+        other => other.to_string(),
+    };
+    let mut out = vec![
+        ("date".into(), Some(s.date.clone())),
+        ("projet".into(), Some(s.projet.clone())),
+        ("lieu".into(), Some(place)),
+        ("durée".into(), Some(s.duree.to_string())),
+        ("participants".into(), Some(s.participants.to_string())),
+    ];
+    for ((_, label, _), v) in PUBLICS.iter().zip(s.publics.values()) {
+        out.push((label.to_lowercase(), v.map(|n| n.to_string())));
+    }
+    out.push(("partenaire".into(), s.partenaire.clone()));
+    out.push(("intitulé".into(), s.intitule.clone()));
+    out.push(("formateur".into(), s.formateur.clone()));
+    out
+}
+
+/// Applies a correction in the caller's transaction, with the checks of `session add`
+/// that depend on the session: the headcount holds its named people, a breakdown of
+/// anonymous people stays within them, a time present within the duration. Each
+/// changed field goes to the history. Returns the session as corrected and the
+/// changes (none when every value was already the same).
+pub fn correct(
     conn: &Connection,
     numero: i64,
-    changes: &[Option<Option<u32>>; 5],
-) -> Result<Session> {
-    let s = existing(conn, numero)?;
-    let anonymes = s.participants - s.nommes;
-    let mut values = s.publics.values();
-    for (i, change) in changes.iter().enumerate() {
-        let Some(v) = change else { continue };
-        if let Some(n) = v.filter(|n| *n > anonymes) {
-            let (key, _, _) = crate::domain::session::PUBLICS[i];
+    c: &Correction,
+    motif: Option<&str>,
+) -> Result<(Session, Vec<FieldChange>)> {
+    let before = existing(conn, numero)?;
+    let user = crate::error::user;
+    let projet_id = match &c.projet {
+        Some(p) => Some(refs::projet_id(conn, p).map_err(|e| in_field("projet", e))?),
+        None => None,
+    };
+    let partenaire_id = match &c.partenaire {
+        Some(Some(p)) => Some(Some(
+            refs::partenaire_id(conn, p).map_err(|e| in_field("partenaire", e))?,
+        )),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let participants = c.participants.unwrap_or(before.participants);
+    if participants < before.nommes {
+        return Err(in_field(
+            "participants",
+            user(format!(
+                "« {participants} » : moins que les {} présents nommés de la session n° {numero} ; retirez d'abord des présences ou gardez au moins {} participants",
+                before.nommes, before.nommes
+            )),
+        ));
+    }
+    let anonymes = participants - before.nommes;
+    let mut values = before.publics.values();
+    for (i, change) in c.publics.iter().enumerate() {
+        if let Some(v) = change {
+            values[i] = *v;
+        }
+    }
+    for (i, v) in values.iter().enumerate() {
+        let Some(n) = v.filter(|n| *n > anonymes) else {
+            continue;
+        };
+        let (key, label, flag) = PUBLICS[i];
+        let whom = if before.nommes == 0 {
+            format!("les {anonymes} participant(s)")
+        } else {
+            format!(
+                "les {anonymes} participant(s) anonyme(s) ({participants} dont {} nommé(s))",
+                before.nommes
+            )
+        };
+        let msg = if c.publics[i].is_some() {
+            format!(
+                "« {n} » dépasse {whom} de la session n° {numero} : une répartition va de 0 au nombre de participants anonymes"
+            )
+        } else {
             return Err(in_field(
-                key,
-                crate::error::user(format!(
-                    "« {n} » dépasse les {anonymes} participant(s) anonyme(s) de la session n° {numero} ({} participant(s) dont {} nommé(s)) : une répartition ne compte que les anonymes",
-                    s.participants, s.nommes
+                "participants",
+                user(format!(
+                    "« {participants} » : la session n° {numero} compte {n} {} ; corrigez aussi {flag} (ou {flag} nc) dans la même commande",
+                    label.to_lowercase()
+                )),
+            ));
+        };
+        return Err(in_field(key, user(msg)));
+    }
+    let duree = c.duree.unwrap_or(before.duree);
+    if c.duree.is_some() {
+        let longer: Vec<String> = participants::session_codes(conn, numero)?
+            .into_iter()
+            .filter(|(_, m)| m.is_some_and(|m| m > duree.0))
+            .map(|(code, m)| format!("{code} ({})", Minutes(m.unwrap_or(0))))
+            .collect();
+        if !longer.is_empty() {
+            return Err(in_field(
+                "duree",
+                user(format!(
+                    "« {duree} » : moins que le temps de présence noté de {} ; corrigez d'abord ces présences",
+                    longer.join(", ")
                 )),
             ));
         }
-        values[i] = *v;
+        // A time present equal to the new duration is the whole session.
+        conn.execute(
+            "UPDATE presence SET minutes = NULL WHERE session_id = ?1 AND minutes >= ?2",
+            params![numero, duree.0],
+        )?;
     }
     let p = Publics::from_values(values);
     conn.execute(
-        "UPDATE session SET femmes = ?1, qpv = ?2, jeunes_ml = ?3, demandeurs_emploi = ?4, rsa = ?5
-         WHERE id = ?6",
+        "UPDATE session SET
+             date = coalesce(?2, date),
+             projet_id = coalesce(?3, projet_id),
+             duree_minutes = ?4, participants = ?5,
+             femmes = ?6, qpv = ?7, jeunes_ml = ?8, demandeurs_emploi = ?9, rsa = ?10,
+             partenaire_id = CASE WHEN ?11 THEN ?12 ELSE partenaire_id END,
+             intitule = CASE WHEN ?13 THEN ?14 ELSE intitule END,
+             formateur = CASE WHEN ?15 THEN ?16 ELSE formateur END
+         WHERE id = ?1",
         params![
+            numero,
+            c.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            projet_id,
+            duree.0,
+            participants,
             p.femmes,
             p.qpv,
             p.jeunes_ml,
             p.demandeurs_emploi,
             p.rsa,
-            numero
+            partenaire_id.is_some(),
+            partenaire_id.flatten(),
+            c.intitule.is_some(),
+            c.intitule.clone().flatten(),
+            c.formateur.is_some(),
+            c.formateur.clone().flatten(),
         ],
     )?;
+    if let Some(lieu) = &c.lieu {
+        let (lieu, code) = place_columns(lieu);
+        conn.execute(
+            "UPDATE session SET lieu = ?1, code_insee = ?2, commune_saisie = NULL WHERE id = ?3",
+            params![lieu, code, numero],
+        )?;
+    }
+    let after = existing(conn, numero)?;
+    let changes: Vec<FieldChange> = readable(&before)
+        .into_iter()
+        .zip(readable(&after))
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((champ, avant), (_, apres))| FieldChange {
+            champ,
+            avant,
+            apres,
+        })
+        .collect();
+    let motif = motif.map(str::trim).filter(|m| !m.is_empty());
+    let fait_le = now();
+    for ch in &changes {
+        conn.prepare_cached(
+            "INSERT INTO session_correction (session_id, fait_le, champ, avant, apres, motif)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            numero, fait_le, ch.champ, ch.avant, ch.apres, motif
+        ])?;
+    }
+    Ok((after, changes))
+}
+
+/// The corrections of a session, oldest first.
+pub fn history(conn: &Connection, numero: i64) -> Result<Vec<HistoryRow>> {
+    let rows = conn
+        .prepare(
+            "SELECT fait_le, champ, avant, apres, motif FROM session_correction
+             WHERE session_id = ?1 ORDER BY id",
+        )?
+        .query_map([numero], |r| {
+            Ok(HistoryRow {
+                fait_le: r.get(0)?,
+                change: FieldChange {
+                    champ: r.get(1)?,
+                    avant: r.get(2)?,
+                    apres: r.get(3)?,
+                },
+                motif: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// When a session was recorded.
+pub fn recorded_at(conn: &Connection, numero: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT cree_le FROM session WHERE id = ?1", [numero], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// A session that must exist, or the error that says how to find its number.
+pub fn must_exist(conn: &Connection, numero: i64) -> Result<Session> {
     existing(conn, numero)
 }
 

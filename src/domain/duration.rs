@@ -12,7 +12,9 @@ pub const MAX_MINUTES: u32 = 12 * 60;
 pub struct Minutes(pub u32);
 
 impl Minutes {
-    /// Accepts `3h`, `2h30`, `2h30min`, `90min`, `90 min`, `1,5` or `1.5` (hours), `3` (hours).
+    /// Accepts `3h`, `2h30`, `2h30min`, `1 h 30`, `90min`, `90 min`, `2,5h`, `3 heures`,
+    /// `1,5` or `1.5` (hours), `3` (hours), and a span of clock times `14h-17h`,
+    /// `9h30-12h`, `14:00-17:30`.
     pub fn parse(input: &str) -> Result<Minutes> {
         let s: String = input
             .trim()
@@ -20,14 +22,32 @@ impl Minutes {
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        let hint = "écrivez par exemple 3h, 2h30, 90min ou 1,5 (heures)";
-        let minutes = if let Some((h, m)) = s.split_once('h') {
+        let s = s
+            .replace("heures", "h")
+            .replace("heure", "h")
+            .replace("minutes", "min")
+            .replace("minute", "min");
+        let hint = "écrivez par exemple 3h, 2h30, 90min, 1,5 (heures) ou 14h-17h";
+        let minutes = if let Some((start, end)) = s.split_once('-').or_else(|| s.split_once('à')) {
+            let (Some(start), Some(end)) = (clock(start), clock(end)) else {
+                bail_user!("durée « {input} » illisible : {hint}");
+            };
+            if end <= start {
+                bail_user!(
+                    "durée « {input} » : la fin ({}) n'est pas après le début ({}) ; écrivez l'horaire de début puis celui de fin, par exemple 14h-17h",
+                    clock_fr(end),
+                    clock_fr(start)
+                );
+            }
+            Some(f64::from(end - start))
+        } else if let Some((h, m)) = s.split_once('h') {
             let m = m.strip_suffix("min").unwrap_or(m);
             match (parse_whole(h), m) {
                 (Some(h), "") => Some(h as f64 * 60.0),
                 (Some(h), m) => parse_whole(m)
                     .filter(|m| *m < 60)
                     .map(|m| (h * 60 + m) as f64),
+                (None, "") => parse_hours(h).map(|h| h * 60.0),
                 _ => None,
             }
         } else if let Some(m) = s.strip_suffix("min").or_else(|| s.strip_suffix("mn")) {
@@ -55,6 +75,29 @@ impl Minutes {
 
     pub fn hours(self) -> f64 {
         f64::from(self.0) / 60.0
+    }
+}
+
+/// A clock time `14h`, `9h30`, `14:30`, `14` in minutes after midnight.
+fn clock(s: &str) -> Option<u32> {
+    let (h, m) = s
+        .split_once('h')
+        .or_else(|| s.split_once(':'))
+        .unwrap_or((s, ""));
+    let h = parse_whole(h).filter(|h| *h <= 24)?;
+    let m = if m.is_empty() {
+        0
+    } else {
+        parse_whole(m).filter(|m| *m < 60)?
+    };
+    Some(h * 60 + m).filter(|t| *t <= 24 * 60)
+}
+
+/// `14 h`, `9 h 30`.
+fn clock_fr(t: u32) -> String {
+    match t % 60 {
+        0 => format!("{} h", t / 60),
+        m => format!("{} h {m:02}", t / 60),
     }
 }
 
@@ -129,6 +172,19 @@ mod tests {
             ("0,25", 15),
             ("3", 180),
             ("12h", 720),
+            ("2,5h", 150),
+            ("2.5 h", 150),
+            ("3 heures", 180),
+            ("1 heure", 60),
+            ("1 h 30", 90),
+            ("1 heure 30", 90),
+            ("45 minutes", 45),
+            ("14h-17h", 180),
+            ("9h30-12h", 150),
+            ("9h30 - 12h15", 165),
+            ("14:00-17:30", 210),
+            ("14h à 16h", 120),
+            ("14-17", 180),
         ] {
             assert_eq!(Minutes::parse(input).unwrap(), Minutes(minutes), "{input}");
         }
@@ -148,9 +204,21 @@ mod tests {
             "trois heures",
             "-1",
             "1,333",
+            "17h-14h",
+            "14h-14h",
+            "9h-25h",
+            "8h-21h",
+            "14h-",
+            "2,5h30",
         ] {
             assert!(Minutes::parse(input).is_err(), "{input}");
         }
+        let err = Minutes::parse("17h-14h").unwrap_err().to_string();
+        assert!(
+            err.contains("« 17h-14h »")
+                && err.contains("la fin (14 h) n'est pas après le début (17 h)"),
+            "{err}"
+        );
     }
 
     #[test]

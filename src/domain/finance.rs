@@ -382,6 +382,105 @@ pub fn check_class_8(e: &NewEcriture) -> Result<()> {
 
 /// Every account of the entry is, or extends, an account of the association chart in
 /// force at the entry's date.
+/// A correction of a recorded entry, checked: `None` leaves a value as it was; for
+/// partner, project and document reference, `Some(None)` removes it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct EcritureCorrection {
+    pub date: Option<NaiveDate>,
+    pub libelle: Option<String>,
+    pub piece: Option<Option<String>>,
+    pub tiers: Option<Option<String>>,
+    pub projet: Option<Option<String>>,
+    /// The new amount of a two-line entry.
+    pub montant: Option<Money>,
+    /// `(old, new)`: the account replaced; without `old`, the one line that is not the
+    /// bank or the cash box.
+    pub compte: Option<(Option<Compte>, Compte)>,
+}
+
+/// `706`, or `706=7061` (old=new) when the entry has several lines besides the bank.
+pub fn parse_compte_change(input: &str) -> Result<(Option<Compte>, Compte)> {
+    match input.split_once('=') {
+        Some((old, new)) => Ok((Some(Compte::parse(old)?), Compte::parse(new)?)),
+        None => Ok((None, Compte::parse(input)?)),
+    }
+}
+
+impl EcritureCorrection {
+    pub fn is_empty(&self) -> bool {
+        *self == EcritureCorrection::default()
+    }
+
+    /// The lines of the corrected entry, from those of the entry it replaces.
+    pub fn lines(&self, lignes: &[Ligne]) -> Result<Vec<Ligne>> {
+        let mut out = lignes.to_vec();
+        if let Some(m) = self.montant {
+            if out.len() != 2 {
+                return Err(in_field(
+                    "montant",
+                    user(format!(
+                        "l'écriture a {} lignes : --montant ne corrige qu'une écriture de deux lignes (un produit, une charge) ; contrepassez-la (ici ecriture annule N) et saisissez la bonne (ici ecriture add)",
+                        out.len()
+                    )),
+                ));
+            }
+            for l in &mut out {
+                if l.debit.cents() > 0 {
+                    l.debit = m;
+                } else {
+                    l.credit = m;
+                }
+            }
+        }
+        if let Some((old, new)) = &self.compte {
+            let targets: Vec<usize> = out
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| match old {
+                    Some(old) => l.compte == *old,
+                    None => !matches!(l.compte.as_str(), BANQUE | CAISSE),
+                })
+                .map(|(i, _)| i)
+                .collect();
+            match (targets.as_slice(), old) {
+                ([i], _) => out[*i].compte = new.clone(),
+                ([], Some(old)) => {
+                    return Err(in_field(
+                        "compte",
+                        user(format!(
+                            "le compte {} n'est pas sur l'écriture (comptes : {})",
+                            old.as_str(),
+                            accounts(&out)
+                        )),
+                    ));
+                }
+                _ => {
+                    return Err(in_field(
+                        "compte",
+                        user(format!(
+                            "l'écriture porte plusieurs comptes ({}) : dites lequel remplacer, par exemple --compte {}={}",
+                            accounts(&out),
+                            out.iter()
+                                .find(|l| !matches!(l.compte.as_str(), BANQUE | CAISSE))
+                                .map_or("706", |l| l.compte.as_str()),
+                            new.as_str()
+                        )),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn accounts(lignes: &[Ligne]) -> String {
+    lignes
+        .iter()
+        .map(|l| l.compte.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn check_chart(e: &NewEcriture) -> Result<()> {
     let plan = Plan::for_date(e.date);
     for l in &e.lignes {

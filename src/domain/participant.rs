@@ -92,6 +92,23 @@ pub fn parse_choice(list: Choices, input: &str) -> Result<&'static str> {
     {
         return Ok(code);
     }
+    // A synonym applies to the list that holds its code: `inactif` is both a status and
+    // a situation, and means the same in both.
+    if let Some(code) = SYNONYMS
+        .iter()
+        .find(|(word, _)| *word == key)
+        .and_then(|(_, code)| list.iter().find(|(c, _)| c == code))
+        .map(|(c, _)| *c)
+    {
+        return Ok(code);
+    }
+    if list == STATUTS && key == "rsa" {
+        bail_user!(
+            "« {} » n'est pas un statut : le RSA se note à part (--rsa oui) ; le statut dit la situation face à l'emploi : {}",
+            input.trim(),
+            list.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+        );
+    }
     let codes: Vec<&str> = list.iter().map(|(c, _)| *c).collect();
     bail_user!(
         "« {} » inconnu : valeurs possibles {}",
@@ -99,6 +116,74 @@ pub fn parse_choice(list: Choices, input: &str) -> Result<&'static str> {
         codes.join(", ")
     )
 }
+
+/// Words people type for a value, folded as [`parse_choice`] folds them (`bac+2` →
+/// `bac-2`), with the code they mean. A CDD is counted as a short job: a contract of
+/// six months or more is a durable job and is typed `cdd-long` (or `emploi-durable`).
+/// CAP and BEP are ISCED 3, like the baccalauréat; the brevet is ISCED 2.
+const SYNONYMS: &[(&str, &str)] = &[
+    // Situations after a project.
+    ("cdi", "emploi-durable"),
+    ("cdd-long", "emploi-durable"),
+    ("cdd-6-mois", "emploi-durable"),
+    ("fonctionnaire", "emploi-durable"),
+    ("cdd", "emploi-court"),
+    ("cdd-court", "emploi-court"),
+    ("interim", "emploi-court"),
+    ("mission-interim", "emploi-court"),
+    ("formation", "formation-qualifiante"),
+    ("creation", "creation-activite"),
+    ("auto-entrepreneur", "creation-activite"),
+    ("micro-entreprise", "creation-activite"),
+    ("recherche", "recherche-emploi"),
+    // Education, as ISCED groups.
+    ("sans", "0-2"),
+    ("sans-diplome", "0-2"),
+    ("aucun", "0-2"),
+    ("brevet", "0-2"),
+    ("bepc", "0-2"),
+    ("cfg", "0-2"),
+    ("dnb", "0-2"),
+    ("cap", "3-4"),
+    ("bep", "3-4"),
+    ("bac", "3-4"),
+    ("bac-pro", "3-4"),
+    ("baccalaureat", "3-4"),
+    ("bac-2", "5-8"),
+    ("bac-3", "5-8"),
+    ("bac-5", "5-8"),
+    ("bts", "5-8"),
+    ("dut", "5-8"),
+    ("but", "5-8"),
+    ("licence", "5-8"),
+    ("master", "5-8"),
+    ("doctorat", "5-8"),
+    ("superieur", "5-8"),
+    // Status towards employment.
+    ("chomeur", "demandeur-emploi"),
+    ("chomeuse", "demandeur-emploi"),
+    ("chomage", "demandeur-emploi"),
+    ("de", "demandeur-emploi"),
+    ("demandeur", "demandeur-emploi"),
+    ("demandeuse", "demandeur-emploi"),
+    ("demandeuse-d-emploi", "demandeur-emploi"),
+    ("deld", "demandeur-emploi-longue-duree"),
+    ("chomeur-longue-duree", "demandeur-emploi-longue-duree"),
+    ("salarie", "en-emploi"),
+    ("salariee", "en-emploi"),
+    ("emploi", "en-emploi"),
+    ("etudiant", "scolarise"),
+    ("etudiante", "scolarise"),
+    ("eleve", "scolarise"),
+    ("scolarisee", "scolarise"),
+    ("retraitee", "retraite"),
+    ("inactive", "inactif"),
+    // Yes and no.
+    ("o", "oui"),
+    ("n", "non"),
+    ("femmes", "f"),
+    ("hommes", "h"),
+];
 
 /// The code of the `n`th participant: `P-0042`.
 pub fn format_code(n: u32) -> String {
@@ -549,6 +634,33 @@ mod tests {
         );
         assert_eq!(parse_choice(DIPLOMES, "ISCED 3-4").unwrap(), "3-4");
         assert_eq!(parse_choice(DIPLOMES, "5-8").unwrap(), "5-8");
+        for (list, typed, code) in [
+            (SITUATIONS, "CDI", "emploi-durable"),
+            (SITUATIONS, "cdd", "emploi-court"),
+            (SITUATIONS, "CDD long", "emploi-durable"),
+            (SITUATIONS, "Formation", "formation-qualifiante"),
+            (SITUATIONS, "inactif", "inactif"),
+            (DIPLOMES, "bac", "3-4"),
+            (DIPLOMES, "Bac+2", "5-8"),
+            (DIPLOMES, "licence", "5-8"),
+            (DIPLOMES, "Master", "5-8"),
+            (DIPLOMES, "brevet", "0-2"),
+            (DIPLOMES, "CAP", "3-4"),
+            (DIPLOMES, "sans", "0-2"),
+            (STATUTS, "chômeur", "demandeur-emploi"),
+            (STATUTS, "DE", "demandeur-emploi"),
+            (STATUTS, "Retraité", "retraite"),
+            (STATUTS, "RETRAITÉE", "retraite"),
+            (STATUTS, "Étudiante", "scolarise"),
+            (STATUTS, "inactif", "inactif"),
+        ] {
+            assert_eq!(parse_choice(list, typed).unwrap(), code, "{typed}");
+        }
+        // A synonym of another list is not taken.
+        assert!(parse_choice(STATUTS, "CDI").is_err());
+        assert!(parse_choice(DIPLOMES, "DE").is_err());
+        let err = parse_choice(STATUTS, "RSA").unwrap_err().to_string();
+        assert!(err.contains("--rsa oui"), "{err}");
         let err = parse_choice(OUI_NON, "peut-être").unwrap_err().to_string();
         assert!(err.contains("oui, non, nc"), "{err}");
     }

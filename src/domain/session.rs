@@ -291,6 +291,84 @@ impl SessionDraft<'_> {
     }
 }
 
+/// A correction as typed: `None` leaves a field as it is; an empty partner, title or
+/// trainer empties it.
+#[derive(Debug, Default)]
+pub struct CorrectionDraft<'a> {
+    pub date: Option<&'a str>,
+    pub projet: Option<&'a str>,
+    pub commune: Option<&'a str>,
+    pub lieu: Option<&'a str>,
+    pub duree: Option<&'a str>,
+    pub participants: Option<&'a str>,
+    pub publics: [Option<&'a str>; 5],
+    pub partenaire: Option<&'a str>,
+    pub intitule: Option<&'a str>,
+    pub formateur: Option<&'a str>,
+}
+
+/// A checked correction: each value parsed as `session add` parses it. What depends on
+/// the session (its named people, its breakdowns) is checked by the ledger.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub date: Option<NaiveDate>,
+    pub projet: Option<String>,
+    pub lieu: Option<Lieu>,
+    pub duree: Option<Minutes>,
+    pub participants: Option<u32>,
+    /// `Some(None)`: the breakdown becomes "non renseigné".
+    pub publics: [Option<Option<u32>>; 5],
+    pub partenaire: Option<Option<String>>,
+    pub intitule: Option<Option<String>>,
+    pub formateur: Option<Option<String>>,
+}
+
+impl CorrectionDraft<'_> {
+    pub fn check(&self) -> Result<Correction> {
+        let lieu = if self.commune.is_some() || self.lieu.is_some() {
+            Some(parse_lieu(self.lieu, self.commune.unwrap_or(""))?)
+        } else {
+            None
+        };
+        let mut publics = [None; 5];
+        for (i, raw) in self.publics.iter().enumerate() {
+            if let Some(raw) = raw {
+                publics[i] = Some(field(PUBLICS[i].0, parse_breakdown_change(raw))?);
+            }
+        }
+        let text = |v: Option<&str>| v.map(|v| optional_text(Some(v)));
+        Ok(Correction {
+            date: self
+                .date
+                .map(|d| field("date", parse_past_date(d)))
+                .transpose()?,
+            projet: self
+                .projet
+                .map(|p| field("projet", required(p, "le projet (voir `ici projet list`)")))
+                .transpose()?,
+            lieu,
+            duree: self
+                .duree
+                .map(|d| field("duree", Minutes::parse(d)))
+                .transpose()?,
+            participants: self
+                .participants
+                .map(|n| field("participants", parse_participants(n)))
+                .transpose()?,
+            publics,
+            partenaire: text(self.partenaire),
+            intitule: text(self.intitule),
+            formateur: text(self.formateur),
+        })
+    }
+}
+
+impl Correction {
+    pub fn is_empty(&self) -> bool {
+        *self == Correction::default()
+    }
+}
+
 /// The named people's time present, checked against the session: a time equal to the
 /// session's is the whole session.
 fn within(presents: Vec<Present>, duree: Minutes) -> Result<Vec<Present>> {
@@ -573,6 +651,67 @@ mod tests {
             let err = d.check().unwrap_err();
             assert_eq!(crate::error::exit_code(&err), 2, "case {i}: {err}");
             assert!(crate::error::field_of(&err).is_some(), "case {i}: {err}");
+        }
+    }
+
+    #[test]
+    fn corrections_are_checked_like_new_sessions() {
+        let c = CorrectionDraft {
+            date: Some("28/11/2026"),
+            duree: Some("14h-17h"),
+            participants: Some("12"),
+            publics: [Some("nc"), Some("3"), None, None, None],
+            intitule: Some(" "),
+            ..Default::default()
+        }
+        .check()
+        .unwrap();
+        assert_eq!(c.date, NaiveDate::from_ymd_opt(2026, 11, 28));
+        assert_eq!(c.duree, Some(Minutes(180)));
+        assert_eq!(c.participants, Some(12));
+        assert_eq!(c.publics[..3], [Some(None), Some(Some(3)), None]);
+        assert_eq!(c.intitule, Some(None));
+        assert_eq!(c.formateur, None);
+        assert!(CorrectionDraft::default().check().unwrap().is_empty());
+        for (draft, key) in [
+            (
+                CorrectionDraft {
+                    participants: Some("0"),
+                    ..Default::default()
+                },
+                "participants",
+            ),
+            (
+                CorrectionDraft {
+                    duree: Some("17h-14h"),
+                    ..Default::default()
+                },
+                "duree",
+            ),
+            (
+                CorrectionDraft {
+                    date: Some("demain"),
+                    ..Default::default()
+                },
+                "date",
+            ),
+            (
+                CorrectionDraft {
+                    projet: Some(""),
+                    ..Default::default()
+                },
+                "projet",
+            ),
+            (
+                CorrectionDraft {
+                    commune: Some("Villejuiff"),
+                    ..Default::default()
+                },
+                "commune",
+            ),
+        ] {
+            let err = draft.check().unwrap_err();
+            assert_eq!(crate::error::field_of(&err), Some(key), "{err}");
         }
     }
 

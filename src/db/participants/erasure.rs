@@ -146,20 +146,15 @@ pub(super) fn code_reserved(conn: &Connection, numero: u32) -> Result<bool> {
 /// The exports and backups holding personal data made since `date` (`YYYY-MM-DD`),
 /// oldest first.
 fn exports_since(conn: &Connection, date: &str) -> Result<Vec<ExportLog>> {
-    let rows = conn
-        .prepare(
-            "SELECT fait_le, quoi, fichier, personnel FROM export_journal
-             WHERE fait_le >= ?1 AND personnel = 1 ORDER BY fait_le",
-        )?
-        .query_map([date], |r| {
-            Ok(ExportLog {
-                fait_le: r.get(0)?,
-                quoi: r.get(1)?,
-                fichier: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    Ok(crate::db::journal::exports_since(conn, date)?
+        .into_iter()
+        .filter(|(_, _, _, personnel)| *personnel)
+        .map(|(fait_le, quoi, fichier, _)| ExportLog {
+            fait_le,
+            quoi,
+            fichier,
+        })
+        .collect())
 }
 
 /// The dates of the erasures, oldest first.

@@ -1,4 +1,4 @@
--- 0008: third parties per line, the journal and number of every entry, and what an
+-- 0009: third parties per line, the journal and number of every entry, and what an
 -- accountant's file says of each line (so that its FEC can be written back whole).
 -- Entries and lines stay as they were (a closed year's digest does not move): what is
 -- new lives in tables of its own, one row per entry or per line.
