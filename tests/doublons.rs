@@ -400,7 +400,10 @@ fn an_updated_participants_file_adds_the_new_people_and_reports_the_rest() {
         ],
         2,
     );
-    assert!(err.contains("création impossible"), "{err}");
+    assert!(
+        err.contains("absent : ce dossier n'existe pas") && err.contains("Rien n'a été écrit."),
+        "{err}"
+    );
     // An existing file is never overwritten.
     let err = sb.refused(
         &[

@@ -232,11 +232,11 @@ fn exports_are_0600_and_replace_an_existing_0644_file_with_the_right_content() {
     }
     // A new FEC is private too.
     let out = sb.ok(&["export", "fec", "2017", "--siren", SIREN]);
-    assert!(out.contains("172 écriture(s), 344 ligne(s)"), "{out}");
+    assert!(out.contains("173 écriture(s), 346 ligne(s)"), "{out}");
     let fec = sb.path().join(FEC_NAME);
     assert_eq!(mode(&fec), 0o600);
     let text = std::fs::read_to_string(&fec).unwrap();
-    assert_eq!(text.lines().count(), 345);
+    assert_eq!(text.lines().count(), 347);
     assert!(text.starts_with("JournalCode\t"));
     let leftovers: Vec<String> = names(sb.path())
         .into_iter()
@@ -312,7 +312,7 @@ fn a_file_size_limit_leaves_no_partial_file_and_the_rerun_succeeds() {
         );
     }
     let fec_text = std::fs::read_to_string(&fec).unwrap();
-    assert_eq!(fec_text.lines().count(), 345);
+    assert_eq!(fec_text.lines().count(), 347);
     assert_eq!(
         std::fs::read_to_string(&csv).unwrap().lines().count(),
         238,
@@ -341,7 +341,7 @@ fn a_backup_is_a_private_full_ledger_named_by_date_next_to_the_ledger() {
         "{out}"
     );
     assert!(
-        out.contains("237 session(s), 172 écriture(s), 40 participant(s)"),
+        out.contains("237 session(s), 173 écriture(s), 40 participant(s)"),
         "{out}"
     );
     assert_eq!(mode(&copy), 0o600);
@@ -489,6 +489,7 @@ fn a_backup_made_while_two_processes_write_is_whole() {
                         "5",
                         "--intitule",
                         &title,
+                        // The same workshop again and again: meant.
                         "--doublon",
                     ]);
                     written.fetch_add(1, Ordering::SeqCst);

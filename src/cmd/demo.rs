@@ -1,14 +1,22 @@
 //! `ici demo`: a throw-away ledger in memory, filled from the 2017 data bundled in
-//! the binary, and its bilan and activity figures. The user's ledger is not touched.
+//! the binary — the activity records of `fixtures/2017/` and the accountant's books,
+//! the FEC of 2016 and 2017 — and its bilan and activity figures. The user's ledger
+//! is not touched; `--ecrire FICHIER` keeps a copy of the demo ledger in a new file.
 
-use crate::cmd::{bilan, import, stats};
-use crate::db::Ledger;
+use crate::bail_user;
+use crate::cmd::{Ctx, bilan, import, import_fec, stats};
+use crate::db::{Ledger, backup};
+use crate::domain::money::group_thousands;
+use crate::output::{self, Existing, Pending};
 use crate::render::Format;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use std::borrow::Cow;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
-/// The 2017 reference data, in the order they must be loaded.
-pub const FIXTURES_2017: [(import::Kind, &str, &str); 10] = [
+/// The 2017 activity data, in the order they must be loaded: the partners come before
+/// the books so that the FEC's third parties find them by name.
+pub const FIXTURES_2017: [(import::Kind, &str, &str); 6] = [
     (
         import::Kind::Projets,
         "fixtures/2017/projets.csv",
@@ -35,43 +43,54 @@ pub const FIXTURES_2017: [(import::Kind, &str, &str); 10] = [
         "fixtures/2017/presences.csv",
         include_str!("../../fixtures/2017/presences.csv"),
     ),
+    // Illustrative: the 2017 report says the exit data were not usable.
     (
         import::Kind::Sorties,
         "fixtures/2017/sorties.csv",
         include_str!("../../fixtures/2017/sorties.csv"),
     ),
+];
+
+/// The books: the accountant's FEC of 2016 (the opening balances of 2017, and a
+/// year for `bilan 2017 --comparer`) and of 2017, loaded as `ici import fec` loads them.
+pub const FEC: [(&str, &[u8]); 2] = [
     (
-        import::Kind::Finances,
-        "fixtures/2017/finances.csv",
-        include_str!("../../fixtures/2017/finances.csv"),
-    ),
-    // Year-end entries that move no money (depreciation, dedicated funds).
-    (
-        import::Kind::Ecritures,
-        "fixtures/2017/ecritures.csv",
-        include_str!("../../fixtures/2017/ecritures.csv"),
-    ),
-    // The year before, so that `ici bilan 2017 --comparer` has something to compare.
-    (
-        import::Kind::Finances,
-        "fixtures/2016/finances.csv",
-        include_str!("../../fixtures/2016/finances.csv"),
+        "fixtures/fec/824137954FEC20161231.txt",
+        include_bytes!("../../fixtures/fec/824137954FEC20161231.txt"),
     ),
     (
-        import::Kind::Ecritures,
-        "fixtures/2016/ecritures.csv",
-        include_str!("../../fixtures/2016/ecritures.csv"),
+        "fixtures/fec/824137954FEC20171231.txt",
+        include_bytes!("../../fixtures/fec/824137954FEC20171231.txt"),
     ),
 ];
 
-/// The 2017 report's target for #MedNum94: 60 % of positive exits (tenths of a
+/// The one thing the demo adds to the accountant's books: the lender of the 2017
+/// loan. The cabinet's 168000 line has no auxiliary account; the association's own
+/// records name France Active (`tiers` of the loan in `fixtures/2017/finances.csv`),
+/// one of the report's 24 partners. Amounts, accounts and dates are untouched.
+const LOAN_LINE: (&str, &str) = (
+    "\t168000\tEmprunt France Active (prêt d'honneur et part Crédit Agricole)\t\t\t",
+    "\t168000\tEmprunt France Active (prêt d'honneur et part Crédit Agricole)\tP0001\tFrance Active\t",
+);
+
+/// The report's target for #MedNum94: 60 % of positive exits (tenths of a
 /// percent), as `ici projet objectif MEDNUM94 --sorties-positives 60%` records it.
 pub const MEDNUM94: (&str, u32) = ("MEDNUM94", 600);
 
+/// Said wherever the demo shows exits.
+pub const SORTIES_ILLUSTRATIVES: &str = "Les sorties de #MedNum94 (fixtures/2017/sorties.csv) sont illustratives : le rapport 2017 indique que les données de sorties n'étaient pas exploitables ; seul l'objectif de 60 % de sorties positives vient du rapport.";
+
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exemples :\n  ici demo\n  ici demo --format json\n  ici demo --ecrire demo-2017.sqlite\n  ici --ledger demo-2017.sqlite bilan 2017 --actif-passif"
+)]
 pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Écrit aussi le registre de démonstration dans ce NOUVEAU fichier (jamais sur un
+    /// fichier existant), pour l'interroger ensuite avec --ledger
+    #[arg(long, value_name = "FICHIER")]
+    pub ecrire: Option<PathBuf>,
 }
 
 /// A ledger in memory holding the bundled 2017 data.
@@ -86,32 +105,126 @@ pub fn ledger_2017() -> Result<Ledger> {
         crate::db::participants::set_objectif(tx, MEDNUM94.0, None, Some(MEDNUM94.1))?;
         Ok(())
     })?;
+    for (name, bytes) in FEC {
+        load_fec(&mut ledger, name, &with_lender(name, bytes)?)
+            .with_context(|| format!("chargement de {name}"))?;
+    }
     Ok(ledger)
 }
 
-pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
+/// One FEC, through the same path as `ici import fec` (its report is not printed).
+fn load_fec(ledger: &mut Ledger, name: &str, bytes: &[u8]) -> Result<()> {
+    import_fec::run(ledger, name, bytes, &mut std::io::sink())
+}
+
+/// The FEC with the loan's lender named (see [`LOAN_LINE`]).
+fn with_lender<'a>(name: &str, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>> {
+    let (before, after) = LOAN_LINE;
+    let text = std::str::from_utf8(bytes).with_context(|| format!("{name} n'est pas en UTF-8"))?;
+    Ok(match text.matches(before).count() {
+        0 => Cow::Borrowed(bytes),
+        1 => Cow::Owned(text.replacen(before, after, 1).into_bytes()),
+        n => bail!("{name} : {n} lignes d'emprunt France Active au lieu d'une"),
+    })
+}
+
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let ledger = ledger_2017()?;
+    // Written before anything is printed: a refused file stops the command whole.
+    let written = match &a.ecrire {
+        Some(path) => Some(write_ledger(ctx, &ledger, path)?),
+        None => None,
+    };
     let bilan = bilan::compute(ledger.conn(), 2017)?;
     let stats = stats::compute(ledger.conn(), 2017)?;
+    let written_note = written.map(|(path, size)| {
+        format!(
+            "Registre de démonstration écrit : {} ({} octets, lisible par vous seul). Interrogez-le avec --ledger, par exemple : ici --ledger {} bilan 2017 --actif-passif",
+            path.display(),
+            group_thousands(size),
+            path.display()
+        )
+    });
     match a.format {
-        Format::Json => crate::render::json(
-            out,
-            &serde_json::json!({
+        Format::Json => {
+            // The keys stay `bilan` and `stats` (the README says the exits are
+            // illustrative); `registre_ecrit` only when a file was written.
+            let mut v = serde_json::json!({
                 "bilan": bilan_json(&bilan)?,
                 "stats": stats_json(&stats)?,
-            }),
-        ),
-        format => {
-            if format == Format::Table {
-                writeln!(
-                    out,
-                    "Démonstration : registre temporaire en mémoire, chargé des données 2017 de l'association ICI.\nVotre registre n'est ni lu ni modifié.\n"
-                )?;
+            });
+            if let Some((path, size)) = written {
+                v["registre_ecrit"] = serde_json::json!({
+                    "fichier": path.display().to_string(),
+                    "octets": size,
+                });
             }
+            crate::render::json(out, &v)
+        }
+        Format::Table => {
+            writeln!(
+                out,
+                "Démonstration : registre temporaire en mémoire, chargé des données 2017 de l'association ICI\n(activité de fixtures/2017/, comptabilité du FEC 2016 et 2017 du cabinet, fixtures/fec/).\nVotre registre n'est ni lu ni modifié.\n"
+            )?;
+            bilan::print(out, &bilan, Format::Table)?;
+            writeln!(out)?;
+            stats::print(out, &stats, Format::Table)?;
+            writeln!(out, "\n{SORTIES_ILLUSTRATIVES}")?;
+            if let Some(note) = written_note {
+                writeln!(out, "\n{note}")?;
+            }
+            Ok(())
+        }
+        format @ (Format::Csv | Format::Excel) => {
             bilan::print(out, &bilan, format)?;
             writeln!(out)?;
-            stats::print(out, &stats, format)
+            stats::print(out, &stats, format)?;
+            // The CSV tables stay data only; what must be said goes beside them.
+            eprintln!("{SORTIES_ILLUSTRATIVES}");
+            if let Some(note) = written_note {
+                eprintln!("{note}");
+            }
+            Ok(())
         }
+    }
+}
+
+/// Copies the demo ledger into a new file, through a temporary file renamed into place
+/// (0600), checked once written. An existing file is never replaced.
+fn write_ledger<'a>(ctx: &Ctx, ledger: &Ledger, path: &'a Path) -> Result<(&'a Path, u64)> {
+    if path.symlink_metadata().is_ok() {
+        bail_user!(
+            "{} existe déjà : `ici demo --ecrire` n'écrit que dans un nouveau fichier, pour ne jamais remplacer un registre. Rien n'a été écrit ; choisissez un autre nom, par exemple --ecrire demo-2017.sqlite.",
+            path.display()
+        );
+    }
+    // The user's ledger is only named, never opened: its files are refused by name.
+    let ledger_path = ctx.ledger_path().unwrap_or_default();
+    let written = || -> Result<u64> {
+        let dest = output::check(
+            path,
+            &ledger_path,
+            Existing::Keep("créé pendant l'écriture de la démonstration"),
+        )?;
+        let pending = Pending::create(&dest)?;
+        let contents = backup::copy(ledger.conn(), pending.temp_path())?;
+        backup::verify(pending.temp_path(), &contents)?;
+        pending.commit()
+    };
+    let size = written().map_err(for_ecrire)?;
+    Ok((path, size))
+}
+
+/// The safe writer's messages name `-o`, the option of exports and backups; here the
+/// file is given with `--ecrire`. Same words otherwise, same exit status.
+fn for_ecrire(e: anyhow::Error) -> anyhow::Error {
+    let text = format!("{e:#}")
+        .replace("par exemple -o ", "par exemple --ecrire ")
+        .replace("avec -o", "avec --ecrire");
+    if crate::error::exit_code(&e) == 2 {
+        crate::error::user(text)
+    } else {
+        anyhow::anyhow!(text)
     }
 }
 
@@ -125,4 +238,47 @@ fn stats_json(s: &crate::domain::stats::Stats) -> Result<serde_json::Value> {
     let mut buf = Vec::new();
     stats::print(&mut buf, s, Format::Json)?;
     Ok(serde_json::from_slice(&buf)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the loan line of 2017 gains its lender; every other byte is the cabinet's.
+    #[test]
+    fn the_lender_is_the_only_change_to_the_fec() {
+        let (name16, fec16) = FEC[0];
+        assert!(matches!(
+            with_lender(name16, fec16).unwrap(),
+            Cow::Borrowed(_)
+        ));
+        let (name17, fec17) = FEC[1];
+        let patched = with_lender(name17, fec17).unwrap();
+        let (before, after) = LOAN_LINE;
+        let original = std::str::from_utf8(fec17).unwrap();
+        let patched = std::str::from_utf8(&patched).unwrap();
+        assert_eq!(original.lines().count(), patched.lines().count());
+        let changed: Vec<(&str, &str)> = original
+            .lines()
+            .zip(patched.lines())
+            .filter(|(a, b)| a != b)
+            .collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        let (a, b) = changed[0];
+        assert!(a.contains(before) && b.contains(after), "{b}");
+        assert!(b.contains("\t0,00\t30000,00\t"), "amounts untouched: {b}");
+        // Twice the line: the bundled file is not what the demo expects.
+        let twice = format!("{original}{original}");
+        let err = with_lender(name17, twice.as_bytes()).unwrap_err();
+        assert!(format!("{err}").contains("2 lignes"), "{err}");
+    }
+
+    #[test]
+    fn the_demo_ledger_balances_at_the_accountants_figures() {
+        let ledger = ledger_2017().unwrap();
+        let b = bilan::compute(ledger.conn(), 2017).unwrap();
+        assert_eq!(b.total_produits().cents(), 176_512_00);
+        assert_eq!(b.total_charges().cents(), 191_947_00);
+        assert_eq!(b.resultat().cents(), -15_435_00);
+    }
 }

@@ -180,7 +180,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Import(a) => import::run(&ctx, a, out),
         Commande::Export(a) => export::run(&ctx, a, out),
         Commande::Sauvegarde(a) => sauvegarde::run(&ctx, a, out),
-        Commande::Demo(a) => demo::run(a, out),
+        Commande::Demo(a) => demo::run(&ctx, a, out),
         Commande::Completions(a) => completions::run(&ctx, a, out),
     }
 }
