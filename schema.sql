@@ -327,6 +327,7 @@ END;
 CREATE TRIGGER session_correction_definitive_suppression BEFORE DELETE ON session_correction
 BEGIN
     SELECT RAISE(ABORT, 'l''historique d''une session ne se modifie pas');
+END;
 
 -- Books (0009): third parties per line, the journal and number of every entry, and what an
 -- accountant's file says of each line (so that its FEC can be written back whole).

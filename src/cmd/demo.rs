@@ -114,7 +114,7 @@ pub fn ledger_2017() -> Result<Ledger> {
 
 /// One FEC, through the same path as `ici import fec` (its report is not printed).
 fn load_fec(ledger: &mut Ledger, name: &str, bytes: &[u8]) -> Result<()> {
-    import_fec::run(ledger, name, bytes, &mut std::io::sink())
+    import_fec::run_bytes(ledger, name, bytes, &mut std::io::sink())
 }
 
 /// The FEC with the loan's lender named (see [`LOAN_LINE`]).
