@@ -20,6 +20,8 @@ pub fn main_with_exit_code() -> i32 {
         Ok(cli) => cli,
         Err(code) => return code,
     };
+    // Known before the command runs, so that a failure can name the ledger file.
+    let ledger = cmd::Ctx::new(cli.ledger.clone()).ledger_path().ok();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = cmd::run(cli, &mut out).and_then(|()| Ok(out.flush()?));
@@ -30,7 +32,7 @@ pub fn main_with_exit_code() -> i32 {
             drop(out);
             eprintln!(
                 "erreur : {}",
-                domain::text::for_message(&format!("{err:#}"))
+                domain::text::for_message(&error::render(&err, ledger.as_deref()))
             );
             error::exit_code(&err)
         }

@@ -283,7 +283,7 @@ fn line_numbers_are_right_with_lf_crlf_and_cr_only() {
             "2017-01-10;NET94;Arcueil;2h;5;Un",
             "",
             "2017-01-11;NET94;Arcueil;2h;5;Deux",
-            "2017-01-12;NET94;Arcueil;3 heures;5;Trois",
+            "2017-01-12;NET94;Arcueil;13h;5;Trois",
         ];
         let path = sb.file(&format!("{name}.csv"), sessions(&rows, eol));
         let err = sb.refused(&["import", "sessions", &path], 2);

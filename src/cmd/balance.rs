@@ -27,7 +27,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
     let annee = parse_year(&a.annee)?;
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let plan = Plan::for_year(annee);
     let format = a.sortie.format();
     let mut out = a.sortie.writer(ctx, stdout)?;

@@ -57,7 +57,7 @@ pub enum Par {
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let annee = parse_year(&a.annee)?;
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let conn = ledger.conn();
     if a.actif_passif {
         return actif_passif_rendu::print(out, &actif_passif(conn, annee)?, a.format);

@@ -1,8 +1,9 @@
 //! `ici cloture [ANNEE]`: closes a year once the general assembly has approved its
 //! accounts; without a year, lists the closed ones.
 
-use crate::cmd::{Ctx, bilan, confirm};
+use crate::cmd::{Ctx, bilan, confirm, verifie};
 use crate::db::finances;
+use crate::db::verifie as db_verifie;
 use crate::domain::date::parse_year;
 use crate::domain::money::Money;
 use crate::render::{self, Cell, Format};
@@ -24,8 +25,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
-    let mut ledger = ctx.open()?;
     let Some(annee) = a.annee else {
+        let ledger = ctx.open_read()?;
         let clos = finances::clotures(ledger.conn())?;
         if a.format == Format::Json {
             let items: Vec<serde_json::Value> = clos
@@ -50,6 +51,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         return Ok(());
     };
     let annee = parse_year(&annee)?;
+    let mut ledger = ctx.open()?;
     // Every reason to refuse is given before the question, not after the user has
     // typed the year: the closing is tried, then undone.
     {
@@ -57,6 +59,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         finances::cloturer(&dry, annee)?;
         dry.rollback()?;
     }
+    // A year is closed for good: never on a ledger that is damaged or already altered.
+    verifie::require_clean(ledger.conn(), &format!("exercice {annee} non clos"))?;
     let year = annee.to_string();
     confirm::confirm(
         a.oui,
@@ -69,7 +73,11 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             command: &format!("ici cloture {annee}"),
         },
     )?;
-    ledger.write(|tx| finances::cloturer(tx, annee))?;
+    ledger.write(|tx| {
+        finances::cloturer(tx, annee)?;
+        // The proof that the year stays as closed, kept with the closing itself.
+        db_verifie::store_digest(tx, annee)
+    })?;
     let b = bilan::compute(ledger.conn(), annee)?;
     writeln!(
         out,

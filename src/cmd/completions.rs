@@ -37,7 +37,7 @@ pub enum Noms {
 
 pub fn run(ctx: &Ctx, args: Args, out: &mut dyn Write) -> Result<()> {
     if let Some(noms) = args.noms {
-        let ledger = ctx.open()?;
+        let ledger = ctx.open_read()?;
         let names: Vec<String> = match noms {
             Noms::Projets => refs::projets(ledger.conn(), None)?
                 .into_iter()

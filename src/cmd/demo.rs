@@ -113,8 +113,14 @@ pub fn ledger_2017() -> Result<Ledger> {
 }
 
 /// One FEC, through the same path as `ici import fec` (its report is not printed).
+/// That path streams a file from disk, so the embedded bytes go through a private
+/// temporary file first.
 fn load_fec(ledger: &mut Ledger, name: &str, bytes: &[u8]) -> Result<()> {
-    import_fec::run_bytes(ledger, name, bytes, &mut std::io::sink())
+    let mut file = tempfile::NamedTempFile::new()?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    let mut input = crate::input::open(file.path())?;
+    input.name = name.to_string();
+    import_fec::run(ledger, &input, &mut std::io::sink())
 }
 
 /// The FEC with the loan's lender named (see [`LOAN_LINE`]).
@@ -218,9 +224,12 @@ fn write_ledger<'a>(ctx: &Ctx, ledger: &Ledger, path: &'a Path) -> Result<(&'a P
 /// The safe writer's messages name `-o`, the option of exports and backups; here the
 /// file is given with `--ecrire`. Same words otherwise, same exit status.
 fn for_ecrire(e: anyhow::Error) -> anyhow::Error {
-    let text = format!("{e:#}")
+    let mut text = format!("{e:#}")
         .replace("par exemple -o ", "par exemple --ecrire ")
         .replace("avec -o", "avec --ecrire");
+    if !text.contains("avec --ecrire") {
+        text = text.replace("un autre chemin", "un autre chemin avec --ecrire");
+    }
     if crate::error::exit_code(&e) == 2 {
         crate::error::user(text)
     } else {

@@ -248,7 +248,7 @@ fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let mut f = crate::cmd::finance::filter(
         ledger.conn(),
         a.annee.as_deref(),
@@ -332,7 +332,7 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 fn show(ctx: &Ctx, numero: i64, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let Some(e) = finances::get(ledger.conn(), numero)? else {
         crate::bail_user!("écriture n° {numero} introuvable");
     };

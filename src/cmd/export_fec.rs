@@ -26,6 +26,7 @@ pub fn run(
         bail_user!("indiquez l'exercice : `ici export fec 2017 --siren NNNNNNNNN`");
     };
     let annee = parse_year(annee)?;
+    crate::cmd::verifie::require_clean(conn, &format!("FEC {annee} non écrit"))?;
     let Some(siren) = siren else {
         bail_user!(
             "--siren manquant : le FEC porte le SIREN de l'association (9 chiffres), par exemple --siren 123456782"

@@ -177,7 +177,7 @@ struct LineJson {
 }
 
 fn list(ctx: &Ctx, op: Operation, a: ListArgs, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let f = filter(
         ledger.conn(),
         a.annee.as_deref(),

@@ -64,7 +64,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
                 .to_string(),
         ),
     };
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let plan = Plan::for_year(annee);
     let format = a.sortie.format();
     let mut out = a.sortie.writer(ctx, stdout)?;

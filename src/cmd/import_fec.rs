@@ -106,19 +106,6 @@ pub fn run(ledger: &mut Ledger, input: &Input, out: &mut dyn Write) -> Result<()
     Ok(())
 }
 
-/// [`run`] for a file already in memory (the demonstration's fixtures): written to a
-/// temporary file, then read as any other.
-pub fn run_bytes(ledger: &mut Ledger, name: &str, bytes: &[u8], out: &mut dyn Write) -> Result<()> {
-    let dir = tempfile::tempdir()?;
-    let file = std::path::Path::new(name)
-        .file_name()
-        .unwrap_or(std::ffi::OsStr::new("fec.txt"));
-    let path = dir.path().join(file);
-    std::fs::write(&path, bytes)?;
-    let input = input::open(&path)?;
-    run(ledger, &input, out)
-}
-
 /// What was read from the file.
 struct Read {
     entries: usize,

@@ -31,7 +31,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
     let annee = parse_year(&a.annee)?;
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let journal = a
         .journal
         .as_deref()

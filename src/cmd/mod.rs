@@ -30,6 +30,7 @@ pub mod sortie;
 pub mod stats;
 pub mod territoire;
 pub mod tiers;
+pub mod verifie;
 
 use crate::db::Ledger;
 use anyhow::{Result, anyhow};
@@ -115,6 +116,9 @@ pub enum Commande {
     Import(import::Args),
     /// Exporte sessions ou écritures en CSV pour un financeur
     Export(export::Args),
+    /// Vérifie le registre : intégrité du fichier, écritures équilibrées, exercices clos
+    /// inchangés…
+    Verifie(verifie::Args),
     /// Copie complète et vérifiée du registre, à garder ailleurs
     Sauvegarde(sauvegarde::Args),
     /// Démonstration sur les données 2017 intégrées, sans toucher à votre registre
@@ -129,6 +133,10 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    pub fn new(ledger: Option<PathBuf>) -> Ctx {
+        Ctx { ledger }
+    }
+
     /// `--ledger`, else `ICI_LEDGER`, else the platform data directory.
     pub fn ledger_path(&self) -> Result<PathBuf> {
         if let Some(p) = &self.ledger {
@@ -140,13 +148,32 @@ impl Ctx {
         Ok(dirs.data_dir().join("ledger.sqlite"))
     }
 
-    /// Opens the ledger; what its migration has to say goes to standard error.
+    /// Opens the ledger to write; what its migration has to say goes to standard error.
     pub fn open(&self) -> Result<Ledger> {
         let mut ledger = Ledger::open(&self.ledger_path()?)?;
         for note in ledger.take_notes() {
             eprintln!("{note}");
         }
         Ok(ledger)
+    }
+
+    /// Opens the ledger for a command that only reads: nothing can be written through
+    /// it, and it works on a read-only file or folder (see [`Ledger::open_read`]).
+    pub fn open_read(&self) -> Result<Ledger> {
+        let mut ledger = Ledger::open_read(&self.ledger_path()?)?;
+        for note in ledger.take_notes() {
+            eprintln!("{note}");
+        }
+        Ok(ledger)
+    }
+
+    /// [`Ctx::open`] when the command writes, else [`Ctx::open_read`].
+    pub fn open_for(&self, writes: bool) -> Result<Ledger> {
+        if writes {
+            self.open()
+        } else {
+            self.open_read()
+        }
     }
 }
 
@@ -179,6 +206,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Commune(c) => commune::run(c, out),
         Commande::Import(a) => import::run(&ctx, a, out),
         Commande::Export(a) => export::run(&ctx, a, out),
+        Commande::Verifie(a) => verifie::run(&ctx, a, out),
         Commande::Sauvegarde(a) => sauvegarde::run(&ctx, a, out),
         Commande::Demo(a) => demo::run(&ctx, a, out),
         Commande::Completions(a) => completions::run(&ctx, a, out),

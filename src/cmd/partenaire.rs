@@ -54,7 +54,7 @@ pub enum Commande {
 }
 
 pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
-    let mut ledger = ctx.open()?;
+    let mut ledger = ctx.open_for(!matches!(cmd, Commande::List { .. }))?;
     match cmd {
         Commande::Add { nom, nouveau } => {
             let nom = ledger.write(|tx| refs::add_partenaire(tx, &nom, nouveau))?;

@@ -334,7 +334,7 @@ fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 fn show(ctx: &Ctx, numero: i64, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let conn = ledger.conn();
     let s = sessions::must_exist(conn, numero)?;
     let codes = participants::session_codes(conn, numero)?;
@@ -528,7 +528,7 @@ struct SessionJson<'a> {
 }
 
 fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let mut f = filter(ledger.conn(), a.annee.as_deref(), a.projet.as_deref(), None)?;
     f.with_cancelled = a.annulees;
     f.commune_inconnue = a.commune_inconnue;

@@ -47,7 +47,7 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
             .map_err(with_flag)?,
         None => chrono::Local::now().date_naive(),
     };
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let plan = Plan::for_date(au);
     let comptes = livres::solde(
         ledger.conn(),

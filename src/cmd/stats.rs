@@ -39,7 +39,7 @@ pub const NOTE_INTERCOS: &str = "Établissement public territorial (EPT) pour le
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let annee = parse_year(&a.annee)?;
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let stats = compute(ledger.conn(), annee)?;
     print(out, &stats, a.format)
 }

@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         .as_deref()
         .map(territoire::parse_departements)
         .transpose()?;
-    let mut ledger = ctx.open()?;
+    let mut ledger = ctx.open_for(codes.is_some())?;
     match codes {
         Some(codes) => {
             ledger.write(|tx| territoire::set_departements(tx, &codes))?;

@@ -13,12 +13,13 @@ pub mod reports;
 pub mod sessions;
 pub mod territoire;
 pub mod tiers;
+pub mod verifie;
 
 use crate::bail_user;
-use anyhow::{Context, Result, bail};
+use crate::error::{is_system_failure, sqlite_fr, user};
+use anyhow::{Context, Result, anyhow, bail};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Numbered migrations, applied in order; `PRAGMA user_version` is the number applied.
 /// Each file only adds, and says why in its first lines. `schema.sql` is their sum.
@@ -36,9 +37,6 @@ const MIGRATIONS: &[&str] = &[
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
-
-/// How long a writer waits for another process to finish before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct Ledger {
     conn: Connection,
@@ -66,7 +64,14 @@ impl Ledger {
     /// or leaves an existing one untouched.
     pub fn init(path: &Path) -> Result<InitOutcome> {
         if path.exists() {
-            let mut ledger = Ledger::open(path)?;
+            if is_empty_file(path) {
+                bail_user!(
+                    "{} : le fichier existe et est vide : ce n'est pas un registre ; supprimez-le ou choisissez un autre chemin",
+                    path.display()
+                );
+            }
+            // Brought up to date when it may be written; a read-only one is reported as is.
+            let mut ledger = Ledger::open_read(path)?;
             return Ok(InitOutcome::AlreadyThere {
                 version: ledger.version()?,
                 migrated_from: ledger.migrated_from,
@@ -77,28 +82,113 @@ impl Ledger {
             create_private_dir(dir)?;
         }
         create_private_file(path)?;
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-            .with_context(|| format!("ouverture du registre {}", path.display()))?;
-        let mut ledger = Ledger::new(conn, Some(path))?;
-        ledger.migrate()?;
+        let created = (|| {
+            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+            let mut ledger = Ledger::new(conn, Some(path))?;
+            ledger.migrate()
+        })();
+        if let Err(e) = created {
+            // An empty file left behind would be refused by every command: nothing was
+            // in it, so it goes.
+            let _ = std::fs::remove_file(path);
+            return Err(fault(Some(path), e));
+        }
         Ok(InitOutcome::Created)
     }
 
-    /// Opens an existing ledger, bringing its schema up to date.
+    /// Opens an existing ledger for writing, bringing its schema up to date.
+    ///
+    /// A file or folder without write access is refused before SQLite opens it: SQLite
+    /// would fall back to reading and leave behind `-wal` and `-shm` files with the
+    /// file's read-only mode, which would then block every later writer.
     pub fn open(path: &Path) -> Result<Ledger> {
-        if !path.exists() {
-            bail_user!(
-                "registre introuvable : {}\nCréez-le avec `ici init` (ou indiquez le bon fichier avec --ledger ou la variable ICI_LEDGER).",
+        refuse_missing_or_empty(path)?;
+        if !is_writable(path) {
+            bail!(
+                "le registre {} est en lecture seule : rien n'a été enregistré. Donnez-vous le droit d'écriture (chmod u+w {}), ou utilisez une commande de lecture (stats, bilan, list…)",
+                path.display(),
                 path.display()
             );
         }
+        let dir = effective_dir(path.parent().unwrap_or(Path::new("")));
+        if !is_writable(dir) {
+            bail!(
+                "le dossier {} n'est pas accessible en écriture : le registre {} ne peut pas y être modifié (SQLite y crée ses fichiers -wal et -shm) ; rien n'a été enregistré. Donnez le droit d'écriture sur le dossier, ou utilisez une commande de lecture (stats, bilan, list…)",
+                dir.display(),
+                path.display()
+            );
+        }
+        Ledger::open_read_write(path).map_err(|e| fault(Some(path), e))
+    }
+
+    fn open_read_write(path: &Path) -> Result<Ledger> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .with_context(|| format!("ouverture du registre {}", path.display()))?;
+        )?;
         let mut ledger = Ledger::new(conn, Some(path))?;
-        ledger.migrate().map_err(|e| not_a_ledger(path, e))?;
+        ledger.migrate()?;
+        Ok(ledger)
+    }
+
+    /// Opens an existing ledger for reading only: nothing can be written through it.
+    ///
+    /// When the file and its folder are writable, the connection is an ordinary one
+    /// made read-only by `PRAGMA query_only`: SQLite keeps its `-wal` and `-shm` files
+    /// as for any other command (and removes them when the last one closes), readers
+    /// see every committed write, and an older ledger is brought up to date first, as
+    /// any command with write access would.
+    ///
+    /// When the file or its folder is not writable, nobody with these rights can be
+    /// writing it: if no write-ahead log is pending, the whole ledger is in the main
+    /// file and SQLite reads it as `immutable`, without the `-shm` it could not create.
+    /// A pending log is read through SQLite's read-only mode, which needs its `-shm`
+    /// readable. Such an open never migrates: an older ledger is refused with what to do.
+    pub fn open_read(path: &Path) -> Result<Ledger> {
+        refuse_missing_or_empty(path)?;
+        if is_writable(path) && is_writable(effective_dir(path.parent().unwrap_or(Path::new("")))) {
+            let ledger = Ledger::open_read_write(path).map_err(|e| fault(Some(path), e))?;
+            ledger
+                .conn
+                .pragma_update(None, "query_only", true)
+                .map_err(|e| fault(Some(path), e.into()))?;
+            return Ok(ledger);
+        }
+        let wal_pending = std::fs::metadata(sidecar(path, "-wal")).is_ok_and(|m| m.len() > 0);
+        let opened = if wal_pending {
+            Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        } else {
+            Connection::open_with_flags(
+                immutable_uri(path),
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        }
+        .map_err(anyhow::Error::from)
+        .and_then(|conn| Ledger::new(conn, Some(path)))
+        .and_then(|ledger| Ok((ledger.version()?, ledger)));
+        let (version, ledger) = opened.map_err(|e| {
+            if wal_pending && !is_not_a_database(&e) {
+                anyhow!(
+                    "le registre {} a des écritures en attente dans son journal ({}) et ne peut pas être lu sans droit d'écriture : lancez une fois une commande ici avec le droit d'écrire sur le fichier et son dossier",
+                    path.display(),
+                    sidecar(path, "-wal").display()
+                )
+            } else {
+                fault(Some(path), e)
+            }
+        })?;
+        ledger.check_version(version)?;
+        if version < SCHEMA_VERSION {
+            bail!(
+                "le registre {} a été écrit par une version antérieure d'ici (schéma {version}, celle-ci lit le schéma {SCHEMA_VERSION}) et n'est pas accessible en écriture : lancez une fois `ici verifie` (ou une commande qui écrit) avec le droit d'écrire sur le fichier et son dossier, pour le mettre à jour",
+                path.display()
+            );
+        }
         Ok(ledger)
     }
 
@@ -131,7 +221,7 @@ impl Ledger {
 
     /// Connection settings; nothing here writes to the file.
     fn configure(&mut self) -> Result<()> {
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn.busy_timeout(crate::error::lock_wait())?;
         // Deleted personal data is overwritten, not left in free pages.
         self.conn.execute_batch(
             "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = NORMAL;",
@@ -160,9 +250,8 @@ impl Ledger {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
-    /// Refuses a ledger this build must not write, then brings the schema up to date.
-    fn migrate(&mut self) -> Result<()> {
-        let current = self.version()?;
+    /// Refuses a file that is another SQLite database, or a ledger newer than this build.
+    fn check_version(&self, current: i64) -> Result<()> {
         if current > SCHEMA_VERSION {
             bail!(
                 "ce registre a été écrit par une version plus récente d'ici (schéma {current}, cette version connaît le schéma {SCHEMA_VERSION}) : il n'est pas modifié. Mettez ici à jour pour l'utiliser."
@@ -180,6 +269,13 @@ impl Ledger {
                 );
             }
         }
+        Ok(())
+    }
+
+    /// Refuses a ledger this build must not write, then brings the schema up to date.
+    fn migrate(&mut self) -> Result<()> {
+        let current = self.version()?;
+        self.check_version(current)?;
         self.enable_wal()?;
         if current == SCHEMA_VERSION {
             return Ok(());
@@ -198,6 +294,11 @@ impl Ledger {
                     self.notes.push(unresolved_report(&unresolved));
                 }
             }
+            // Years closed before digests were kept get one now, so that
+            // `ici verifie` proves them unchanged from here on.
+            if i + 1 == 6 {
+                verifie::store_missing_digests(&tx)?;
+            }
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -209,30 +310,161 @@ impl Ledger {
 
     /// Runs `f` in one write transaction, taken at once so that concurrent writers queue
     /// behind the busy timeout instead of failing; nothing is kept if `f` fails.
+    /// A failure of the file or the system (disk full, read-only, lock held too long…)
+    /// is reported in French with the ledger's name.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        let path = self.path.clone();
+        let run = || -> Result<T> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        };
+        run().map_err(|e| fault(path.as_deref(), e))
     }
 }
 
-/// SQLite's « file is not a database » in words a user can act on.
-fn not_a_ledger(path: &Path, e: anyhow::Error) -> anyhow::Error {
-    let not_db = e.chain().any(|c| {
+/// Replaces a failure of the file or the system, anywhere in the chain, by its French
+/// message naming the ledger (a user error for a file that is not a database); other
+/// errors pass unchanged, to keep their context.
+pub fn fault(path: Option<&Path>, e: anyhow::Error) -> anyhow::Error {
+    let Some(r) = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<rusqlite::Error>())
+        .filter(|r| is_system_failure(r))
+    else {
+        return e;
+    };
+    // SQLite reports a write refused for lack of room as an I/O error unless the
+    // system said ENOSPC; the cause is looked for here, where the file is known.
+    let msg = match path {
+        Some(p)
+            if r.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure)
+                && no_room_to_write(p) =>
+        {
+            crate::error::disk_full_fr(&format!("le registre {}", p.display()))
+        }
+        _ => sqlite_fr(r, path),
+    };
+    if r.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
+        user(msg)
+    } else {
+        anyhow!(msg)
+    }
+}
+
+fn is_not_a_database(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
         c.downcast_ref::<rusqlite::Error>()
             .is_some_and(|r| r.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase))
-    });
-    if not_db {
-        crate::error::user(format!(
-            "{} n'est pas un registre ici (ce n'est pas une base SQLite) : il n'a pas été modifié. Indiquez le bon fichier avec --ledger.",
+    })
+}
+
+/// A missing ledger, or an empty file where one should be, is a mistake in the path; a
+/// ledger this user may not read is said so before SQLite tries.
+fn refuse_missing_or_empty(path: &Path) -> Result<()> {
+    if !path.exists() {
+        bail_user!(
+            "registre introuvable : {}\nCréez-le avec `ici init` (ou indiquez le bon fichier avec --ledger ou la variable ICI_LEDGER).",
             path.display()
-        ))
-    } else {
-        e
+        );
     }
+    if path.is_file() && !is_readable(path) {
+        bail!(
+            "accès refusé : vous n'avez pas le droit de lire le registre {} ; vérifiez ses droits (chmod u+rw {})",
+            path.display(),
+            path.display()
+        );
+    }
+    if is_empty_file(path) {
+        bail_user!(
+            "{} n'est pas un registre ici (le fichier est vide) : il n'a pas été modifié. Indiquez le bon fichier avec --ledger ; un fichier vide laissé là par erreur peut être supprimé.",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn is_empty_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0)
+}
+
+/// `ledger.sqlite` → `ledger.sqlite-wal`.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// The folder a relative ledger path is in: `l.sqlite` is in `.`.
+fn effective_dir(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }
+}
+
+/// Whether this process may write the file or create files in the folder: the kernel's
+/// own answer for the effective user (owner, group, capabilities, read-only mounts).
+#[cfg(unix)]
+fn is_writable(path: &Path) -> bool {
+    use rustix::fs::{Access, AtFlags, CWD, accessat};
+    accessat(CWD, path, Access::WRITE_OK, AtFlags::EACCESS).is_ok()
+}
+
+#[cfg(not(unix))]
+fn is_writable(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
+}
+
+/// Whether this process may read the file, asked the same way.
+#[cfg(unix)]
+fn is_readable(path: &Path) -> bool {
+    use rustix::fs::{Access, AtFlags, CWD, accessat};
+    accessat(CWD, path, Access::READ_OK, AtFlags::EACCESS).is_ok()
+}
+
+#[cfg(not(unix))]
+fn is_readable(path: &Path) -> bool {
+    std::fs::File::open(path).is_ok()
+}
+
+/// Whether a failed write can be for lack of room: a file-size limit on this process
+/// (`ulimit -f`), or less than 1 MiB free where the ledger is.
+#[cfg(unix)]
+fn no_room_to_write(path: &Path) -> bool {
+    use rustix::process::{Resource, getrlimit};
+    if getrlimit(Resource::Fsize).current.is_some() {
+        return true;
+    }
+    let dir = effective_dir(path.parent().unwrap_or(Path::new("")));
+    rustix::fs::statvfs(dir).is_ok_and(|s| s.f_bavail.saturating_mul(s.f_frsize) < 1 << 20)
+}
+
+#[cfg(not(unix))]
+fn no_room_to_write(_path: &Path) -> bool {
+    false
+}
+
+/// `file:` URI opening the ledger as immutable (no locks, no `-shm`). SQLite's URI syntax
+/// reserves `%`, `?` and `#`; they are percent-encoded. Hand-written: three characters do
+/// not justify a URL crate.
+fn immutable_uri(path: &Path) -> String {
+    let raw = path.to_string_lossy();
+    let mut uri = String::from("file:");
+    for c in raw.chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 /// The migration's report on communes it could not resolve.
@@ -295,6 +527,14 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn immutable_uri_escapes_what_sqlite_reserves() {
+        assert_eq!(
+            immutable_uri(Path::new("/a b/100%?#/l.sqlite")),
+            "file:/a b/100%25%3f%23/l.sqlite?immutable=1"
+        );
+    }
 
     /// `schema.sql` must describe exactly what the migrations build.
     #[test]

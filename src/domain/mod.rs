@@ -18,6 +18,7 @@ pub mod stats;
 pub mod suggest;
 pub mod text;
 pub mod tiers;
+pub mod verifie;
 
 /// An optional text field as typed: trimmed, and `None` when empty.
 pub fn optional_text(value: Option<&str>) -> Option<String> {

@@ -275,3 +275,57 @@ pub fn sorted_strings(v: &Value) -> Vec<String> {
 pub fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
+
+/// The `ici` binary under test.
+pub fn ici_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_ici"))
+}
+
+/// The shell line that runs a program with a file-size limit of `kib` KiB, the way a full
+/// disk looks to a writer: SIGXFSZ is ignored (an ignored signal stays ignored across
+/// `exec`), so the write fails with EFBIG instead of killing the process.
+pub fn file_size_limit(kib: u64) -> Vec<String> {
+    vec![
+        "bash".to_string(),
+        "-c".to_string(),
+        format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" \"$@\""),
+    ]
+}
+
+impl Sandbox {
+    /// `ici --ledger LEDGER ARGS…` as a plain process with the sandbox's environment, run
+    /// through `prefix` (a program and its arguments placed before `ici`, such as
+    /// [`file_size_limit`]); empty `prefix`: `ici` itself.
+    pub fn process<S: AsRef<std::ffi::OsStr>>(
+        &self,
+        prefix: &[String],
+        ledger: &Path,
+        args: &[S],
+    ) -> std::process::Command {
+        let mut cmd = match prefix.split_first() {
+            Some((program, rest)) => {
+                let mut c = std::process::Command::new(program);
+                c.args(rest).arg(ici_bin());
+                c
+            }
+            None => std::process::Command::new(ici_bin()),
+        };
+        cmd.arg("--ledger")
+            .arg(ledger)
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.path())
+            .env("TZ", "UTC")
+            .current_dir(self.path());
+        cmd
+    }
+
+    /// The number of rows of `table` in `ledger`, read by a connection of the test's own
+    /// (an ordinary one: it leaves no `-wal` behind when it closes).
+    pub fn count(&self, ledger: &Path, table: &str) -> i64 {
+        let c = rusqlite::Connection::open(ledger).expect("open ledger");
+        c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .expect("count")
+    }
+}

@@ -56,7 +56,7 @@ impl<'a> From<&'a Identite> for IdentiteJson<'a> {
 }
 
 pub(super) fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let conn = ledger.conn();
     let annee = a.annee.as_deref().map(parse_year).transpose()?;
     let filter = ListFilter {
@@ -178,7 +178,7 @@ pub(super) fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 pub(super) fn show(ctx: &Ctx, code: &str, avec_identite: bool, out: &mut dyn Write) -> Result<()> {
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_read()?;
     let conn = ledger.conn();
     let p = participants::find(conn, code)?;
     let year = this_year();
