@@ -328,3 +328,61 @@ CREATE TRIGGER session_correction_definitive_suppression BEFORE DELETE ON sessio
 BEGIN
     SELECT RAISE(ABORT, 'l''historique d''une session ne se modifie pas');
 END;
+
+-- Books (0009): third parties per line, the journal and number of every entry, and what an
+-- accountant's file says of each line (so that its FEC can be written back whole).
+-- Entries and lines stay as they were (a closed year's digest does not move): what is
+-- new lives in tables of its own, one row per entry or per line.
+
+-- Third parties of the books (a supplier, a funder, a lender…), apart from the
+-- partners of the activity; one may be linked to the partner it is.
+CREATE TABLE tiers (
+    id            INTEGER PRIMARY KEY,
+    nom           TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(nom)) > 0),
+    nature        TEXT NOT NULL CHECK (nature IN ('fournisseur', 'usager', 'financeur', 'salarie',
+                                                 'organisme-social', 'preteur', 'autre')),
+    partenaire_id INTEGER UNIQUE REFERENCES partenaire (id),
+    cree_le       TEXT NOT NULL
+);
+
+-- Every entry's journal; `numero` is continuous per exercice and journal for the
+-- entries typed in ici, in recording order (imported ones keep their EcritureNum).
+CREATE TABLE ecriture_journal (
+    ecriture_id INTEGER PRIMARY KEY REFERENCES ecriture (id),
+    journal     TEXT NOT NULL,
+    journal_lib TEXT,
+    exercice    INTEGER NOT NULL,
+    numero      INTEGER CHECK (numero > 0),
+    piece_date  TEXT,
+    valid_date  TEXT NOT NULL,
+    -- 1 when it came from an accountant's file with every column kept, to write back as read.
+    tel_quel    INTEGER NOT NULL DEFAULT 0 CHECK (tel_quel IN (0, 1))
+);
+CREATE UNIQUE INDEX ecriture_journal_numero ON ecriture_journal (exercice, journal, numero)
+    WHERE numero IS NOT NULL;
+CREATE TRIGGER ecriture_journal_non_modifiable BEFORE UPDATE ON ecriture_journal
+BEGIN
+    SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
+END;
+CREATE TRIGGER ecriture_journal_non_supprimable BEFORE DELETE ON ecriture_journal
+BEGIN
+    SELECT RAISE(ABORT, 'une écriture ne se supprime pas : contrepassez-la');
+END;
+
+-- Per line: its tiers and auxiliary account, and the FEC's columns kept as read.
+CREATE TABLE ligne_detail (
+    ligne_id       INTEGER PRIMARY KEY REFERENCES ligne (id),
+    tiers_id       INTEGER REFERENCES tiers (id),
+    compte_aux     TEXT,
+    libelle        TEXT,
+    compte_lib     TEXT,
+    lettrage       TEXT,
+    date_lettrage  TEXT,
+    montant_devise TEXT,
+    devise         TEXT
+);
+CREATE INDEX ligne_detail_tiers ON ligne_detail (tiers_id);
+CREATE TRIGGER ligne_detail_non_supprimable BEFORE DELETE ON ligne_detail
+BEGIN
+    SELECT RAISE(ABORT, 'une écriture ne se supprime pas : contrepassez-la');
+END;

@@ -1583,6 +1583,7 @@ fn write_big_fec(path: &Path, lines: usize) -> Result<()> {
         libelle: Some("Opération".to_string()),
         debit,
         credit,
+        extra: Default::default(),
     };
     let entries: Vec<FecEntry> = (0..n)
         .map(|i| {

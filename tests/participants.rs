@@ -1097,6 +1097,7 @@ fn a_schema_3_ledger_migrates_with_its_sessions_anonymous() {
          DROP TABLE cloture_empreinte; DROP TABLE export_journal;
          DROP TABLE parametre; DROP INDEX session_commune; DROP TABLE code_fusionne;
          DROP TABLE session_correction; DROP INDEX session_cree_le;
+         DROP TABLE ligne_detail; DROP TABLE ecriture_journal; DROP TABLE tiers;
          PRAGMA user_version = 3;",
     )
     .unwrap();

@@ -129,7 +129,7 @@ pub struct AddArgs {
     /// Compte crédité et montant : 706=1234,56 (répétez pour plusieurs lignes)
     #[arg(long, value_name = "COMPTE=MONTANT")]
     pub credit: Vec<String>,
-    /// Tiers (voir `ici partenaire list`)
+    /// Tiers (voir `ici tiers list`)
     #[arg(long)]
     pub tiers: Option<String>,
     /// Projet
@@ -138,6 +138,10 @@ pub struct AddArgs {
     /// Référence de la pièce
     #[arg(long)]
     pub piece: Option<String>,
+    /// Journal : BQ banque, CA caisse, OD opérations diverses, AN à-nouveaux, ou un code
+    /// du cabinet (par défaut BQ si la banque bouge, CA si la caisse bouge, sinon OD)
+    #[arg(long)]
+    pub journal: Option<String>,
     /// Enregistrer même si une écriture de même date, libellé et lignes est déjà au
     /// registre (deux paiements identiques)
     #[arg(long)]
@@ -162,6 +166,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 tiers: a.tiers.as_deref(),
                 projet: a.projet.as_deref(),
                 piece: a.piece.as_deref(),
+                journal: a.journal.as_deref(),
             }
             .check()
             .map_err(with_flag)?;
@@ -339,6 +344,9 @@ fn show(ctx: &Ctx, numero: i64, out: &mut dyn Write) -> Result<()> {
         e.date.format("%d/%m/%Y"),
         e.libelle
     )?;
+    if let Some((journal, num)) = crate::db::fec_export::place(ledger.conn(), numero)? {
+        writeln!(out, "Journal {journal}, numéro {num} dans le FEC.")?;
+    }
     if let Some(of) = e.annule_id {
         writeln!(out, "Contrepasse l'écriture n° {of}.")?;
     }

@@ -31,6 +31,9 @@ pub struct Args {
     /// FEC : le SIREN de l'association (9 chiffres), qui nomme le fichier
     #[arg(long)]
     pub siren: Option<String>,
+    /// FEC : utf-8 (par défaut) ou iso-8859-15
+    #[arg(long, default_value = "utf-8")]
+    pub encodage: String,
     /// Projet
     #[arg(long)]
     pub projet: Option<String>,
@@ -113,6 +116,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             &ledger_path,
             annee,
             a.siren.as_deref(),
+            &a.encodage,
             a.output.as_deref(),
             out,
         )?;

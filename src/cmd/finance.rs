@@ -150,10 +150,16 @@ pub fn filter(
     projet: Option<&str>,
     tiers: Option<&str>,
 ) -> Result<Filter> {
+    let (tiers, partenaire) = match tiers {
+        Some(t) => crate::db::tiers::for_filter(conn, t)?,
+        None => (None, None),
+    };
     Ok(Filter {
         period: annee.map(parse_year).transpose()?.map(year_bounds),
         projet_id: projet.map(|p| refs::projet_id(conn, p)).transpose()?,
-        tiers_id: tiers.map(|t| refs::partenaire_id(conn, t)).transpose()?,
+        tiers_id: partenaire,
+        tiers,
+        filtered: tiers.is_some() || partenaire.is_some(),
         ..Filter::default()
     })
 }

@@ -256,10 +256,23 @@ pub fn import_records<R: std::io::Read>(
             )));
         }
         check_class_8(&e).map_err(in_entry)?;
-        let tiers_id = e
+        // A tiers of the books or a partner (see `ici tiers`), as for `ecriture add`.
+        let tiers = e
             .tiers
             .as_deref()
-            .map(|t| refs::partenaire_id(conn, t))
+            .map(|t| {
+                let compte = e
+                    .lignes
+                    .iter()
+                    .map(|l| l.compte.as_str())
+                    .find(|c| !c.starts_with("51") && !c.starts_with("53"))
+                    .unwrap_or("");
+                crate::db::tiers::for_entry(
+                    conn,
+                    t,
+                    crate::domain::tiers::nature_for_account(compte),
+                )
+            })
             .transpose()
             .map_err(in_entry)?;
         let projet_id = e
@@ -274,7 +287,18 @@ pub fn import_records<R: std::io::Read>(
                 "cette écriture est déjà enregistrée (écriture n° {numero}, mêmes date, libellé et lignes) ; si c'est voulu, ajoutez --doublon"
             ))));
         }
-        finances::insert_unchecked(conn, &e, tiers_id, projet_id, &stamp)?;
+        let placement = crate::domain::finance::Placement {
+            tiers_id: tiers.map(|t| t.id),
+            ..Default::default()
+        };
+        finances::insert_placed(
+            conn,
+            &e,
+            tiers.and_then(|t| t.partenaire_id),
+            projet_id,
+            &stamp,
+            &placement,
+        )?;
         for l in &e.lignes {
             match l.compte.as_str().as_bytes()[0] {
                 b'7' => summary.produits += l.credit.cents() - l.debit.cents(),

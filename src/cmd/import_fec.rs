@@ -6,12 +6,16 @@
 use crate::bail_user;
 use crate::cmd::bilan;
 use crate::db::fec_stage;
+use crate::db::tiers;
 use crate::db::{Ledger, finances};
 use crate::domain::account::Compte;
 use crate::domain::fec::{self, FecEntry};
 use crate::domain::fec::{Layout, Problems};
-use crate::domain::finance::{Ligne, NewEcriture, check_chart};
+use crate::domain::finance::{
+    Ligne, LineDetail, NewEcriture, Placement, check_chart, parse_ici_numero,
+};
 use crate::domain::money::Money;
+use crate::domain::tiers::nature_for_account;
 use crate::error::user;
 use crate::input::{self, Encoding, Input, Progress};
 use crate::render::{self, Cell};
@@ -25,6 +29,8 @@ use std::io::{BufRead, Write};
 #[derive(Debug, Default)]
 pub struct FecSummary {
     pub added: usize,
+    /// Tiers created from the auxiliary accounts (CompAuxLib).
+    pub tiers: i64,
     pub skipped: usize,
     pub lines: usize,
     /// Debit and credit totals by account class of the entries added.
@@ -67,6 +73,13 @@ pub fn run(ledger: &mut Ledger, input: &Input, out: &mut dyn Write) -> Result<()
             String::new()
         }
     )?;
+    if summary.tiers > 0 {
+        writeln!(
+            out,
+            "{} tiers créé(s) depuis les comptes auxiliaires (voir `ici tiers list`).",
+            summary.tiers
+        )?;
+    }
     let rows: Vec<Vec<Cell>> = summary
         .classes
         .iter()
@@ -112,6 +125,7 @@ fn import_streamed(
     // Enough for the ledger's indexes; the staging table spills to a temporary file.
     conn.execute_batch("PRAGMA cache_size = -16384; PRAGMA temp.cache_size = -8192")?;
     fec_stage::create(conn)?;
+    let tiers_before = tiers::count(conn)?;
     let (text, lines) = input::text(
         std::fs::File::open(input.path())?,
         encoding,
@@ -183,6 +197,7 @@ fn import_streamed(
     fec_stage::drop(conn)?;
     let mut summary = state.summary;
     summary.years.sort();
+    summary.tiers = tiers::count(conn)? - tiers_before;
     Ok((
         summary,
         Read {
@@ -211,7 +226,8 @@ fn read_error(name: &str, line: usize, e: std::io::Error) -> anyhow::Error {
 /// What the import keeps from one entry to the next.
 struct State {
     summary: FecSummary,
-    tiers_cache: BTreeMap<String, Option<i64>>,
+    /// CompAuxLib → (tiers, its partner).
+    tiers_cache: BTreeMap<String, (i64, Option<i64>)>,
     open_years: BTreeSet<i32>,
     cree_le: String,
 }
@@ -264,21 +280,56 @@ fn import_entry(conn: &Connection, name: &str, e: &FecEntry, st: &mut State) -> 
         summary.skipped += 1;
         return Ok(());
     }
+    // Each auxiliary account's tiers, created if new; the entry keeps the partner of
+    // the first one that is a partner, for the activity's reports.
     let mut tiers_id = None;
-    for aux in e.lines.iter().filter_map(|l| l.aux_lib.as_deref()) {
-        let id = match st.tiers_cache.get(aux) {
-            Some(id) => *id,
-            None => {
-                let id = finances::partenaire_named(conn, aux)?;
-                st.tiers_cache.insert(aux.to_string(), id);
-                id
+    let mut details = Vec::with_capacity(entry.lignes.len());
+    for l in &e.lines {
+        let line_tiers = match l.aux_lib.as_deref().or(l.aux_num.as_deref()) {
+            Some(aux) => {
+                let key = aux.to_string();
+                let found = match st.tiers_cache.get(&key) {
+                    Some(found) => *found,
+                    None => {
+                        let id = tiers::for_aux(conn, aux, nature_for_account(&l.compte))?;
+                        let partner = conn.query_row(
+                            "SELECT partenaire_id FROM tiers WHERE id = ?1",
+                            [id],
+                            |r| r.get::<_, Option<i64>>(0),
+                        )?;
+                        st.tiers_cache.insert(key, (id, partner));
+                        (id, partner)
+                    }
+                };
+                if tiers_id.is_none() {
+                    tiers_id = found.1;
+                }
+                Some(found.0)
             }
+            None => None,
         };
-        if id.is_some() {
-            tiers_id = id;
-            break;
+        let detail = LineDetail {
+            tiers_id: line_tiers,
+            compte_aux: l.aux_num.clone(),
+            libelle: l.libelle.clone(),
+            compte_lib: l.compte_lib.clone(),
+            extra: l.extra.clone(),
+        };
+        // A line with both a debit and a credit became two lines.
+        for amount in [l.debit, l.credit] {
+            if amount != 0 {
+                details.push(detail.clone());
+            }
         }
     }
+    let placement = Placement {
+        journal_lib: e.journal_lib.clone(),
+        piece_date: e.piece_date,
+        valid_date: e.valid_date,
+        tiers_id: None,
+        lines: details,
+        tel_quel: true,
+    };
     let year = e.date.year();
     if !st.open_years.contains(&year) {
         finances::refuse_closed_year(conn, year).map_err(|err| {
@@ -291,18 +342,20 @@ fn import_entry(conn: &Connection, name: &str, e: &FecEntry, st: &mut State) -> 
         })?;
         st.open_years.insert(year);
     }
-    finances::insert_unchecked(conn, &entry, tiers_id, None, &st.cree_le).map_err(|err| {
-        if crate::error::exit_code(&err) == 2 {
-            user(format!(
-                "{name}, écriture {}/{} du {} : {err:#}\nRien n'a été importé.",
-                e.journal,
-                e.numero,
-                e.date.format("%d/%m/%Y")
-            ))
-        } else {
-            err
-        }
-    })?;
+    finances::insert_placed(conn, &entry, tiers_id, None, &st.cree_le, &placement).map_err(
+        |err| {
+            if crate::error::exit_code(&err) == 2 {
+                user(format!(
+                    "{name}, écriture {}/{} du {} : {err:#}\nRien n'a été importé.",
+                    e.journal,
+                    e.numero,
+                    e.date.format("%d/%m/%Y")
+                ))
+            } else {
+                err
+            }
+        },
+    )?;
     summary.added += 1;
     summary.lines += entry.lignes.len();
     for l in &entry.lignes {
@@ -321,14 +374,18 @@ fn import_entry(conn: &Connection, name: &str, e: &FecEntry, st: &mut State) -> 
 /// (numbered `ICI<n>`): entry n, same date, same lines. Importing one's own export
 /// back must not double the books.
 fn is_own_entry(conn: &Connection, e: &FecEntry, entry: &NewEcriture) -> Result<bool> {
-    let Some(n) = e
-        .numero
-        .strip_prefix("ICI")
-        .and_then(|n| n.parse::<i64>().ok())
-    else {
+    let id = match parse_ici_numero(&e.journal, &e.numero) {
+        Some((exercice, n)) => crate::db::fec_export::id_in_journal(conn, &e.journal, exercice, n)?,
+        // Exports of earlier versions were numbered by entry id.
+        None => e
+            .numero
+            .strip_prefix("ICI")
+            .and_then(|n| n.parse::<i64>().ok()),
+    };
+    let Some(id) = id else {
         return Ok(false);
     };
-    let Some(existing) = finances::get(conn, n)? else {
+    let Some(existing) = finances::get(conn, id)? else {
         return Ok(false);
     };
     let key = |lignes: &[Ligne]| {

@@ -29,6 +29,7 @@ pub mod solde;
 pub mod sortie;
 pub mod stats;
 pub mod territoire;
+pub mod tiers;
 pub mod verifie;
 
 use crate::db::Ledger;
@@ -67,6 +68,9 @@ pub enum Commande {
     /// Partenaires et financeurs : ajouter, lister, renommer, fusionner
     #[command(subcommand)]
     Partenaire(partenaire::Commande),
+    /// Tiers des écritures (fournisseurs, financeurs, prêteurs…) : ajouter, lister, corriger
+    #[command(subcommand)]
+    Tiers(tiers::Commande),
     /// Sessions (ateliers, formations) : enregistrer, lister, montrer, corriger, annuler
     #[command(subcommand)]
     Session(session::Commande),
@@ -179,6 +183,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Init(a) => init::run(&ctx, a, out),
         Commande::Projet(c) => projet::run(&ctx, c, out),
         Commande::Partenaire(c) => partenaire::run(&ctx, c, out),
+        Commande::Tiers(c) => tiers::run(&ctx, c, out),
         Commande::Session(c) => session::run(&ctx, c, out),
         Commande::Participant(c) => participant::run(&ctx, c, out),
         Commande::Produit(c) => {

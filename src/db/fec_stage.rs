@@ -27,7 +27,11 @@ pub fn create(conn: &Connection) -> Result<()> {
              journal_lib TEXT,
              piece_ref   TEXT,
              piece_date  TEXT,
-             valid_date  TEXT
+             valid_date  TEXT,
+             lettrage    TEXT,
+             date_let    TEXT,
+             montant_dev TEXT,
+             devise      TEXT
          );",
     )?;
     Ok(())
@@ -48,7 +52,7 @@ fn iso(d: NaiveDate) -> String {
 /// Keeps one line read from the file.
 pub fn insert(conn: &Connection, line: usize, row: &Row<'_>) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO temp.fec_stage VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        "INSERT INTO temp.fec_stage VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?
     .execute(params![
         line as i64,
@@ -66,6 +70,10 @@ pub fn insert(conn: &Connection, line: usize, row: &Row<'_>) -> Result<()> {
         text(row.piece_ref),
         row.piece_date.map(iso),
         row.valid_date.map(iso),
+        text(row.extra[0]),
+        text(row.extra[1]),
+        text(row.extra[2]),
+        text(row.extra[3]),
     ])?;
     Ok(())
 }
@@ -124,6 +132,7 @@ pub fn entry_problems(conn: &Connection, max: usize) -> Result<(Vec<String>, usi
                 libelle: None,
                 debit: l.get(3)?,
                 credit: l.get(4)?,
+                extra: Default::default(),
             };
             match &mut entry {
                 None => {
@@ -165,12 +174,13 @@ pub fn for_each_entry(
     )?;
     let sql = if scattered == 0 {
         "SELECT journal, numero, date, line, compte, compte_lib, aux_num, aux_lib, libelle,
-                debit, credit, journal_lib, piece_ref, piece_date, valid_date
+                debit, credit, journal_lib, piece_ref, piece_date, valid_date, lettrage,
+                date_let, montant_dev, devise
          FROM temp.fec_stage ORDER BY line"
     } else {
         "SELECT s.journal, s.numero, s.date, s.line, s.compte, s.compte_lib, s.aux_num,
                 s.aux_lib, s.libelle, s.debit, s.credit, s.journal_lib, s.piece_ref,
-                s.piece_date, s.valid_date
+                s.piece_date, s.valid_date, s.lettrage, s.date_let, s.montant_dev, s.devise
          FROM (SELECT journal, numero, min(line) AS first FROM temp.fec_stage
                GROUP BY journal, numero) e
          JOIN temp.fec_stage s ON s.journal = e.journal AND s.numero = e.numero
@@ -193,6 +203,12 @@ pub fn for_each_entry(
             libelle: r.get(8)?,
             debit: r.get(9)?,
             credit: r.get(10)?,
+            extra: crate::domain::fec::LineExtra {
+                lettrage: r.get(15)?,
+                date_lettrage: r.get(16)?,
+                montant_devise: r.get(17)?,
+                devise: r.get(18)?,
+            },
         };
         let journal_lib: Option<String> = r.get(11)?;
         let piece_ref: Option<String> = r.get(12)?;

@@ -2,10 +2,11 @@
 
 use crate::db::{now, refs};
 use crate::domain::account::Compte;
-use crate::domain::chart::{self, Plan};
 use crate::domain::date::year_bounds;
-use crate::domain::fec::{FecEntry, FecLine};
-use crate::domain::finance::{EcritureCorrection, Ligne, NewEcriture, check_chart, check_class_8};
+use crate::domain::finance::{
+    EcritureCorrection, Ligne, LineDetail, NewEcriture, Placement, check_chart, check_class_8,
+    default_journal,
+};
 use crate::domain::money::Money;
 use crate::error::{in_field, user};
 use anyhow::{Result, ensure};
@@ -16,10 +17,19 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// entry like one already recorded and not reversed is refused unless `doublon`
 /// says it is meant (two payments of the same amount the same day).
 pub fn insert(conn: &Connection, e: &NewEcriture, doublon: bool) -> Result<i64> {
-    let tiers_id = e
+    let tiers = e
         .tiers
         .as_deref()
-        .map(|t| refs::partenaire_id(conn, t))
+        .map(|t| {
+            // The nature its first account off the bank and the cash box suggests.
+            let compte = e
+                .lignes
+                .iter()
+                .map(|l| l.compte.as_str())
+                .find(|c| !c.starts_with("51") && !c.starts_with("53"))
+                .unwrap_or("");
+            crate::db::tiers::for_entry(conn, t, crate::domain::tiers::nature_for_account(compte))
+        })
         .transpose()
         .map_err(|e| in_field("tiers", e))?;
     let projet_id = e
@@ -38,7 +48,19 @@ pub fn insert(conn: &Connection, e: &NewEcriture, doublon: bool) -> Result<i64> 
             l.compte.as_str()
         )));
     }
-    insert_resolved(conn, e, tiers_id, projet_id)
+    refuse_closed_year(conn, e.date.year())?;
+    let placement = Placement {
+        tiers_id: tiers.map(|t| t.id),
+        ..Placement::default()
+    };
+    insert_placed(
+        conn,
+        e,
+        tiers.and_then(|t| t.partenaire_id),
+        projet_id,
+        &now(),
+        &placement,
+    )
 }
 
 /// An entry, neither reversed nor a reversal, with the same date, label (case
@@ -120,7 +142,39 @@ pub fn insert_unchecked(
     projet_id: Option<i64>,
     cree_le: &str,
 ) -> Result<i64> {
+    // The partner's tiers goes on the lines, as for an entry typed with --tiers.
+    let line_tiers = match tiers_id {
+        Some(pid) => conn
+            .prepare_cached("SELECT id FROM tiers WHERE partenaire_id = ?1")?
+            .query_row([pid], |r| r.get(0))
+            .optional()?,
+        None => None,
+    };
+    let placement = Placement {
+        tiers_id: line_tiers,
+        ..Placement::default()
+    };
+    insert_placed(conn, e, tiers_id, projet_id, cree_le, &placement)
+}
+
+/// [`insert_unchecked`] with the entry's place in its journal and its lines' details.
+/// `partenaire_id` is the partner the entry concerns (kept on the entry for the
+/// activity's reports); the tiers go on the lines. An entry typed in ici (without
+/// `numero_source`) takes the next number of its journal in its exercice.
+pub fn insert_placed(
+    conn: &Connection,
+    e: &NewEcriture,
+    partenaire_id: Option<i64>,
+    projet_id: Option<i64>,
+    cree_le: &str,
+    placement: &Placement,
+) -> Result<i64> {
     ensure!(e.is_balanced(), "écriture déséquilibrée : {e:?}");
+    let journal = e
+        .journal
+        .clone()
+        .unwrap_or_else(|| default_journal(&e.lignes).to_string());
+    let tiers_id = partenaire_id;
     conn.prepare_cached(
         "INSERT INTO ecriture (date, libelle, piece, tiers_id, projet_id, cree_le,
                                journal, numero_source, annule_id)
@@ -133,21 +187,85 @@ pub fn insert_unchecked(
         tiers_id,
         projet_id,
         cree_le,
-        e.journal,
+        journal,
         e.numero_source,
         e.annule,
     ])?;
     let id = conn.last_insert_rowid();
+    let exercice = e.date.year();
+    let numero: Option<i64> = match e.numero_source {
+        Some(_) => None,
+        None => Some(
+            conn.prepare_cached(
+                "SELECT coalesce(max(numero), 0) + 1 FROM ecriture_journal
+                 WHERE exercice = ?1 AND journal = ?2",
+            )?
+            .query_row(params![exercice, journal], |r| r.get(0))?,
+        ),
+    };
+    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    conn.prepare_cached(
+        "INSERT INTO ecriture_journal (ecriture_id, journal, journal_lib, exercice, numero,
+                                       piece_date, valid_date, tel_quel)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        id,
+        journal,
+        placement.journal_lib,
+        exercice,
+        numero,
+        placement.piece_date.map(iso),
+        placement
+            .valid_date
+            .map(iso)
+            .unwrap_or_else(|| cree_le.get(..10).unwrap_or(cree_le).to_string()),
+        placement.tel_quel,
+    ])?;
+    let third_party_lines = e.lignes.iter().any(|l| l.compte.as_str().starts_with('4'));
+    let mut detail = conn.prepare_cached(
+        "INSERT INTO ligne_detail (ligne_id, tiers_id, compte_aux, libelle, compte_lib,
+                                   lettrage, date_lettrage, montant_devise, devise)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
     let mut st = conn.prepare_cached(
         "INSERT INTO ligne (ecriture_id, compte, debit, credit) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for l in &e.lignes {
+    for (i, l) in e.lignes.iter().enumerate() {
         st.execute(params![
             id,
             l.compte.as_str(),
             l.debit.cents(),
             l.credit.cents()
         ])?;
+        let ligne_id = conn.last_insert_rowid();
+        if let Some(d) = placement.lines.get(i) {
+            detail.execute(params![
+                ligne_id,
+                d.tiers_id,
+                d.compte_aux,
+                d.libelle,
+                d.compte_lib,
+                d.extra.lettrage,
+                d.extra.date_lettrage,
+                d.extra.montant_devise,
+                d.extra.devise,
+            ])?;
+        } else if let Some(t) = placement.tiers_id
+            && (!third_party_lines || l.compte.as_str().starts_with('4'))
+        {
+            detail.execute(params![
+                ligne_id,
+                t,
+                None::<String>,
+                None::<String>,
+                None::<String>,
+                None::<String>,
+                None::<String>,
+                None::<String>,
+                None::<String>,
+            ])?;
+        }
     }
     Ok(id)
 }
@@ -367,7 +485,34 @@ pub fn reverse(
             })
             .collect(),
     };
-    insert_resolved(conn, &reversal, original.tiers_id, original.projet_id)
+    // Each line keeps its tiers and auxiliary account, sides swapped.
+    let mut st = conn.prepare_cached(
+        "SELECT d.tiers_id, d.compte_aux, d.compte_lib FROM ligne l
+         LEFT JOIN ligne_detail d ON d.ligne_id = l.id
+         WHERE l.ecriture_id = ?1 ORDER BY l.id",
+    )?;
+    let lines = st
+        .query_map([numero], |r| {
+            Ok(LineDetail {
+                tiers_id: r.get(0)?,
+                compte_aux: r.get(1)?,
+                compte_lib: r.get(2)?,
+                ..LineDetail::default()
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let placement = Placement {
+        lines,
+        ..Placement::default()
+    };
+    insert_placed(
+        conn,
+        &reversal,
+        original.tiers_id,
+        original.projet_id,
+        &now(),
+        &placement,
+    )
 }
 
 /// Corrects entry `numero` the only way the books allow: its reversal, then the
@@ -394,7 +539,31 @@ pub fn correct(
             Some(Some(name)) => lookup(conn, name).map(Some).map_err(|e| in_field(field, e)),
         }
     };
-    let tiers_id = resolve(&c.tiers, original.tiers_id, "tiers", refs::partenaire_id)?;
+    // The tiers: kept from the original's lines, or the one named (a tiers of the books
+    // or a partner, as for `ecriture add`), or none.
+    let tiers: Option<crate::db::tiers::Found> = match &c.tiers {
+        None => conn
+            .prepare_cached(
+                "SELECT d.tiers_id, t.partenaire_id FROM ligne l
+                 JOIN ligne_detail d ON d.ligne_id = l.id JOIN tiers t ON t.id = d.tiers_id
+                 WHERE l.ecriture_id = ?1 ORDER BY l.id LIMIT 1",
+            )?
+            .query_row([numero], |r| {
+                Ok(crate::db::tiers::Found {
+                    id: r.get(0)?,
+                    partenaire_id: r.get(1)?,
+                })
+            })
+            .optional()?,
+        Some(None) => None,
+        Some(Some(name)) => Some(
+            crate::db::tiers::for_entry(conn, name, "autre").map_err(|e| in_field("tiers", e))?,
+        ),
+    };
+    let tiers_id = match &c.tiers {
+        None => original.tiers_id,
+        _ => tiers.and_then(|t| t.partenaire_id),
+    };
     let projet_id = resolve(&c.projet, original.projet_id, "projet", refs::projet_id)?;
     let corrected = NewEcriture {
         date: c.date.unwrap_or(original.date),
@@ -413,7 +582,12 @@ pub fn correct(
     check_chart(&corrected)?;
     check_class_8(&corrected).map_err(|e| in_field("compte", e))?;
     let reversal = reverse(conn, numero, None, motif)?;
-    let new = insert_resolved(conn, &corrected, tiers_id, projet_id)?;
+    refuse_closed_year(conn, corrected.date.year())?;
+    let placement = Placement {
+        tiers_id: tiers.map(|t| t.id),
+        ..Placement::default()
+    };
+    let new = insert_placed(conn, &corrected, tiers_id, projet_id, &now(), &placement)?;
     Ok((reversal, new))
 }
 
@@ -435,7 +609,12 @@ pub struct LigneDetail {
 pub struct Filter {
     pub period: Option<(String, String)>,
     pub projet_id: Option<i64>,
+    /// The partner named (entries concerning it).
     pub tiers_id: Option<i64>,
+    /// The tiers named (entries with a line of it).
+    pub tiers: Option<i64>,
+    /// Whether a tiers or partner was named at all.
+    pub filtered: bool,
     /// Only lines of accounts starting with this prefix (`706`, `6`).
     pub compte: Option<String>,
     /// Only entries of this journal (`BQ`, `OD`): the accountant's journal for an
@@ -454,19 +633,23 @@ pub fn lines(
         .clone()
         .unwrap_or_else(|| ("0000-00-00".into(), "9999-99-99".into()));
     let mut st = conn.prepare(
-        "SELECT e.id, e.date, l.compte, e.libelle, t.nom, p.nom, e.piece, l.debit, l.credit
+        "SELECT e.id, e.date, l.compte, e.libelle,
+                coalesce((SELECT t2.nom FROM ligne x JOIN ligne_detail d ON d.ligne_id = x.id
+                          JOIN tiers t2 ON t2.id = d.tiers_id
+                          WHERE x.ecriture_id = e.id ORDER BY x.id LIMIT 1), t.nom),
+                p.nom, e.piece, l.debit, l.credit
          FROM ecriture e
          JOIN ligne l ON l.ecriture_id = e.id
          LEFT JOIN partenaire t ON t.id = e.tiers_id
          LEFT JOIN projet p ON p.id = e.projet_id
          WHERE e.date >= ?1 AND e.date < ?2
            AND (?3 IS NULL OR e.projet_id = ?3)
-           AND (?4 IS NULL OR e.tiers_id = ?4)
-           AND (?5 IS NULL OR substr(l.compte, 1, length(?5)) = ?5)
-           AND (?6 IS NULL OR upper(coalesce(e.journal,
-                 (SELECT CASE max(CASE WHEN x.compte LIKE '512%' THEN 2 WHEN x.compte LIKE '53%' THEN 1 ELSE 0 END)
-                         WHEN 2 THEN 'BQ' WHEN 1 THEN 'CA' ELSE 'OD' END
-                  FROM ligne x WHERE x.ecriture_id = e.id))) = upper(?6))
+           AND (NOT ?6 OR e.tiers_id = ?4
+                OR EXISTS (SELECT 1 FROM ligne x JOIN ligne_detail d ON d.ligne_id = x.id
+                           WHERE x.ecriture_id = e.id AND d.tiers_id = ?5))
+           AND (?7 IS NULL OR substr(l.compte, 1, length(?7)) = ?7)
+           AND (?8 IS NULL OR upper((SELECT j.journal FROM ecriture_journal j
+                                     WHERE j.ecriture_id = e.id)) = upper(?8))
          ORDER BY e.date, e.id, l.id",
     )?;
     let mut rows = st.query(params![
@@ -474,6 +657,8 @@ pub fn lines(
         end,
         f.projet_id,
         f.tiers_id,
+        f.tiers,
+        f.filtered,
         f.compte,
         f.journal
     ])?;
@@ -491,149 +676,4 @@ pub fn lines(
         })?;
     }
     Ok(())
-}
-
-/// The year's entries as the lines of a FEC, in date order. Entries typed in ici get
-/// a journal from their counterpart (bank BQ, cash CA, else OD) and their own number.
-pub fn fec_entries(conn: &Connection, annee: i32) -> Result<Vec<FecEntry>> {
-    let (start, end) = year_bounds(annee);
-    let mut entries: Vec<FecEntry> = opening_entry(conn, annee)?.into_iter().collect();
-    let mut st = conn.prepare(
-        "SELECT e.id, e.date, e.libelle, e.piece, e.journal, e.numero_source, e.cree_le,
-                t.id, t.nom, l.compte, l.debit, l.credit,
-                (SELECT max(CASE WHEN x.compte LIKE '512%' THEN 2 WHEN x.compte LIKE '53%' THEN 1 ELSE 0 END)
-                 FROM ligne x WHERE x.ecriture_id = e.id)
-         FROM ecriture e JOIN ligne l ON l.ecriture_id = e.id
-         LEFT JOIN partenaire t ON t.id = e.tiers_id
-         WHERE e.date >= ?1 AND e.date < ?2
-         ORDER BY e.date, e.id, l.id",
-    )?;
-    let mut rows = st.query(params![start, end])?;
-    let mut last_id = None;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let date: NaiveDate = r.get(1)?;
-        if last_id != Some(id) {
-            last_id = Some(id);
-            let journal: Option<String> = r.get(4)?;
-            let kind: i64 = r.get(12)?;
-            let journal = journal.unwrap_or_else(|| {
-                match kind {
-                    2 => "BQ",
-                    1 => "CA",
-                    _ => "OD",
-                }
-                .to_string()
-            });
-            let cree_le: String = r.get(6)?;
-            entries.push(FecEntry {
-                journal_lib: Some(journal_label(&journal).to_string()),
-                journal,
-                // Entries typed in ici are numbered apart from imported ones, which keep
-                // their own numbers, so that the two never merge on re-import.
-                numero: r
-                    .get::<_, Option<String>>(5)?
-                    .unwrap_or_else(|| format!("ICI{id}")),
-                date,
-                piece_ref: Some(
-                    r.get::<_, Option<String>>(3)?
-                        .unwrap_or_else(|| id.to_string()),
-                ),
-                piece_date: Some(date),
-                valid_date: NaiveDate::parse_from_str(cree_le.get(..10).unwrap_or(""), "%Y-%m-%d")
-                    .ok(),
-                lines: Vec::new(),
-            });
-        }
-        let entry = entries.last_mut().expect("entry pushed above");
-        let libelle: String = r.get(2)?;
-        let compte: String = r.get(9)?;
-        let tiers_id: Option<i64> = r.get(7)?;
-        let tiers: Option<String> = r.get(8)?;
-        // The tiers goes on the third-party and subsidy lines, where an accountant
-        // expects an auxiliary account.
-        let aux = matches!(compte.as_bytes().first(), Some(b'4')) || compte.starts_with("74");
-        entry.lines.push(FecLine {
-            line: 0,
-            compte_lib: Some(chart::label(Plan::for_date(date), &compte).to_string()),
-            aux_num: tiers_id.filter(|_| aux).map(|t| format!("T{t:05}")),
-            aux_lib: tiers.filter(|_| aux),
-            libelle: Some(libelle),
-            debit: r.get(10)?,
-            credit: r.get(11)?,
-            compte,
-        });
-    }
-    Ok(entries)
-}
-
-/// The « à nouveaux » a FEC must open with, when the ledger has none for the year:
-/// the balances of classes 1–5 at 1 January, and the earlier results carried to
-/// 110 (report à nouveau), so that the file alone gives the year's balance sheet.
-fn opening_entry(conn: &Connection, annee: i32) -> Result<Option<FecEntry>> {
-    use crate::db::reports;
-    if reports::derniere_ouverture(conn, annee)? == Some(annee) {
-        return Ok(None);
-    }
-    let (start, _) = year_bounds(annee);
-    let from = match reports::derniere_ouverture(conn, annee - 1)? {
-        Some(y) => year_bounds(y).0,
-        None => "0000-00-00".to_string(),
-    };
-    let soldes = reports::soldes_bilan(conn, &from, &start)?;
-    let anterieurs = reports::resultat_entre(conn, &from, &start)?;
-    let date = NaiveDate::parse_from_str(&start, "%Y-%m-%d")?;
-    let plan = Plan::for_date(date);
-    let line = |compte: &str, solde: i64| FecLine {
-        line: 0,
-        compte: compte.to_string(),
-        compte_lib: Some(chart::label(plan, compte).to_string()),
-        aux_num: None,
-        aux_lib: None,
-        libelle: Some("À nouveaux".to_string()),
-        debit: solde.max(0),
-        credit: (-solde).max(0),
-    };
-    let mut lines: Vec<FecLine> = soldes
-        .iter()
-        .filter(|(_, solde)| *solde != 0)
-        .map(|(compte, solde)| line(compte, *solde))
-        .collect();
-    if lines.is_empty() {
-        return Ok(None);
-    }
-    if anterieurs != 0 {
-        lines.push(line("110", -anterieurs));
-    }
-    Ok(Some(FecEntry {
-        journal: "AN".to_string(),
-        journal_lib: Some(journal_label("AN").to_string()),
-        numero: format!("AN{annee}"),
-        date,
-        piece_ref: Some(format!("AN{annee}")),
-        piece_date: Some(date),
-        valid_date: Some(date),
-        lines,
-    }))
-}
-
-fn journal_label(code: &str) -> &'static str {
-    match code.to_uppercase().as_str() {
-        "BQ" => "Banque",
-        "CA" => "Caisse",
-        "AN" | "OUV" | "RAN" => "À nouveaux",
-        "VT" | "VE" => "Ventes",
-        "AC" | "HA" => "Achats",
-        "SA" => "Salaires",
-        _ => "Opérations diverses",
-    }
-}
-
-/// The partner whose name is exactly this (case ignored), if any: how a FEC's
-/// auxiliary account label finds its tiers.
-pub fn partenaire_named(conn: &Connection, nom: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM partenaire WHERE nom = ?1")?
-        .query_row([nom.trim()], |r| r.get(0))
-        .optional()?)
 }

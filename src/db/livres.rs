@@ -80,9 +80,10 @@ pub fn grand_livre(
 ) -> Result<()> {
     let (start, end) = year_bounds(annee);
     let mut st = conn.prepare(
-        "SELECT e.id, e.date, e.journal, e.numero_source, e.piece, e.libelle,
-                l.compte, l.debit, l.credit
+        "SELECT e.id, e.date, j.journal,
+e.numero_source, e.piece, e.libelle, l.compte, l.debit, l.credit
          FROM ecriture e JOIN ligne l ON l.ecriture_id = e.id
+         JOIN ecriture_journal j ON j.ecriture_id = e.id
          WHERE e.date >= ?1 AND e.date < ?2
            AND (?3 IS NULL OR substr(l.compte, 1, length(?3)) = ?3)
          ORDER BY l.compte, e.date, e.id, l.id",
@@ -95,7 +96,8 @@ pub fn grand_livre(
 }
 
 /// The year's entries in date order with their lines: the journal. Entries typed in
-/// ici carry no journal code; `journal` keeps only the entries of that code.
+/// ici carry their journal (BQ, CA, OD…) and their number in it; `journal` keeps only
+/// the entries of that code.
 pub fn journal(
     conn: &Connection,
     annee: i32,
@@ -104,11 +106,12 @@ pub fn journal(
 ) -> Result<()> {
     let (start, end) = year_bounds(annee);
     let mut st = conn.prepare(
-        "SELECT e.id, e.date, e.journal, e.numero_source, e.piece, e.libelle,
-                l.compte, l.debit, l.credit
+        "SELECT e.id, e.date, j.journal,
+e.numero_source, e.piece, e.libelle, l.compte, l.debit, l.credit
          FROM ecriture e JOIN ligne l ON l.ecriture_id = e.id
+         JOIN ecriture_journal j ON j.ecriture_id = e.id
          WHERE e.date >= ?1 AND e.date < ?2
-           AND (?3 IS NULL OR upper(e.journal) = upper(?3))
+           AND (?3 IS NULL OR upper(j.journal) = upper(?3))
          ORDER BY e.date, e.id, l.id",
     )?;
     let mut rows = st.query(params![start, end, journal])?;
@@ -120,12 +123,9 @@ pub fn journal(
 
 /// The journal codes used in a year, for the message when one is mistyped.
 pub fn journaux(conn: &Connection, annee: i32) -> Result<Vec<String>> {
-    let (start, end) = year_bounds(annee);
-    let mut st = conn.prepare(
-        "SELECT DISTINCT journal FROM ecriture
-         WHERE date >= ?1 AND date < ?2 AND journal IS NOT NULL ORDER BY 1",
-    )?;
-    let rows = st.query_map(params![start, end], |r| r.get(0))?;
+    let mut st = conn
+        .prepare("SELECT DISTINCT journal FROM ecriture_journal WHERE exercice = ?1 ORDER BY 1")?;
+    let rows = st.query_map([annee], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

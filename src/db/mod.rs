@@ -2,6 +2,7 @@
 //! All SQL lives in this module and its children; they speak in domain types.
 
 pub mod backup;
+pub mod fec_export;
 pub mod fec_stage;
 pub mod finances;
 pub mod journal;
@@ -11,6 +12,7 @@ pub mod refs;
 pub mod reports;
 pub mod sessions;
 pub mod territoire;
+pub mod tiers;
 pub mod verifie;
 
 use crate::bail_user;
@@ -30,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_surete.sql"),
     include_str!("../../migrations/0007_doublons_territoire.sql"),
     include_str!("../../migrations/0008_historique_sessions.sql"),
+    include_str!("../../migrations/0009_tiers_journaux.sql"),
 ];
 
 /// The schema version this build writes.

@@ -27,17 +27,20 @@ pub fn soldes(conn: &Connection, annee: i32, perimetre: Perimetre) -> Result<Vec
         Perimetre::SansProjet => (false, None, true),
     };
     let mut st = conn.prepare_cached(
-        "SELECT g.compte, t.nom, g.debit, g.credit
+        "SELECT g.compte, coalesce(lt.nom, t.nom), g.debit, g.credit
          FROM (SELECT l.compte AS compte,
                       CASE WHEN substr(l.compte, 1, 2) IN ('74', '16') THEN e.tiers_id END AS tiers_id,
+                      CASE WHEN substr(l.compte, 1, 2) IN ('74', '16') THEN d.tiers_id END AS ligne_tiers,
                       sum(l.debit) AS debit, sum(l.credit) AS credit
                FROM ecriture e JOIN ligne l ON l.ecriture_id = e.id
+               LEFT JOIN ligne_detail d ON d.ligne_id = l.id
                WHERE e.date >= ?1 AND e.date < ?2
                  AND (substr(l.compte, 1, 1) IN ('6', '7', '8') OR substr(l.compte, 1, 2) = '16')
                  AND (?3 OR e.projet_id = ?4 OR (?5 AND e.projet_id IS NULL))
-               GROUP BY 1, 2) g
+               GROUP BY 1, 2, 3) g
          LEFT JOIN partenaire t ON t.id = g.tiers_id
-         ORDER BY g.compte, t.nom",
+         LEFT JOIN tiers lt ON lt.id = g.ligne_tiers
+         ORDER BY g.compte, coalesce(lt.nom, t.nom)",
     )?;
     let rows = st.query_map(params![start, end, all, projet, sans], |r| {
         Ok(Solde {
@@ -171,7 +174,9 @@ pub fn session_groups(conn: &Connection, annee: i32) -> Result<Vec<Group>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Partners active in the year: named on a session or as tiers of a transaction.
+/// Partners active in the year: those of its sessions, and the partners the tiers of the
+/// year's entries are linked to. A supplier or a lender that is only a tiers of the books
+/// (not in the partners' list) never counts.
 pub fn partenaires_actifs(conn: &Connection, annee: i32) -> Result<Vec<String>> {
     let (start, end) = year_bounds(annee);
     let mut st = conn.prepare(
@@ -179,8 +184,11 @@ pub fn partenaires_actifs(conn: &Connection, annee: i32) -> Result<Vec<String>> 
              SELECT partenaire_id FROM session
              WHERE date >= ?1 AND date < ?2 AND annulee_le IS NULL AND partenaire_id IS NOT NULL
              UNION
-             SELECT tiers_id FROM ecriture
-             WHERE date >= ?1 AND date < ?2 AND tiers_id IS NOT NULL)
+             SELECT t.partenaire_id FROM ecriture e
+             JOIN ligne l ON l.ecriture_id = e.id
+             JOIN ligne_detail d ON d.ligne_id = l.id
+             JOIN tiers t ON t.id = d.tiers_id
+             WHERE e.date >= ?1 AND e.date < ?2 AND t.partenaire_id IS NOT NULL)
          ORDER BY nom",
     )?;
     let rows = st.query_map(params![start, end], |r| r.get(0))?;

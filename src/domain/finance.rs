@@ -51,6 +51,74 @@ impl NewEcriture {
     }
 }
 
+/// What the books keep of an entry besides its accounts and amounts: where it sits in
+/// its journal and, per line, its tiers and the accountant's columns as read.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    pub journal_lib: Option<String>,
+    pub piece_date: Option<NaiveDate>,
+    pub valid_date: Option<NaiveDate>,
+    /// The tiers of an entry typed in ici: it goes on the third-party lines (4xx), or on
+    /// every line when there is none.
+    pub tiers_id: Option<i64>,
+    /// Parallel to the entry's lines; empty for an entry typed in ici.
+    pub lines: Vec<LineDetail>,
+    /// Read from an accountant's file with every column: written back as read.
+    pub tel_quel: bool,
+}
+
+/// One line's tiers and FEC columns, as read from an accountant's file.
+#[derive(Debug, Clone, Default)]
+pub struct LineDetail {
+    pub tiers_id: Option<i64>,
+    pub compte_aux: Option<String>,
+    pub libelle: Option<String>,
+    pub compte_lib: Option<String>,
+    pub extra: crate::domain::fec::LineExtra,
+}
+
+/// The journal of an entry typed in ici: the bank's (BQ) when it moves account 512,
+/// the cash box's (CA) for 53, else miscellaneous operations (OD).
+pub fn default_journal(lignes: &[Ligne]) -> &'static str {
+    if lignes.iter().any(|l| l.compte.as_str().starts_with("512")) {
+        "BQ"
+    } else if lignes.iter().any(|l| l.compte.as_str().starts_with("53")) {
+        "CA"
+    } else {
+        "OD"
+    }
+}
+
+/// A journal code as typed: BQ, CA, OD, AN or an accountant's code, letters and digits.
+pub fn parse_journal(input: &str) -> Result<String> {
+    let code = input.trim().to_uppercase();
+    if code.is_empty()
+        || code.chars().count() > 10
+        || !code.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        return Err(user(format!(
+            "journal « {} » invalide : un code de lettres et de chiffres (BQ banque, CA caisse, OD opérations diverses, AN à-nouveaux, ou le code du cabinet)",
+            input.trim()
+        )));
+    }
+    Ok(code)
+}
+
+/// The EcritureNum of an entry typed in ici: its journal, its exercice and its number
+/// in both (`BQ2017-00012`).
+pub fn ici_numero(journal: &str, exercice: i32, numero: i64) -> String {
+    format!("{journal}{exercice}-{numero:05}")
+}
+
+/// The reverse of [`ici_numero`], for recognising one's own export.
+pub fn parse_ici_numero(journal: &str, text: &str) -> Option<(i32, i64)> {
+    let (year, n) = text.strip_prefix(journal)?.split_once('-')?;
+    if year.len() != 4 || n.len() < 5 {
+        return None;
+    }
+    Some((year.parse().ok()?, n.parse().ok()?))
+}
+
 /// A simple entry as typed: `ici produit add …` or a row of a finances CSV.
 #[derive(Debug, Default)]
 pub struct FinanceDraft<'a> {
@@ -149,6 +217,8 @@ pub struct EcritureDraft<'a> {
     pub tiers: Option<&'a str>,
     pub projet: Option<&'a str>,
     pub piece: Option<&'a str>,
+    /// BQ, CA, OD, AN or an accountant's code; by default from the accounts.
+    pub journal: Option<&'a str>,
 }
 
 impl EcritureDraft<'_> {
@@ -203,7 +273,10 @@ impl EcritureDraft<'_> {
             piece: optional_text(self.piece),
             tiers: optional_text(self.tiers),
             projet: optional_text(self.projet),
-            journal: None,
+            journal: self
+                .journal
+                .map(|j| field("journal", parse_journal(j)))
+                .transpose()?,
             numero_source: None,
             annule: None,
             lignes,

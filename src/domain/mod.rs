@@ -17,6 +17,7 @@ pub mod session;
 pub mod stats;
 pub mod suggest;
 pub mod text;
+pub mod tiers;
 pub mod verifie;
 
 /// An optional text field as typed: trimmed, and `None` when empty.

@@ -75,6 +75,8 @@ pub fn merge(conn: &Connection, table: Table, from: &str, into: &str) -> Result<
                 "participant(s) orienté(s)",
                 "UPDATE participant SET prescripteur_id = ?2 WHERE prescripteur_id = ?1",
             )?;
+            // The tiers of the books linked to the partner follows it.
+            crate::db::tiers::partner_merged(conn, a, b)?;
         }
         Table::Projet => {
             repoint(

@@ -31,6 +31,8 @@ pub struct Layout {
     pub(super) ecriture_lib: usize,
     pub(super) amounts: Amounts,
     pub(super) valid_date: Option<usize>,
+    /// EcritureLet, DateLet, Montantdevise, Idevise: optional columns, kept as written.
+    pub(super) extra: [Option<usize>; 4],
     /// Fields a line must have: one past the last required column.
     pub(super) min_fields: usize,
 }
@@ -51,6 +53,8 @@ pub struct Row<'a> {
     pub libelle: &'a str,
     pub debit: i64,
     pub credit: i64,
+    /// EcritureLet, DateLet, Montantdevise, Idevise as written (empty when absent).
+    pub extra: [&'a str; 4],
 }
 
 impl Layout {
@@ -129,6 +133,8 @@ impl Layout {
             }
         };
         let valid_date = find("ValidDate", &mut duplicated);
+        let extra = ["EcritureLet", "DateLet", "Montantdevise", "Idevise"]
+            .map(|name| find(name, &mut duplicated));
         if !duplicated.is_empty() {
             return Err(format!(
                 "colonne en double dans l'en-tête : {}",
@@ -175,6 +181,7 @@ impl Layout {
             ecriture_lib: at[10],
             amounts,
             valid_date,
+            extra,
             min_fields,
         })
     }
@@ -378,6 +385,7 @@ impl Layout {
                 Some(i) => same_or(i)?,
                 None => None,
             },
+            extra: self.extra.map(|i| i.map_or("", get)),
             libelle: get(self.ecriture_lib),
             debit,
             credit,

@@ -47,7 +47,7 @@ mod write;
 pub use check::{Problems, check_siren, entry_problem};
 pub use layout::{Layout, Row};
 pub use read::parse;
-pub use write::{file_name, write};
+pub use write::{Charset, Writer, file_name, write};
 
 use chrono::NaiveDate;
 
@@ -92,6 +92,18 @@ pub struct FecLine {
     pub debit: i64,
     /// Cents, ≥ 0.
     pub credit: i64,
+    /// EcritureLet, DateLet, Montantdevise, Idevise, as written.
+    pub extra: LineExtra,
+}
+
+/// The columns of a line that `ici` keeps without reading them: lettering and foreign
+/// currency, as written in the file (so that the accountant's file comes back whole).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineExtra {
+    pub lettrage: Option<String>,
+    pub date_lettrage: Option<String>,
+    pub montant_devise: Option<String>,
+    pub devise: Option<String>,
 }
 
 /// One entry: every line sharing a journal code and an entry number.

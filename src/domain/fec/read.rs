@@ -174,6 +174,12 @@ fn read_body(
             libelle: text_of(row.libelle),
             debit: row.debit,
             credit: row.credit,
+            extra: super::LineExtra {
+                lettrage: text_of(row.extra[0]),
+                date_lettrage: text_of(row.extra[1]),
+                montant_devise: text_of(row.extra[2]),
+                devise: text_of(row.extra[3]),
+            },
         };
         // Lines of one entry usually follow each other: skip the index for them.
         let known = match last {

@@ -619,6 +619,7 @@ fn writer_format() {
                 libelle: Some("Atelier\tmai\n".into()),
                 debit: 1234_05,
                 credit: 0,
+                extra: Default::default(),
             },
             FecLine {
                 line: 0,
@@ -629,6 +630,7 @@ fn writer_format() {
                 libelle: None,
                 debit: -1234_05,
                 credit: 0,
+                extra: Default::default(),
             },
         ],
     }];

@@ -29,13 +29,85 @@ pub fn write(entries: &[FecEntry], out: &mut dyn Write) -> Result<()> {
     for e in entries {
         check_writable(e)?;
     }
-    let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
-    let mut buf = String::with_capacity(256);
-    buf.push_str(&COLUMNS.join("\t"));
-    buf.push_str("\r\n");
-    w.write_all(buf.as_bytes())?;
+    let mut w = Writer::new(out, Charset::Utf8)?;
     for e in entries {
+        w.entry(e)?;
+    }
+    w.finish()
+}
+
+/// The encodings the norm allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    Utf8,
+    Iso8859_15,
+}
+
+/// Writes a FEC one entry at a time (see [`write`] for the format): memory stays that
+/// of one line whatever the size of the year.
+pub struct Writer<'w> {
+    w: std::io::BufWriter<&'w mut dyn Write>,
+    charset: Charset,
+    buf: String,
+    /// Lines written, the header being line 1.
+    line: usize,
+}
+
+impl<'w> Writer<'w> {
+    pub fn new(out: &'w mut dyn Write, charset: Charset) -> Result<Writer<'w>> {
+        let mut w = Writer {
+            w: std::io::BufWriter::with_capacity(64 * 1024, out),
+            charset,
+            buf: String::with_capacity(256),
+            line: 0,
+        };
+        w.buf.push_str(&COLUMNS.join("\t"));
+        w.buf.push_str("\r\n");
+        w.flush_line()?;
+        Ok(w)
+    }
+
+    fn flush_line(&mut self) -> Result<()> {
+        self.line += 1;
+        match self.charset {
+            Charset::Utf8 => self.w.write_all(self.buf.as_bytes())?,
+            Charset::Iso8859_15 => {
+                // The encoder reports the first character the charset cannot hold.
+                let (bytes, _, bad) = encoding_rs::ISO_8859_15.encode(&self.buf);
+                if bad {
+                    let c = self
+                        .buf
+                        .chars()
+                        .find(|c| {
+                            let mut tmp = [0u8; 4];
+                            encoding_rs::ISO_8859_15.encode(c.encode_utf8(&mut tmp)).2
+                        })
+                        .unwrap_or('?');
+                    let (column, value) = self
+                        .buf
+                        .trim_end()
+                        .split('\t')
+                        .enumerate()
+                        .find(|(_, v)| v.contains(c))
+                        .map_or(("?", ""), |(i, v)| (COLUMNS[i], v));
+                    crate::bail_user!(
+                        "ligne {} du FEC, colonne {column} : « {} » : le caractère « {c} » (U+{:04X}) n'existe pas en ISO-8859-15 ; rien n'a été écrit. Corrigez ce texte ou exportez en UTF-8 (sans --encodage).",
+                        self.line,
+                        crate::domain::excerpt(value),
+                        c as u32,
+                    );
+                }
+                self.w.write_all(&bytes)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks and writes one entry.
+    pub fn entry(&mut self, e: &FecEntry) -> Result<()> {
+        check_writable(e)?;
         for l in &e.lines {
+            let buf = &mut self.buf;
             buf.clear();
             let (debit, credit) = normalise(l.debit, l.credit);
             let cells: [Cow<'_, str>; 18] = [
@@ -52,11 +124,11 @@ pub fn write(entries: &[FecEntry], out: &mut dyn Write) -> Result<()> {
                 clean_opt(&l.libelle),
                 Cow::Owned(amount_text(debit as i128)),
                 Cow::Owned(amount_text(credit as i128)),
-                Cow::Borrowed(""),
-                Cow::Borrowed(""),
+                clean_opt(&l.extra.lettrage),
+                clean_opt(&l.extra.date_lettrage),
                 date_text(e.valid_date),
-                Cow::Borrowed(""),
-                Cow::Borrowed(""),
+                clean_opt(&l.extra.montant_devise),
+                clean_opt(&l.extra.devise),
             ];
             for (i, cell) in cells.iter().enumerate() {
                 if i > 0 {
@@ -65,11 +137,15 @@ pub fn write(entries: &[FecEntry], out: &mut dyn Write) -> Result<()> {
                 buf.push_str(cell);
             }
             buf.push_str("\r\n");
-            w.write_all(buf.as_bytes())?;
+            self.flush_line()?;
         }
+        Ok(())
     }
-    w.flush()?;
-    Ok(())
+
+    pub fn finish(mut self) -> Result<()> {
+        self.w.flush()?;
+        Ok(())
+    }
 }
 
 /// The name the norm gives the file: `<SIREN>FEC<AAAAMMJJ>.txt`, the date being the
