@@ -146,42 +146,39 @@ fn breakdowns(conn: &Connection) -> Result<Vec<String>> {
               WHERE {col} IS NOT NULL AND ({col} < 0 OR {col} > participants)
               ORDER BY id"
         );
-        let mut st = conn.prepare(&sql)?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
+        session_counts(conn, &sql, &mut found, |id, date, participants, n| {
+            format!("session n° {id} du {date} : {col} = {n} pour un effectif de {participants}")
         })?;
-        for row in rows {
-            let (id, date, participants, n) = row?;
-            found.push(format!(
-                "session n° {id} du {date} : {col} = {n} pour un effectif de {participants}"
-            ));
-        }
     }
-    let mut st = conn.prepare(
+    session_counts(
+        conn,
         "SELECT s.id, s.date, s.participants, count(*)
            FROM presence p NOT INDEXED JOIN session s NOT INDEXED ON s.id = p.session_id
           GROUP BY s.id HAVING count(*) > s.participants ORDER BY s.id",
+        &mut found,
+        |id, date, participants, n| {
+            format!(
+                "session n° {id} du {date} : {n} présents nommés pour un effectif de {participants}"
+            )
+        },
     )?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i64>(3)?,
-        ))
-    })?;
+    Ok(found)
+}
+
+/// Runs a query of (session id, date, headcount, count) rows and describes each one.
+fn session_counts(
+    conn: &Connection,
+    sql: &str,
+    found: &mut Vec<String>,
+    describe: impl Fn(i64, String, i64, i64) -> String,
+) -> Result<()> {
+    let mut st = conn.prepare(sql)?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     for row in rows {
         let (id, date, participants, n) = row?;
-        found.push(format!(
-            "session n° {id} du {date} : {n} présents nommés pour un effectif de {participants}"
-        ));
+        found.push(describe(id, date, participants, n));
     }
-    Ok(found)
+    Ok(())
 }
 
 /// Presences point to an existing session and person; every other reference too
@@ -347,4 +344,38 @@ fn closed_years(conn: &Connection) -> Result<Vec<String>> {
         }
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Ledger;
+
+    /// Breakdowns over the headcount and more named people than the headcount can only
+    /// come from a file edited behind the schema's back: both are reported.
+    #[test]
+    fn breakdowns_over_the_headcount_are_reported() {
+        let ledger = Ledger::in_memory().unwrap();
+        let conn = ledger.conn();
+        conn.execute_batch(
+            "PRAGMA ignore_check_constraints = ON;
+             INSERT INTO projet (id, nom, theme, cree_le) VALUES (1, 'NET94', 'emploi', '2017');
+             INSERT INTO session (id, date, projet_id, code_insee, duree_minutes, participants,
+                                  femmes, cree_le)
+                  VALUES (7, '2017-06-12', 1, '94076', 180, 3, 5, '2017');
+             INSERT INTO participant (id, code, cree_le) VALUES (1, 'P-0001', '2017'),
+                                                                (2, 'P-0002', '2017'),
+                                                                (3, 'P-0003', '2017');
+             INSERT INTO presence (session_id, participant_id) VALUES (7, 1), (7, 2), (7, 3);
+             UPDATE session SET participants = 2 WHERE id = 7;",
+        )
+        .unwrap();
+        assert_eq!(
+            breakdowns(conn).unwrap(),
+            [
+                "session n° 7 du 2017-06-12 : femmes = 5 pour un effectif de 2",
+                "session n° 7 du 2017-06-12 : 3 présents nommés pour un effectif de 2",
+            ]
+        );
+    }
 }
