@@ -5,6 +5,7 @@ pub mod backup;
 pub mod fec_export;
 pub mod fec_stage;
 pub mod finances;
+pub mod gid;
 pub mod journal;
 pub mod livres;
 pub mod participants;
