@@ -6,6 +6,7 @@ pub mod cmd;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod html;
 pub mod input;
 pub mod output;
 pub mod render;
