@@ -33,6 +33,9 @@ pub const NOTE_PROFILS: &str = "Profils comptés par personne nommée, une fois 
 /// What a positive exit is.
 pub const NOTE_SORTIES: &str = "Sorties positives : emploi durable (CDI ou CDD de 6 mois ou plus), formation qualifiante, création d'activité ; taux sur les sorties notées des personnes nommées venues dans l'année.";
 
+/// How the association's people are counted.
+pub const NOTE_EQUIPE: &str = "Salariés : personnes au statut salarié présentes au moins un jour de l'année (stagiaires, services civiques et mises à disposition à part) ; équivalent temps plein : jours sous contrat dans l'année × temps de travail ÷ jours de l'année ; arrivée ou départ : premier ou dernier jour du salarié dans l'année. Bénévoles : personnes nommées ayant des heures dans l'année ; adhérents : adhésions datées de l'année.";
+
 /// How places are counted.
 pub const NOTE_VILLES: &str = "Villes distinctes par code INSEE ; les arrondissements de Paris, Lyon et Marseille comptent pour leur ville ; une session à distance ne compte dans aucune.";
 pub const NOTE_INTERCOS: &str = "Établissement public territorial (EPT) pour les communes de la Métropole du Grand Paris, EPCI ailleurs ; Paris n'appartient à aucun EPT.";
@@ -45,7 +48,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
 }
 
 pub fn compute(conn: &Connection, annee: i32) -> Result<Stats> {
-    Ok(Stats::build(
+    let mut stats = Stats::build(
         annee,
         &reports::session_groups(conn, annee)?,
         reports::partenaires_actifs(conn, annee)?,
@@ -54,7 +57,9 @@ pub fn compute(conn: &Connection, annee: i32) -> Result<Stats> {
     .with_people(
         &participants::attendees(conn, annee)?,
         &participants::objectifs(conn)?,
-    ))
+    );
+    stats.association = crate::db::association::chiffres(conn, annee)?;
+    Ok(stats)
 }
 
 fn counts_json(c: &Counts) -> Map<String, Value> {
@@ -71,6 +76,16 @@ fn with(mut m: Map<String, Value>, key: &str, v: impl Into<Value>) -> Value {
     Value::Object(m)
 }
 
+/// Full-time equivalent as a JSON number with one decimal.
+fn etp_json(dixiemes: i64) -> Value {
+    Value::from(dixiemes as f64 / 10.0)
+}
+
+/// `3,9`: one decimal, French comma.
+fn etp_fr(dixiemes: i64) -> String {
+    format!("{},{}", dixiemes / 10, dixiemes % 10)
+}
+
 fn to_json(s: &Stats) -> Value {
     let publics: Map<String, Value> = PUBLICS
         .iter()
@@ -82,7 +97,8 @@ fn to_json(s: &Stats) -> Value {
         .zip(&s.publics)
         .map(|((k, _, _), p)| (k.to_string(), p.renseigne.into()))
         .collect();
-    json!({
+    let a = &s.association;
+    let mut v = json!({
         "annee": s.annee,
         "sessions": s.total.sessions,
         "personnes_formees": s.personnes_formees(),
@@ -120,7 +136,20 @@ fn to_json(s: &Stats) -> Value {
             "personnes": v.personnes,
         })).collect::<Vec<_>>()))).collect::<Map<String, Value>>(),
         "resultats_par_projet": s.resultats.iter().map(resultat_json).collect::<Vec<_>>(),
-    })
+    });
+    // The association's people (json! holds too many keys for one macro call).
+    for (k, x) in [
+        ("salaries", Value::from(a.salaries)),
+        ("etp", etp_json(a.etp_dixiemes)),
+        ("benevoles", Value::from(a.benevoles)),
+        ("heures_benevolat", hours_json(a.minutes_benevolat)),
+        ("adherents", Value::from(a.adherents)),
+        ("arrivees", Value::from(a.arrivees)),
+        ("departs", Value::from(a.departs)),
+    ] {
+        v[k] = x;
+    }
+    v
 }
 
 fn resultat_json(r: &ProjetResultat) -> Value {
@@ -323,6 +352,27 @@ fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
             Cell::text("Partenaires actifs"),
             Cell::Int(s.partenaires.len() as i64),
         ],
+        vec![
+            Cell::text("Salariés (7)"),
+            Cell::Int(s.association.salaries),
+        ],
+        vec![
+            Cell::text("  en équivalent temps plein"),
+            Cell::text(etp_fr(s.association.etp_dixiemes)),
+        ],
+        vec![
+            Cell::text("  arrivées / départs"),
+            Cell::text(format!(
+                "{} / {}",
+                s.association.arrivees, s.association.departs
+            )),
+        ],
+        vec![Cell::text("Bénévoles"), Cell::Int(s.association.benevoles)],
+        vec![
+            Cell::text("Heures de bénévolat"),
+            Cell::Hours(s.association.minutes_benevolat),
+        ],
+        vec![Cell::text("Adhérents"), Cell::Int(s.association.adherents)],
     ];
     writeln!(
         out,
@@ -443,6 +493,7 @@ fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
     if !s.resultats.is_empty() {
         writeln!(out, "(6) {NOTE_SORTIES}")?;
     }
+    writeln!(out, "(7) {NOTE_EQUIPE}")?;
     Ok(())
 }
 

@@ -97,6 +97,8 @@ pub struct Stats {
     pub profils: Vec<Profil>,
     /// Per project: people reached and exits, against the project's targets.
     pub resultats: Vec<ProjetResultat>,
+    /// The association's people: staff, full-time equivalent, volunteers, members.
+    pub association: crate::domain::association::Chiffres,
 }
 
 /// A named person who attended in the year, with what the figures need.

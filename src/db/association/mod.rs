@@ -97,7 +97,7 @@ pub struct NewMembre<'a> {
 /// Records a contract; the name as stored is returned.
 pub fn add_membre(conn: &Connection, m: &NewMembre) -> Result<String> {
     let nom = check_nom(m.nom)?;
-    check_period(m.debut, m.fin)?;
+    crate::error::field("fin", check_period(m.debut, m.fin))?;
     let poste = m.poste.trim();
     if poste.is_empty() {
         bail_user!("--poste vide : écrivez l'intitulé du poste, par exemple « Chargé de projet »");
@@ -141,7 +141,7 @@ pub fn fin_membre(conn: &Connection, nom: &str, date: NaiveDate) -> Result<Membr
             nom.trim()
         ),
     };
-    check_period(debut, Some(date))?;
+    crate::error::field("date", check_period(debut, Some(date)))?;
     conn.execute(
         "UPDATE equipe SET fin = ?1 WHERE id = ?2",
         params![iso(date), id],
@@ -197,7 +197,7 @@ pub fn add_mandat(
     fin: Option<NaiveDate>,
 ) -> Result<String> {
     let nom = check_nom(nom)?;
-    check_period(debut, fin)?;
+    crate::error::field("fin", check_period(debut, fin))?;
     let same: Option<String> = conn
         .query_row(
             "SELECT debut FROM gouvernance WHERE nom = ?1 AND fonction = ?2

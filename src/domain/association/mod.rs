@@ -44,12 +44,21 @@ fn parse_code(
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join("-");
+    // The feminine forms people type for an office.
+    let key = match key.as_str() {
+        "presidente" => "president",
+        "vice-presidente" => "vice-president",
+        "tresoriere" => "tresorier",
+        "administratrice" => "administrateur",
+        "salariee" => "salarie",
+        k => k,
+    };
     match list.iter().find(|(code, _)| *code == key) {
         Some((code, _)) => Ok(code),
         None => {
             let codes: Vec<&str> = list.iter().map(|(c, _)| *c).collect();
             bail_user!(
-                "{what} « {} » inconnu : écrivez {}",
+                "{what} « {} » inconnu(e) : écrivez {}",
                 input.trim(),
                 codes.join(", ")
             )
@@ -205,6 +214,8 @@ mod tests {
         assert_eq!(parse_statut("Salarié").unwrap(), "salarie");
         assert_eq!(parse_statut("service civique").unwrap(), "service-civique");
         assert_eq!(parse_fonction("Vice_Président").unwrap(), "vice-president");
+        assert_eq!(parse_fonction("Présidente").unwrap(), "president");
+        assert_eq!(parse_fonction("trésorière").unwrap(), "tresorier");
         let e = parse_statut("benevole").unwrap_err().to_string();
         assert!(
             e.contains("« benevole »") && e.contains("salarie, stagiaire"),
