@@ -84,7 +84,12 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 .collect();
             render::rows(out, format, &["nom", "date", "cotisation"], &rows)?;
             if let (true, Some(annee)) = (table, annee) {
-                let notees = Money(list.iter().filter_map(|a| a.cotisation).map(Money::cents).sum());
+                let notees = Money(
+                    list.iter()
+                        .filter_map(|a| a.cotisation)
+                        .map(Money::cents)
+                        .sum(),
+                );
                 let livres = association::cotisations_comptables(ledger.conn(), annee)?;
                 writeln!(
                     out,

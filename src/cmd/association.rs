@@ -1,5 +1,6 @@
-//! `ici association oublie NOM`: erases a person of the association (staff, board,
-//! member, volunteer) at their request; and what the association's commands share.
+//! `ici association oublie NOM` erases a person of the association (staff, board,
+//! member, volunteer) at their request; `ici association import QUOI FICHIER` loads
+//! a CSV file of them; and what the association's commands share.
 
 use crate::cmd::{Ctx, confirm};
 use crate::db::association;
@@ -20,10 +21,31 @@ pub enum Commande {
         #[arg(long)]
         oui: bool,
     },
+    /// Importe un fichier CSV (tout ou rien) : équipe, gouvernance, adhérents, taux et
+    /// heures de bénévolat, temps forts, descriptions des projets
+    #[command(
+        after_help = "Exemple :\n  ici association import equipe equipe.csv\n\nColonnes (séparateur ; ou ,) :\n  equipe        nom, statut, poste, debut, fin, temps, contrat\n  gouvernance   nom, fonction, debut, fin\n  adherents     nom, date, cotisation\n  taux          annee (vide : taux par défaut), montant, source\n  benevolat     date, heures, personne, projet\n  evenements    date, titre, projet, texte\n  descriptions  projet, description"
+    )]
+    Import {
+        /// Ce que contient le fichier
+        #[arg(value_enum)]
+        quoi: crate::cmd::association_csv::Quoi,
+        /// Fichier CSV
+        fichier: std::path::PathBuf,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
-    let Commande::Oublie { nom, oui } = cmd;
+    let (nom, oui) = match cmd {
+        Commande::Oublie { nom, oui } => (nom, oui),
+        Commande::Import { quoi, fichier } => {
+            let input = crate::input::open(&fichier)?;
+            let mut ledger = ctx.open()?;
+            let n = ledger.write(|tx| crate::cmd::association_csv::load_file(tx, quoi, &input))?;
+            writeln!(out, "{n} ligne(s) importée(s) depuis {}.", input.name)?;
+            return Ok(());
+        }
+    };
     let mut ledger = ctx.open()?;
     confirm::confirm(
         oui,

@@ -150,7 +150,9 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 "Taux de valorisation du bénévolat {quoi} : {montant} de l'heure ({}).{}",
                 source.trim(),
                 if n > 0 {
-                    format!(" {n} enregistrement(s) revalorisé(s) : écritures contrepassées et repassées au nouveau taux.")
+                    format!(
+                        " {n} enregistrement(s) revalorisé(s) : écritures contrepassées et repassées au nouveau taux."
+                    )
                 } else {
                     String::new()
                 }
@@ -188,7 +190,14 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 out,
                 format,
                 &[
-                    "n°", "date", "heures", "personne", "projet", "taux", "valeur", "écriture",
+                    "n°",
+                    "date",
+                    "heures",
+                    "personne",
+                    "projet",
+                    "taux",
+                    "valeur",
+                    "écriture",
                     "état",
                 ],
                 &rows,

@@ -149,7 +149,15 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             render::rows(
                 out,
                 format,
-                &["nom", "statut", "poste", "début", "fin", "temps (%)", "contrat"],
+                &[
+                    "nom",
+                    "statut",
+                    "poste",
+                    "début",
+                    "fin",
+                    "temps (%)",
+                    "contrat",
+                ],
                 &rows,
             )?;
         }

@@ -86,7 +86,14 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                         }),
                         Cell::text(&e.titre),
                         Cell::opt(e.projet.as_deref()),
-                        Cell::opt(e.texte.as_deref()),
+                        // A paragraph: cut in the table, whole in CSV and JSON.
+                        Cell::opt(e.texte.as_deref().map(|t| {
+                            if table {
+                                crate::domain::excerpt(t)
+                            } else {
+                                t.to_string()
+                            }
+                        })),
                     ]
                 })
                 .collect();

@@ -2,6 +2,7 @@
 
 pub mod adherent;
 pub mod association;
+pub mod association_csv;
 pub mod balance;
 pub mod benevolat;
 pub mod bilan;
@@ -100,7 +101,7 @@ pub enum Commande {
     #[command(subcommand)]
     Evenement(evenement::Commande),
     /// Personnes de l'association (équipe, gouvernance, adhérents, bénévoles) :
-    /// effacement à leur demande
+    /// import CSV, effacement à leur demande
     #[command(subcommand)]
     Association(association::Commande),
     /// Produits (recettes : subventions, prestations, cotisations…)
