@@ -112,9 +112,8 @@ pub fn set_taux(
         )?
         .query_map([annee], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    match annee {
-        Some(y) => refuse_closed(conn, y, "son taux de valorisation ne change plus")?,
-        None => {}
+    if let Some(y) = annee {
+        refuse_closed(conn, y, "son taux de valorisation ne change plus")?;
     }
     conn.execute(
         "DELETE FROM benevolat_taux WHERE coalesce(annee, 0) = coalesce(?1, 0)",
@@ -302,4 +301,77 @@ pub fn benevolat(conn: &Connection, annee: Option<i32>) -> Result<Vec<Benevolat>
     ))?;
     let rows = st.query_map(params![start, end], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Volunteer time of one project in a year (`projet` None: given to no project).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ParProjet {
+    pub projet: Option<String>,
+    pub minutes: i64,
+    /// What it is valued at in the books: the sum of its records' values.
+    #[serde(serialize_with = "crate::domain::money::serialize_plain")]
+    pub valeur: Money,
+}
+
+/// The volunteering of `annee` per project (records not cancelled), projects by name,
+/// the time given to no project last.
+pub fn par_projet(conn: &Connection, annee: i32) -> Result<Vec<ParProjet>> {
+    let mut out: Vec<ParProjet> = Vec::new();
+    for b in benevolat(conn, Some(annee))?
+        .into_iter()
+        .filter(|b| !b.annule)
+    {
+        match out.iter_mut().find(|p| p.projet == b.projet) {
+            Some(p) => {
+                p.minutes += b.minutes;
+                p.valeur = Money(p.valeur.cents() + b.valeur.cents());
+            }
+            None => out.push(ParProjet {
+                projet: b.projet,
+                minutes: b.minutes,
+                valeur: b.valeur,
+            }),
+        }
+    }
+    out.sort_by(|a, b| (a.projet.is_none(), &a.projet).cmp(&(b.projet.is_none(), &b.projet)));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Ledger;
+
+    #[test]
+    fn time_per_project_sums_live_records_at_their_value() {
+        let mut ledger = Ledger::in_memory().unwrap();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        ledger
+            .write(|tx| {
+                refs::add_projet(tx, "NET94", "emploi", None, false)?;
+                set_taux(tx, Some(2017), Money(976), "SMIC horaire brut 2017")?;
+                add(tx, d("2017-03-01"), 600, Some("A"), Some("NET94"))?;
+                add(tx, d("2017-04-01"), 90, None, Some("net94"))?;
+                add(tx, d("2017-05-01"), 60, Some("B"), None)?;
+                add(tx, d("2017-06-01"), 60, Some("C"), None)?;
+                annule(tx, 4)?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(
+            par_projet(ledger.conn(), 2017).unwrap(),
+            [
+                ParProjet {
+                    projet: Some("NET94".into()),
+                    minutes: 690,
+                    valeur: Money(9760 + 1464),
+                },
+                ParProjet {
+                    projet: None,
+                    minutes: 60,
+                    valeur: Money(976),
+                },
+            ]
+        );
+    }
 }

@@ -18,7 +18,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
-pub use benevolat::{Benevolat, Taux, benevolat};
+pub use benevolat::{Benevolat, ParProjet, Taux, benevolat, par_projet};
 
 /// `2017-06-01`, as dates are stored.
 fn iso(d: NaiveDate) -> String {
@@ -64,7 +64,8 @@ fn check_nom(nom: &str) -> Result<String> {
     if nom.is_empty() {
         bail_user!("nom vide : écrivez le prénom et le nom de la personne");
     }
-    check_lengths(&[("nom", Some(nom), MAX_NAME_CHARS)])?;
+    // The name is an argument, not an option: the message names no flag.
+    crate::domain::check_length(nom, MAX_NAME_CHARS)?;
     Ok(nom.to_string())
 }
 
