@@ -542,6 +542,17 @@ fn etp_in_stats_matches_an_independent_computation() {
         .find(|l| l.contains("en équivalent temps plein"))
         .unwrap_or_else(|| panic!("{table}"));
     assert!(line.contains("┆ 2,8 "), "{line}");
+    let csv = sb.ok(&["stats", "2017", "--format", "csv"]);
+    assert!(
+        csv.contains(
+            "association,salariés,,4,,\nassociation,arrivées,,1,,\nassociation,départs,,1,,\n"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("association,équivalent temps plein,,2.8,,\n"),
+        "{csv}"
+    );
 }
 
 #[test]

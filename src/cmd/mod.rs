@@ -69,7 +69,7 @@ pub struct Cli {
 pub enum Commande {
     /// Crée le registre (fichier lisible par vous seul)
     Init(init::Args),
-    /// Projets (actions) : ajouter, lister, renommer, fusionner
+    /// Projets (actions) : ajouter, lister, décrire, renommer, fusionner
     #[command(subcommand)]
     Projet(projet::Commande),
     /// Partenaires et financeurs : ajouter, lister, renommer, fusionner

@@ -292,6 +292,39 @@ pub fn print(out: &mut dyn Write, s: &Stats, format: Format) -> Result<()> {
                     Cell::Empty,
                 ]);
             }
+            // The association's people: counts in the participants column, volunteer
+            // hours in the hours column, the ETP with one decimal.
+            let a = &s.association;
+            for (nom, n) in [
+                ("salariés", a.salaries),
+                ("arrivées", a.arrivees),
+                ("départs", a.departs),
+                ("bénévoles", a.benevoles),
+                ("adhérents", a.adherents),
+            ] {
+                rows.push(count("association", nom.to_string(), n));
+            }
+            let etp = if format == Format::Excel {
+                etp_fr(a.etp_dixiemes)
+            } else {
+                format!("{}.{}", a.etp_dixiemes / 10, a.etp_dixiemes % 10)
+            };
+            rows.push(vec![
+                Cell::text("association"),
+                Cell::text("équivalent temps plein"),
+                Cell::Empty,
+                Cell::text(etp),
+                Cell::Empty,
+                Cell::Empty,
+            ]);
+            rows.push(vec![
+                Cell::text("association"),
+                Cell::text("heures de bénévolat"),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Hours(a.minutes_benevolat),
+                Cell::Empty,
+            ]);
             let headers = [
                 "rubrique",
                 "nom",
