@@ -160,6 +160,32 @@ fn the_board_and_the_members_round_trip() {
         2,
     );
     assert!(err.contains("est déjà président(e) à ces dates"), "{err}");
+    assert_eq!(
+        sb.ok(&[
+            "gouvernance",
+            "fin",
+            "Anne-Sophie Brunet",
+            "--date",
+            "2018-06-30",
+        ]),
+        "Mandat de Anne-Sophie Brunet (président(e)) terminé le 30/06/2018.\n"
+    );
+    assert_eq!(
+        sb.json(&["gouvernance", "list", "--annee", "2019"]),
+        serde_json::json!([{"nom": "Dominique Dardel", "fonction": "administrateur",
+                            "debut": "2017-01-01", "fin": null}])
+    );
+    let err = sb.refused(
+        &[
+            "gouvernance",
+            "fin",
+            "Anne-Sophie Brunet",
+            "--date",
+            "2019-01-01",
+        ],
+        2,
+    );
+    assert!(err.contains("n'a pas de mandat en cours"), "{err}");
 
     sb.ok(&[
         "adherent",
@@ -254,6 +280,13 @@ fn the_agenda_and_the_descriptions_round_trip() {
             {"numero": 2, "date": "2017-08-01", "titre": "Vacances", "projet": null, "texte": null},
         ])
     );
+    assert_eq!(
+        sb.ok(&["evenement", "supprime", "3"]),
+        "Temps fort n° 3 du 10/01/2018 supprimé : Vœux.\n"
+    );
+    assert_eq!(sb.json(&["evenement", "list"]).as_array().unwrap().len(), 2);
+    let err = sb.refused(&["evenement", "supprime", "3"], 2);
+    assert!(err.contains("temps fort n° 3 introuvable"), "{err}");
     let err = sb.refused(
         &[
             "evenement",

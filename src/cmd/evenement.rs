@@ -1,4 +1,4 @@
-//! `ici evenement add|list`: the highlights of the year, the agenda of the annual report.
+//! `ici evenement add|supprime|list`: the highlights of the year, the agenda of the annual report.
 
 use crate::cmd::Ctx;
 use crate::cmd::association::{annee_opt, date_fr, date_opt};
@@ -27,6 +27,11 @@ pub enum Commande {
         /// Ce qui s'est passé, en une ou deux phrases
         #[arg(long)]
         texte: Option<String>,
+    },
+    /// Supprime un temps fort (saisi par erreur, ou pour le saisir à nouveau corrigé)
+    Supprime {
+        /// Numéro (voir `ici evenement list`)
+        numero: i64,
     },
     /// Liste les temps forts (de l'année, avec --annee), dans l'ordre des dates
     List {
@@ -64,6 +69,16 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 "Temps fort n° {n} enregistré le {} : {}.",
                 date_fr(date),
                 titre.trim()
+            )?;
+        }
+        Commande::Supprime { numero } => {
+            let mut ledger = ctx.open()?;
+            let e = ledger.write(|tx| association::supprime_evenement(tx, numero))?;
+            writeln!(
+                out,
+                "Temps fort n° {numero} du {} supprimé : {}.",
+                date_fr(e.date),
+                e.titre
             )?;
         }
         Commande::List { annee, format } => {

@@ -1,4 +1,4 @@
-//! `ici gouvernance add|list`: the bureau and the board, one row per person and office.
+//! `ici gouvernance add|fin|list`: the bureau and the board, one row per person and office.
 
 use crate::cmd::Ctx;
 use crate::cmd::association::{annee_opt, date_fr, date_opt};
@@ -27,6 +27,17 @@ pub enum Commande {
         /// Fin du mandat
         #[arg(long, value_name = "DATE")]
         fin: Option<String>,
+    },
+    /// Note la fin d'un mandat en cours (son dernier jour)
+    Fin {
+        /// Prénom et nom
+        nom: String,
+        /// Dernier jour du mandat
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        /// La fonction qui prend fin, si la personne en a plusieurs
+        #[arg(long)]
+        fonction: Option<String>,
     },
     /// Liste les mandats (de l'année, avec --annee)
     List {
@@ -59,6 +70,28 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 label(fonction),
                 date_fr(debut),
                 fin.map_or(String::new(), |f| format!(" jusqu'au {}", date_fr(f)))
+            )?;
+        }
+        Commande::Fin {
+            nom,
+            date,
+            fonction,
+        } => {
+            let fonction = fonction
+                .as_deref()
+                .map(|f| field("fonction", parse_fonction(f)).map_err(with_flag))
+                .transpose()?;
+            let date = date_opt("date", &date)?;
+            let mut ledger = ctx.open()?;
+            let m = ledger
+                .write(|tx| association::fin_mandat(tx, &nom, fonction, date))
+                .map_err(with_flag)?;
+            writeln!(
+                out,
+                "Mandat de {} ({}) terminé le {}.",
+                m.nom,
+                label(&m.fonction),
+                date_fr(date)
             )?;
         }
         Commande::List { annee, format } => {

@@ -221,6 +221,61 @@ pub fn add_mandat(
     Ok(nom)
 }
 
+/// Ends the open office of `nom` on `date` (its last day); `fonction` chooses among
+/// several open ones.
+pub fn fin_mandat(
+    conn: &Connection,
+    nom: &str,
+    fonction: Option<&'static str>,
+    date: NaiveDate,
+) -> Result<Mandat> {
+    let open: Vec<(i64, String, NaiveDate)> = conn
+        .prepare(
+            "SELECT id, fonction, debut FROM gouvernance
+             WHERE nom = ?1 AND fin IS NULL AND (?2 IS NULL OR fonction = ?2)",
+        )?
+        .query_map(params![nom.trim(), fonction], |r| {
+            Ok((r.get(0)?, r.get(1)?, date_of(r.get(2)?)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let (id, debut) = match open.as_slice() {
+        [(id, _, debut)] => (*id, *debut),
+        [] => bail_user!(
+            "« {} » n'a pas de mandat en cours{} : voyez `ici gouvernance list`",
+            nom.trim(),
+            fonction.map_or(String::new(), |f| format!(
+                " de {}",
+                crate::domain::association::label(f)
+            ))
+        ),
+        several => {
+            let list: Vec<&str> = several.iter().map(|(_, f, _)| f.as_str()).collect();
+            bail_user!(
+                "« {} » a plusieurs mandats en cours ({}) : précisez --fonction",
+                nom.trim(),
+                list.join(", ")
+            )
+        }
+    };
+    crate::error::field("date", check_period(debut, Some(date)))?;
+    conn.execute(
+        "UPDATE gouvernance SET fin = ?1 WHERE id = ?2",
+        params![iso(date), id],
+    )?;
+    Ok(conn.query_row(
+        "SELECT nom, fonction, debut, fin FROM gouvernance WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Mandat {
+                nom: r.get(0)?,
+                fonction: r.get(1)?,
+                debut: date_of(r.get(2)?)?,
+                fin: r.get::<_, Option<String>>(3)?.map(date_of).transpose()?,
+            })
+        },
+    )?)
+}
+
 /// The offices held at least one day of `annee` (all of them without a year): the
 /// bureau first in the order of [`crate::domain::association::FONCTIONS`], then the board.
 pub fn gouvernance(conn: &Connection, annee: Option<i32>) -> Result<Vec<Mandat>> {
@@ -359,6 +414,18 @@ pub fn add_evenement(
         ],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Deletes highlight `numero` (a highlight is no record of the books: it goes whole).
+pub fn supprime_evenement(conn: &Connection, numero: i64) -> Result<Evenement> {
+    let Some(e) = evenements(conn, None)?
+        .into_iter()
+        .find(|e| e.numero == numero)
+    else {
+        bail_user!("temps fort n° {numero} introuvable : voyez `ici evenement list`");
+    };
+    conn.execute("DELETE FROM evenement WHERE id = ?1", [numero])?;
+    Ok(e)
 }
 
 /// The agenda of `annee` (all without a year), in date order.
