@@ -864,3 +864,48 @@ fn the_demo_counts_the_reports_volunteers_and_members_from_records() {
         "{projets}"
     );
 }
+
+#[test]
+fn merging_projects_carries_volunteering_agenda_and_description() {
+    let sb = Sandbox::with_refs();
+    sb.ok(&["projet", "add", "NET-94", "--theme", "emploi", "--nouveau"]);
+    sb.ok(&[
+        "benevolat",
+        "taux",
+        "2017",
+        "--montant",
+        "10",
+        "--source",
+        "SMIC",
+    ]);
+    sb.ok(&[
+        "benevolat",
+        "add",
+        "--date",
+        "2017-03-01",
+        "--heures",
+        "2",
+        "--projet",
+        "NET-94",
+    ]);
+    sb.ok(&[
+        "evenement",
+        "add",
+        "--date",
+        "2017-06-01",
+        "--titre",
+        "Lancement",
+        "--projet",
+        "NET-94",
+    ]);
+    sb.ok(&["projet", "corrige", "NET-94", "--description", "Le réseau."]);
+    let out = sb.ok(&["projet", "fusionne", "NET-94", "--dans", "NET94"]);
+    assert!(out.contains("1 bénévolat(s), 1 temps fort(s)"), "{out}");
+    assert_eq!(sb.json(&["benevolat", "list"])[0]["projet"], "NET94");
+    assert_eq!(sb.json(&["evenement", "list"])[0]["projet"], "NET94");
+    let projets = sb.json(&["projet", "list"]);
+    assert_eq!(projets[1]["nom"], "NET94");
+    assert_eq!(projets[1]["description"], "Le réseau.");
+    // The class 8 entry followed the project too.
+    assert_eq!(class_8(&sb, &["2017", "--projet", "NET94"]), (2_000, 2_000));
+}

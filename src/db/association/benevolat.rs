@@ -115,15 +115,19 @@ pub fn set_taux(
     if let Some(y) = annee {
         refuse_closed(conn, y, "son taux de valorisation ne change plus")?;
     }
-    conn.execute(
-        "DELETE FROM benevolat_taux WHERE coalesce(annee, 0) = coalesce(?1, 0)",
-        [annee],
+    // A rate that changes keeps its row (and global id).
+    let updated = conn.execute(
+        "UPDATE benevolat_taux SET montant = ?2, source = ?3
+         WHERE coalesce(annee, 0) = coalesce(?1, 0)",
+        params![annee, montant.cents(), source],
     )?;
-    conn.execute(
-        "INSERT INTO benevolat_taux (gid, annee, montant, source, cree_le)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![gid::new(), annee, montant.cents(), source, now()],
-    )?;
+    if updated == 0 {
+        conn.execute(
+            "INSERT INTO benevolat_taux (gid, annee, montant, source, cree_le)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![gid::new(), annee, montant.cents(), source, now()],
+        )?;
+    }
     let mut rebooked = 0;
     for (id, y) in affected {
         // A new default leaves closed years as they were valued.
