@@ -666,6 +666,24 @@ fn volunteer_hours_are_booked_in_class_8_at_hours_times_rate() {
         .map(|c| s(&c["compte"]))
         .collect();
     assert_eq!(comptes, ["864", "875"]);
+    // An entry reversed by hand leaves its hours counted: `verifie` says so.
+    let entry = sb.json(&["benevolat", "list"])[1]["ecriture"]
+        .as_i64()
+        .unwrap();
+    sb.ok(&[
+        "ecriture",
+        "annule",
+        &entry.to_string(),
+        "--motif",
+        "erreur",
+    ]);
+    let out = sb.ici(&["verifie"]).output().unwrap();
+    common::expect_code(&out, 1, &["verifie"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("bénévolat n° 2 : son écriture n° {entry} est contrepassée mais ses heures comptent encore")),
+        "{text}"
+    );
     // No name in the books.
     let journal = sb.ok(&["journal", "2017", "--format", "csv"]);
     assert!(!journal.contains("Neiertz"), "{journal}");
@@ -677,6 +695,8 @@ fn volunteer_hours_are_booked_in_class_8_at_hours_times_rate() {
         "{out}"
     );
     assert_eq!(class_8(&sb, &["2017"]), (11_061, 11_061));
+    // Its entry is not reversed twice, and the ledger is in step again.
+    assert!(sb.ok(&["verifie"]).contains("aucune anomalie"));
     assert_eq!(sb.json(&["stats", "2017"])["benevoles"], 1);
     let err = sb.refused(&["benevolat", "annule", "2"], 2);
     assert!(err.contains("déjà annulé"), "{err}");

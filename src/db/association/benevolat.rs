@@ -258,12 +258,20 @@ pub fn annule(conn: &Connection, numero: i64) -> Result<Benevolat> {
         b.date.year(),
         "ses heures de bénévolat ne peuvent plus être annulées",
     )?;
-    finances::reverse(
-        conn,
-        b.ecriture,
-        None,
-        &format!("annulation du bénévolat n° {numero}"),
+    // An entry already reversed by hand (`ici ecriture annule`) is not reversed twice.
+    let reversed: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM ecriture WHERE annule_id = ?1)",
+        [b.ecriture],
+        |r| r.get(0),
     )?;
+    if !reversed {
+        finances::reverse(
+            conn,
+            b.ecriture,
+            None,
+            &format!("annulation du bénévolat n° {numero}"),
+        )?;
+    }
     conn.execute(
         "UPDATE benevolat SET annule_le = ?1 WHERE id = ?2",
         params![now(), numero],
@@ -305,6 +313,49 @@ pub fn benevolat(conn: &Connection, annee: Option<i32>) -> Result<Vec<Benevolat>
     ))?;
     let rows = st.query_map(params![start, end], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What `ici verifie` finds out of step between the records and their entries: a live
+/// record whose entry was reversed by hand, a cancelled one whose entry was not, an
+/// entry whose amount is not hours × rate.
+pub fn verifie(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare(
+        "SELECT b.id, b.ecriture_id, b.minutes, b.taux, b.annule_le IS NOT NULL,
+                EXISTS (SELECT 1 FROM ecriture r WHERE r.annule_id = b.ecriture_id),
+                (SELECT coalesce(sum(l.debit), 0) FROM ligne l
+                  WHERE l.ecriture_id = b.ecriture_id AND l.compte LIKE '86%')
+           FROM benevolat b ORDER BY b.id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, u32>(2)?,
+            Money(r.get(3)?),
+            r.get::<_, bool>(4)?,
+            r.get::<_, bool>(5)?,
+            Money(r.get(6)?),
+        ))
+    })?;
+    let mut found = Vec::new();
+    for row in rows {
+        let (n, e, minutes, taux, annule, reversed, booked) = row?;
+        if annule && !reversed {
+            found.push(format!(
+                "bénévolat n° {n} annulé, mais son écriture n° {e} n'est pas contrepassée"
+            ));
+        } else if !annule && reversed {
+            found.push(format!(
+                "bénévolat n° {n} : son écriture n° {e} est contrepassée mais ses heures comptent encore ; annulez-le avec `ici benevolat annule {n}`"
+            ));
+        } else if !annule && booked != valorisation::valeur(minutes, taux) {
+            found.push(format!(
+                "bénévolat n° {n} : écriture n° {e} de {booked} au lieu de {} (heures × taux)",
+                valorisation::valeur(minutes, taux)
+            ));
+        }
+    }
+    Ok(found)
 }
 
 /// Volunteer time of one project in a year (`projet` None: given to no project).
