@@ -607,7 +607,7 @@ fn volunteer_hours_are_booked_in_class_8_at_hours_times_rate() {
         "--montant",
         "11,65",
         "--source",
-        "SMIC horaire brut 2023",
+        "SMIC horaire brut au 1er janvier 2024",
     ]);
     let out = sb.ok(&[
         "benevolat",

@@ -42,7 +42,7 @@ pub enum Commande {
     /// Taux de valorisation de l'heure de bénévolat : fixe celui d'une année ou le taux
     /// par défaut ; sans --montant, les liste
     #[command(
-        after_help = "Exemples :\n  ici benevolat taux 2017 --montant 9,76 --source \"SMIC horaire brut 2017 (décret n° 2016-1818)\"\n  ici benevolat taux --defaut --montant 11,88 --source \"SMIC horaire brut 2024\"\n  ici benevolat taux\n\nUn nouveau taux revalorise les heures déjà enregistrées des exercices ouverts (contrepassation puis nouvelle écriture) ; un exercice clos garde ses écritures."
+        after_help = "Exemples :\n  ici benevolat taux 2017 --montant 9,76 --source \"SMIC horaire brut 2017 (décret n° 2016-1818)\"\n  ici benevolat taux --defaut --montant 11,65 --source \"SMIC horaire brut au 1er janvier 2024\"\n  ici benevolat taux\n\nUn nouveau taux revalorise les heures déjà enregistrées des exercices ouverts (contrepassation puis nouvelle écriture) ; un exercice clos garde ses écritures."
     )]
     Taux {
         /// Année (2017)
