@@ -874,6 +874,25 @@ fn the_demo_counts_the_reports_volunteers_and_members_from_records() {
     let bureau = on(&["gouvernance", "list", "--annee", "2017"]);
     assert_eq!(bureau[0]["nom"], "Anne-Sophie Brunet");
     assert_eq!(bureau.as_array().unwrap().len(), 6);
+    // The fees noted for the 21 members are the two deposits the FEC books in 756.
+    let out = sb
+        .bare()
+        .args([
+            "--ledger",
+            ledger.to_str().unwrap(),
+            "adherent",
+            "list",
+            "--annee",
+            "2017",
+        ])
+        .output()
+        .unwrap();
+    common::expect_code(&out, 0, &["adherent", "list"]);
+    assert!(
+        String::from_utf8(out.stdout).unwrap().ends_with(
+            "21 adhérent(s) en 2017 ; cotisations notées : 420,00\u{a0}€ ; au compte 756 de 2017 : 420,00\u{a0}€.\n"
+        )
+    );
     let projets = on(&["projet", "list"]);
     assert!(
         projets
