@@ -78,6 +78,25 @@ fn the_team_round_trips() {
         "--temps",
         "80 %",
     ]);
+    // The same contract twice, or one overlapping another: refused.
+    let err = sb.refused(
+        &[
+            "equipe",
+            "add",
+            "Aurélie Raphaël",
+            "--statut",
+            "salarie",
+            "--poste",
+            "Chargée de projet",
+            "--debut",
+            "2018-01-01",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("« Aurélie Raphaël » a déjà un contrat à ces dates (du 2017-12-01, en cours)"),
+        "{err}"
+    );
     assert_eq!(
         sb.ok(&["equipe", "fin", "lisa lewitansky", "--date", "2016-08-31"]),
         "Contrat de Lisa Lewitansky (Développeuse) terminé le 31/08/2016.\n"

@@ -107,6 +107,22 @@ pub fn add_membre(conn: &Connection, m: &NewMembre) -> Result<String> {
         ("poste", Some(poste), MAX_TEXT_CHARS),
         ("contrat", m.contrat, MAX_NAME_CHARS),
     ])?;
+    // Two contracts of one person cannot overlap: the same contract typed twice, or a
+    // new one before the end of the current one (`ici equipe fin` first).
+    let overlap: Option<(String, Option<String>)> = conn
+        .query_row(
+            "SELECT debut, fin FROM equipe WHERE nom = ?1
+               AND debut <= coalesce(?3, '9999-12-31') AND (fin IS NULL OR fin >= ?2)",
+            params![nom, iso(m.debut), m.fin.map(iso)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((debut, fin)) = overlap {
+        bail_user!(
+            "« {nom} » a déjà un contrat à ces dates (du {debut}{}) : voyez `ici equipe list` ; pour un nouveau contrat, terminez d'abord l'autre avec `ici equipe fin`",
+            fin.map_or(", en cours".to_string(), |f| format!(" au {f}"))
+        );
+    }
     conn.execute(
         "INSERT INTO equipe (gid, nom, statut, poste, debut, fin, temps, contrat, cree_le)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
