@@ -19,6 +19,7 @@ pub mod suggest;
 pub mod text;
 pub mod tiers;
 pub mod verifie;
+pub mod vocabulaire;
 
 /// An optional text field as typed: trimmed, and `None` when empty.
 pub fn optional_text(value: Option<&str>) -> Option<String> {
