@@ -1,6 +1,7 @@
 //! The ledger file: opening, creating, migrating, and write transactions.
 //! All SQL lives in this module and its children; they speak in domain types.
 
+pub mod activites;
 pub mod backup;
 pub mod fec_export;
 pub mod fec_stage;

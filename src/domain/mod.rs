@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod actif_passif;
+pub mod activites;
 pub mod bilan;
 pub mod chart;
 pub mod date;

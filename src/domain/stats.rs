@@ -618,10 +618,7 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [
-                ("navigation-internet", 2, 20, 360),
-                ("e-mail", 3, 25, 420)
-            ]
+            [("navigation-internet", 2, 20, 360), ("e-mail", 3, 25, 420)]
         );
         assert_eq!(s.sans_thematique, c(3, 9, 90));
     }

@@ -33,7 +33,10 @@ pub const THEMATIQUES: List = &[
     ("scolarite-numerique", "Scolarité et numérique"),
     ("creer-avec-numerique", "Créer avec le numérique"),
     ("culture-numerique", "Culture numérique"),
-    ("intelligence-artificielle", "Intelligence artificielle (IA)"),
+    (
+        "intelligence-artificielle",
+        "Intelligence artificielle (IA)",
+    ),
     ("aide-demarches", "Aide aux démarches administratives"),
     ("papiers-citoyennete", "Papiers - Élections - Citoyenneté"),
     ("famille-scolarite", "Famille - Scolarité"),
@@ -230,7 +233,11 @@ const THEMATIQUE: Noun = ("thématique", "inconnue");
 /// Several values of `list` separated by `|`, `;` or `,`; empty input, the empty set.
 pub fn parse_set(list: List, input: &str, what: Noun) -> Result<Bits> {
     let mut bits = 0u32;
-    for item in input.split(SEPARATORS).map(str::trim).filter(|s| !s.is_empty()) {
+    for item in input
+        .split(SEPARATORS)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         match find(list, item) {
             Some(i) => bits |= 1 << i,
             None => return Err(unknown(list, item, what)),
@@ -326,16 +333,25 @@ mod tests {
 
     #[test]
     fn sets_are_typed_with_slugs_labels_or_coop_codes() {
-        let b = parse_set(THEMATIQUES, "navigation-internet | E-mail;email,  ", THEMATIQUE).unwrap();
+        let b = parse_set(
+            THEMATIQUES,
+            "navigation-internet | E-mail;email,  ",
+            THEMATIQUE,
+        )
+        .unwrap();
         assert_eq!(b.0, (1 << 4) | (1 << 5));
         assert_eq!(b.slugs(THEMATIQUES), ["navigation-internet", "e-mail"]);
+        assert_eq!(b.labels(THEMATIQUES), ["Navigation sur internet", "E-mail"]);
+        let b = parse_set(
+            THEMATIQUES,
+            "Papiers - Élections - Citoyenneté|navigation_sur_internet",
+            THEMATIQUE,
+        )
+        .unwrap();
         assert_eq!(
-            b.labels(THEMATIQUES),
-            ["Navigation sur internet", "E-mail"]
+            b.slugs(THEMATIQUES),
+            ["navigation-internet", "papiers-citoyennete"]
         );
-        let b = parse_set(THEMATIQUES, "Papiers - Élections - Citoyenneté|navigation_sur_internet", THEMATIQUE)
-            .unwrap();
-        assert_eq!(b.slugs(THEMATIQUES), ["navigation-internet", "papiers-citoyennete"]);
         assert!(parse_set(THEMATIQUES, "", THEMATIQUE).unwrap().is_empty());
         let all = parse_set(THEMATIQUES, &help_list(THEMATIQUES), THEMATIQUE).unwrap();
         assert_eq!(all.column(), (1 << 30) - 1);
@@ -349,8 +365,13 @@ mod tests {
             .to_string();
         assert!(err.contains("thématique « navigaton » inconnue"), "{err}");
         assert!(err.contains("« navigation-internet »"), "{err}");
-        let err = parse_set(THEMATIQUES, "zzz", THEMATIQUE).unwrap_err().to_string();
-        assert!(err.contains("diagnostic-numerique, prendre-en-main-materiel"), "{err}");
+        let err = parse_set(THEMATIQUES, "zzz", THEMATIQUE)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("diagnostic-numerique, prendre-en-main-materiel"),
+            "{err}"
+        );
         let err = Vocabulaire::parse(None, None, Some("expert")).unwrap_err();
         assert_eq!(crate::error::field_of(&err), Some("niveau"));
         assert_eq!(crate::error::exit_code(&err), 2);
