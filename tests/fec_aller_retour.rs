@@ -434,15 +434,15 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
          BEGIN
              SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
          END;
+         ALTER TABLE session DROP COLUMN thematiques;
+         ALTER TABLE session DROP COLUMN materiel;
+         ALTER TABLE session DROP COLUMN niveau;
          ",
     )
     .unwrap();
-    // The tiers and journals are the latest migration: the ledger goes one version back.
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
-    conn.pragma_update(None, "user_version", version - 1)
-        .unwrap();
+    // The tiers and journals are migration 9: the ledger goes back to schema 8, without
+    // what the later migrations added (the sessions' vocabulary, 0013_vocabulaire.sql).
+    conn.pragma_update(None, "user_version", 8).unwrap();
     conn.close().unwrap();
 
     let tiers = sb.json(&["tiers", "list"]);
