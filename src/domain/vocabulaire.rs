@@ -217,12 +217,15 @@ fn lengths(thematiques: Option<&str>, materiel: Option<&str>, niveau: Option<&st
 pub fn find(list: List, input: &str) -> Option<usize> {
     let key = fold(input).replace(' ', "-");
     let compact = key.replace('-', "");
-    list.iter().position(|(slug, label)| {
-        *slug == key
-            || slug.replace('-', "") == compact
-            || fold(label).replace(' ', "-") == key
-            || fold(label).replace(' ', "") == compact
-    })
+    let bare = |s: &str| {
+        s.chars()
+            .filter(|c| *c != '-' && *c != ' ')
+            .eq(compact.chars())
+    };
+    // Slugs first: what an import of many rows holds, found without folding labels.
+    list.iter()
+        .position(|(slug, _)| *slug == key || bare(slug))
+        .or_else(|| list.iter().position(|(_, label)| bare(&fold(label))))
 }
 
 /// What a value is called in a message, and « inconnu » agreed with it.
