@@ -424,6 +424,65 @@ fn figures_per_thematique() {
     assert!(table.contains("(7) Thématiques de la Coop"), "{table}");
     let csv = sb.ok(&["stats", "2017", "--format", "csv"]);
     assert!(csv.contains("\nthématique,e-mail,2,17,5,46\n"), "{csv}");
+    assert!(
+        csv.contains("\nthématique,sans thématique,1,3,1,3\n"),
+        "{csv}"
+    );
+}
+
+/// A ledger written before the vocabulary gets its three columns by migration, its
+/// sessions untouched and without any thématique.
+#[test]
+fn an_older_ledger_gains_the_columns_and_keeps_its_sessions() {
+    let sb = Sandbox::with_refs();
+    for date in ["2017-03-01", "2017-03-02"] {
+        sb.session(&[
+            "--date",
+            date,
+            "--projet",
+            "NET94",
+            "--commune",
+            "Villejuif",
+            "--duree",
+            "3h",
+            "--participants",
+            "12",
+        ]);
+    }
+    let before = sb.json(&["session", "list"]);
+    let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE session DROP COLUMN thematiques;
+         ALTER TABLE session DROP COLUMN materiel;
+         ALTER TABLE session DROP COLUMN niveau;",
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", ici::db::SCHEMA_VERSION - 1)
+        .unwrap();
+    drop(conn);
+    let after = sb.json(&["session", "list"]);
+    assert_eq!(column(&after, "thematiques"), [json!([]), json!([])]);
+    assert_eq!(column(&after, "niveau"), [Value::Null, Value::Null]);
+    for key in [
+        "numero",
+        "date",
+        "participants",
+        "duree_minutes",
+        "code_insee",
+    ] {
+        assert_eq!(column(&after, key), column(&before, key), "{key}");
+    }
+    let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, ici::db::SCHEMA_VERSION);
+    drop(conn);
+    sb.ok(&["session", "corrige", "2", "--thematiques", "logement"]);
+    assert_eq!(
+        column(&sb.json(&["session", "list"]), "thematiques"),
+        [json!([]), json!(["logement"])]
+    );
 }
 
 const HEADER: &str = "Date;Type;Participants;Canaux d'accompagnement;Commune;Code postal;Code Insee;Durée (min);Nom de l'atelier;Matériel numérique utilisé;Thématique(s) d'accompagnement;Niveau;Genre;Tranche d'âge;Statut";

@@ -215,7 +215,7 @@ pub fn print(out: &mut dyn Write, s: &Stats, format: Format) -> Result<()> {
                     .map(|(i, c)| row("thématique", THEMATIQUES[*i].0, c)),
             );
             if s.sans_thematique.sessions > 0 {
-                rows.push(row("thématique", "", &s.sans_thematique));
+                rows.push(row("thématique", "sans thématique", &s.sans_thematique));
             }
             rows.extend(s.par_projet.iter().map(|(p, _, c)| row("projet", p, c)));
             rows.extend(
