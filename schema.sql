@@ -21,7 +21,7 @@ CREATE TABLE partenaire (
 
 -- A workshop. Its place is a commune by INSEE code (a municipal arrondissement
 -- rolls up to its city in the figures) or "distance" (remote, in no city).
--- 0013: thematiques, materiel and niveau, the national vocabulary of digital
+-- 0010: thematiques, materiel and niveau, the national vocabulary of digital
 -- mediation: one bit per thématique and per kind of equipment, in the order of
 -- src/domain/vocabulaire.rs (0: nothing recorded); the level 1 to 3, NULL when not
 -- recorded.

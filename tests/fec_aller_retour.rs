@@ -441,7 +441,7 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
     )
     .unwrap();
     // The tiers and journals are migration 9: the ledger goes back to schema 8, without
-    // what the later migrations added (the sessions' vocabulary, 0013_vocabulaire.sql).
+    // what the later migrations added (the sessions' vocabulary, 0010_vocabulaire.sql).
     conn.pragma_update(None, "user_version", 8).unwrap();
     conn.close().unwrap();
 

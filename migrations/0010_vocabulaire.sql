@@ -1,4 +1,4 @@
--- 0013: the national vocabulary of digital mediation (La Coop de la médiation
+-- 0010: the national vocabulary of digital mediation (La Coop de la médiation
 -- numérique) on each session, so that the association's figures read like the
 -- national ones: its thématiques, the equipment used and the workshop's level.
 -- Stored compactly, decoded by the domain (src/domain/vocabulaire.rs): one bit per
