@@ -434,14 +434,18 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
          BEGIN
              SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
          END;
+         ALTER TABLE session DROP COLUMN thematiques;
+         ALTER TABLE session DROP COLUMN materiel;
+         ALTER TABLE session DROP COLUMN niveau;
          DROP TABLE evenement; DROP TABLE benevolat; DROP TABLE benevolat_taux;
          DROP TABLE adherent; DROP TABLE gouvernance; DROP TABLE equipe;
          ALTER TABLE projet DROP COLUMN description;
          ",
     )
     .unwrap();
-    // The ledger goes back to the schema before the tiers and journals (migration 9), the
-    // later migrations' tables dropped above.
+    // The tiers and journals are migration 9: the ledger goes back to schema 8, without
+    // what the later migrations added (the sessions' vocabulary, 0010_vocabulaire.sql;
+    // the association's people, 0011_association.sql).
     conn.pragma_update(None, "user_version", 8).unwrap();
     conn.close().unwrap();
 

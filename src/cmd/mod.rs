@@ -16,6 +16,7 @@ pub mod ecriture;
 pub mod equipe;
 pub mod evenement;
 pub mod export;
+pub mod export_activites;
 pub mod export_fec;
 pub mod export_fse;
 pub mod finance;
