@@ -454,11 +454,14 @@ fn an_older_ledger_gains_the_columns_and_keeps_its_sessions() {
     conn.execute_batch(
         "ALTER TABLE session DROP COLUMN thematiques;
          ALTER TABLE session DROP COLUMN materiel;
-         ALTER TABLE session DROP COLUMN niveau;",
+         ALTER TABLE session DROP COLUMN niveau;
+         DROP TABLE evenement; DROP TABLE benevolat; DROP TABLE benevolat_taux;
+         DROP TABLE adherent; DROP TABLE gouvernance; DROP TABLE equipe;
+         ALTER TABLE projet DROP COLUMN description;",
     )
     .unwrap();
-    conn.pragma_update(None, "user_version", ici::db::SCHEMA_VERSION - 1)
-        .unwrap();
+    // Back to schema 9, before the vocabulary (0010) and the association's people (0011).
+    conn.pragma_update(None, "user_version", 9).unwrap();
     drop(conn);
     let after = sb.json(&["session", "list"]);
     assert_eq!(column(&after, "thematiques"), [json!([]), json!([])]);
