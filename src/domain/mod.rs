@@ -5,6 +5,7 @@ pub mod account;
 pub mod actif_passif;
 pub mod bilan;
 pub mod chart;
+pub mod compte_rendu;
 pub mod date;
 pub mod doublon;
 pub mod duration;
