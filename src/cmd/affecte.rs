@@ -25,10 +25,16 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
-    let part = a.part.as_deref().map(parse_part).transpose()?.unwrap_or(10_000);
+    let part = a
+        .part
+        .as_deref()
+        .map(parse_part)
+        .transpose()?
+        .unwrap_or(10_000);
     let mut ledger = ctx.open()?;
     let r = ledger.write(|tx| analytique::affecte(tx, a.ecriture, &a.projet, part))?;
-    let share = crate::domain::compte_rendu::repartition::split(r.montant, &[u64::from(r.part)], 10_000)[0];
+    let share =
+        crate::domain::compte_rendu::repartition::split(r.montant, &[u64::from(r.part)], 10_000)[0];
     writeln!(
         out,
         "Écriture n° {} du {} (« {} », {}) : {} au projet {}, soit {} ; affectée à {} en tout.",

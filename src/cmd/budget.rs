@@ -34,7 +34,9 @@ pub enum Commande {
         fichier: PathBuf,
     },
     /// Montre un budget dans la présentation du Cerfa 12156
-    #[command(after_help = "Exemples :\n  ici budget show 2017 --projet MEDNUM94\n  ici budget show 2017")]
+    #[command(
+        after_help = "Exemples :\n  ici budget show 2017 --projet MEDNUM94\n  ici budget show 2017"
+    )]
     Show {
         /// Année (2017)
         annee: String,
@@ -70,67 +72,7 @@ fn import(ctx: &Ctx, fichier: &std::path::Path, out: &mut dyn Write) -> Result<(
     let input = input::open(fichier)?;
     let name = input.name.clone();
     let (text, lines) = input.text(Progress::none())?;
-    let mut records = Records::open(&name, text, &lines)?;
-    let index = column_index(&name, records.headers(), &COLUMNS)?;
-    let col = |c: &str| COLUMNS.iter().position(|(k, _)| *k == c).and_then(|i| index[i]);
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    while let Some(line) = records.next(&mut record)? {
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let get = |c: &str| -> &str { col(c).and_then(|i| record.get(i)).unwrap_or("").trim() };
-        let bad = |field: &str, e: anyhow::Error| -> anyhow::Error {
-            let msg = format!(
-                "{name}, ligne {line}, colonne « {field} » (valeur « {} ») : {e:#}",
-                excerpt(get(field))
-            );
-            if exit_code(&e) == 2 {
-                user(format!("{msg}\nRien n'a été importé : corrigez la ligne et relancez l'import."))
-            } else {
-                e.context(msg)
-            }
-        };
-        for (field, max) in [
-            ("annee", MAX_SHORT_CHARS),
-            ("projet", MAX_NAME_CHARS),
-            ("compte", MAX_SHORT_CHARS),
-            ("montant", MAX_SHORT_CHARS),
-            ("financeur", MAX_NAME_CHARS),
-        ] {
-            check_length(get(field), max).map_err(|e| bad(field, e))?;
-        }
-        let annee = parse_year(get("annee")).map_err(|e| bad("annee", e))?;
-        let compte = get("compte");
-        if !compte.starts_with(['6', '7', '8']) || compte.starts_with("69") {
-            return Err(bad(
-                "compte",
-                user("un budget porte des charges (60 à 68), des produits (70 à 79) et des contributions volontaires (86, 87)"),
-            ));
-        }
-        if let Err(msg) = chart::check(Plan::for_year(annee), compte) {
-            return Err(bad("compte", user(msg)));
-        }
-        let montant = Money::parse_positive(get("montant")).map_err(|e| bad("montant", e))?;
-        let financeur = Some(get("financeur").to_string()).filter(|s| !s.is_empty());
-        if financeur.is_some() && !compte.starts_with("74") {
-            return Err(bad(
-                "financeur",
-                user("un financeur se nomme sur une ligne de subvention (74) : videz la colonne ou corrigez le compte"),
-            ));
-        }
-        rows.push(Row {
-            line,
-            annee,
-            projet: Some(get("projet").to_string()).filter(|s| !s.is_empty()),
-            compte: compte.to_string(),
-            montant: montant.cents(),
-            financeur,
-        });
-    }
-    if rows.is_empty() {
-        bail_user!("{name} : aucune ligne de budget (l'en-tête seul ?)");
-    }
+    let rows = read_rows(&name, text, &lines)?;
     let mut ledger = ctx.open()?;
     let written = ledger.write(|tx| budget::import(tx, &name, &rows))?;
     for w in written {
@@ -153,7 +95,98 @@ fn import(ctx: &Ctx, fichier: &std::path::Path, out: &mut dyn Write) -> Result<(
     Ok(())
 }
 
-fn show(ctx: &Ctx, annee: &str, projet: Option<&str>, format: Format, out: &mut dyn Write) -> Result<()> {
+/// A budget file held in memory (the demonstration's), through the same reader.
+pub fn import_bytes(conn: &rusqlite::Connection, name: &str, bytes: &[u8]) -> Result<()> {
+    let (text, lines) = input::text(bytes, input::Encoding::Utf8, Progress::none());
+    let rows = read_rows(name, text, &lines)?;
+    budget::import(conn, name, &rows)?;
+    Ok(())
+}
+
+/// The checked rows of a budget file; the first bad one refuses the file.
+fn read_rows(name: &str, text: impl std::io::Read, lines: &input::Lines) -> Result<Vec<Row>> {
+    let mut records = Records::open(name, text, lines)?;
+    let index = column_index(name, records.headers(), &COLUMNS)?;
+    let col = |c: &str| {
+        COLUMNS
+            .iter()
+            .position(|(k, _)| *k == c)
+            .and_then(|i| index[i])
+    };
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while let Some(line) = records.next(&mut record)? {
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let get = |c: &str| -> &str { col(c).and_then(|i| record.get(i)).unwrap_or("").trim() };
+        let bad = |field: &str, e: anyhow::Error| -> anyhow::Error {
+            let msg = format!(
+                "{name}, ligne {line}, colonne « {field} » (valeur « {} ») : {e:#}",
+                excerpt(get(field))
+            );
+            if exit_code(&e) == 2 {
+                user(format!(
+                    "{msg}\nRien n'a été importé : corrigez la ligne et relancez l'import."
+                ))
+            } else {
+                e.context(msg)
+            }
+        };
+        for (field, max) in [
+            ("annee", MAX_SHORT_CHARS),
+            ("projet", MAX_NAME_CHARS),
+            ("compte", MAX_SHORT_CHARS),
+            ("montant", MAX_SHORT_CHARS),
+            ("financeur", MAX_NAME_CHARS),
+        ] {
+            check_length(get(field), max).map_err(|e| bad(field, e))?;
+        }
+        let annee = parse_year(get("annee")).map_err(|e| bad("annee", e))?;
+        let compte = get("compte");
+        if !compte.starts_with(['6', '7', '8']) || compte.starts_with("69") {
+            return Err(bad(
+                "compte",
+                user(
+                    "un budget porte des charges (60 à 68), des produits (70 à 79) et des contributions volontaires (86, 87)",
+                ),
+            ));
+        }
+        if let Err(msg) = chart::check(Plan::for_year(annee), compte) {
+            return Err(bad("compte", user(msg)));
+        }
+        let montant = Money::parse_positive(get("montant")).map_err(|e| bad("montant", e))?;
+        let financeur = Some(get("financeur").to_string()).filter(|s| !s.is_empty());
+        if financeur.is_some() && !compte.starts_with("74") {
+            return Err(bad(
+                "financeur",
+                user(
+                    "un financeur se nomme sur une ligne de subvention (74) : videz la colonne ou corrigez le compte",
+                ),
+            ));
+        }
+        rows.push(Row {
+            line,
+            annee,
+            projet: Some(get("projet").to_string()).filter(|s| !s.is_empty()),
+            compte: compte.to_string(),
+            montant: montant.cents(),
+            financeur,
+        });
+    }
+    if rows.is_empty() {
+        bail_user!("{name} : aucune ligne de budget (l'en-tête seul ?)");
+    }
+    Ok(rows)
+}
+
+fn show(
+    ctx: &Ctx,
+    annee: &str,
+    projet: Option<&str>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<()> {
     let annee = parse_year(annee)?;
     let ledger = ctx.open_read()?;
     let conn = ledger.conn();

@@ -72,10 +72,14 @@ pub fn compute(conn: &Connection, projet: &str, annee: i32) -> Result<Rapport> {
     let lignes = analytique::lignes(conn, annee)?;
     let aff = analytique::affectations(conn, annee)?;
     let repartition = analytique::courante(conn, annee)?;
-    let parts: Vec<_> = ventile(&lignes, &aff, repartition.as_ref().map(|r| r.cle_domaine()).as_ref())
-        .into_iter()
-        .filter(|p| p.projet.as_deref() == Some(projet.as_str()))
-        .collect();
+    let parts: Vec<_> = ventile(
+        &lignes,
+        &aff,
+        repartition.as_ref().map(|r| r.cle_domaine()).as_ref(),
+    )
+    .into_iter()
+    .filter(|p| p.projet.as_deref() == Some(projet.as_str()))
+    .collect();
     let conventions = conventions::list(conn, Some(projet_id), Some(annee))?;
     let seuil = conventions
         .iter()
@@ -153,10 +157,16 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         )?;
         return Ok(());
     }
-    match a.format {
-        Format::Json => render::json(out, &to_json(&r)),
-        Format::Csv | Format::Excel => render::rows(out, a.format, &HEADERS, &rows_of(&r.table, true)),
-        Format::Table => print_table(out, &r),
+    print(out, &r, a.format)
+}
+
+pub fn print(out: &mut dyn Write, r: &Rapport, format: Format) -> Result<()> {
+    match format {
+        Format::Json => render::json(out, &to_json(r)),
+        Format::Csv | Format::Excel => {
+            render::rows(out, format, &HEADERS, &rows_of(&r.table, true))
+        }
+        Format::Table => print_table(out, r),
     }
 }
 
@@ -355,21 +365,26 @@ pub fn regle_en_mots(r: &Rapport) -> String {
     s
 }
 
-fn print_table(out: &mut dyn Write, r: &Rapport) -> Result<()> {
+pub fn print_table(out: &mut dyn Write, r: &Rapport) -> Result<()> {
     writeln!(
         out,
         "Compte rendu financier {} — {} (Cerfa n° 15059*02)",
         r.annee,
-        r.intitule.as_deref().map_or(r.projet.clone(), |i| format!("{} : {i}", r.projet))
+        r.intitule
+            .as_deref()
+            .map_or(r.projet.clone(), |i| format!("{} : {i}", r.projet))
     )?;
     for c in &r.conventions {
         writeln!(
             out,
             "Convention : {} ({}), {}{} ; seuil d'écart significatif {} %.",
             c.financeur,
-            c.type_financeur.map_or("type non renseigné", TypeFinanceur::libelle),
+            c.type_financeur
+                .map_or("type non renseigné", TypeFinanceur::libelle),
             Money(c.montant),
-            c.reference.as_deref().map_or(String::new(), |x| format!(", réf. {x}")),
+            c.reference
+                .as_deref()
+                .map_or(String::new(), |x| format!(", réf. {x}")),
             c.seuil
         )?;
     }
@@ -389,7 +404,13 @@ fn print_table(out: &mut dyn Write, r: &Rapport) -> Result<()> {
         )?,
     }
     let headers = [
-        "rubrique", "libellé", "prévision", "réalisation", "écart", "écart %", "seuil",
+        "rubrique",
+        "libellé",
+        "prévision",
+        "réalisation",
+        "écart",
+        "écart %",
+        "seuil",
     ];
     let rows: Vec<Vec<Cell>> = rows_of(&r.table, true)
         .into_iter()
@@ -405,7 +426,11 @@ fn print_table(out: &mut dyn Write, r: &Rapport) -> Result<()> {
     let nom = if rp >= rc { "Excédent" } else { "Déficit" };
     writeln!(out, "{nom} de l'action : {}.", Money((rp - rc).abs()))?;
     if let Some(p) = r.table.part_subvention() {
-        writeln!(out, "Part des subventions dans les produits de l'action : {}.", pct_fr(p))?;
+        writeln!(
+            out,
+            "Part des subventions dans les produits de l'action : {}.",
+            pct_fr(p)
+        )?;
     }
     let open = r.table.inexpliquees();
     if open.is_empty() {
@@ -425,7 +450,11 @@ fn print_table(out: &mut dyn Write, r: &Rapport) -> Result<()> {
             r.annee
         )?;
     }
-    writeln!(out, "\nAnnexe — règle de répartition : {}", regle_en_mots(r))?;
+    writeln!(
+        out,
+        "\nAnnexe — règle de répartition : {}",
+        regle_en_mots(r)
+    )?;
     for l in r.table.charges.iter().chain(&r.table.produits) {
         if let Some(e) = &l.explication {
             writeln!(out, "Explication {} : {e}", l.cle())?;
@@ -447,7 +476,11 @@ fn print_table(out: &mut dyn Write, r: &Rapport) -> Result<()> {
         if s.villes.is_empty() {
             "aucune".to_string()
         } else {
-            s.villes.iter().map(|v| v.nom.clone()).collect::<Vec<_>>().join(", ")
+            s.villes
+                .iter()
+                .map(|v| v.nom.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     )?;
     Ok(())

@@ -138,7 +138,10 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
         } => {
             let ledger = ctx.open_read()?;
             let conn = ledger.conn();
-            let projet = projet.as_deref().map(|p| refs::projet_id(conn, p)).transpose()?;
+            let projet = projet
+                .as_deref()
+                .map(|p| refs::projet_id(conn, p))
+                .transpose()?;
             let annee = annee.as_deref().map(parse_year).transpose()?;
             let list = conventions::list(conn, projet, annee)?;
             if format == Format::Json {
@@ -180,7 +183,14 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 out,
                 format,
                 &[
-                    "n°", "projet", "financeur", "type", "début", "fin", "montant", "référence",
+                    "n°",
+                    "projet",
+                    "financeur",
+                    "type",
+                    "début",
+                    "fin",
+                    "montant",
+                    "référence",
                     "seuil %",
                 ],
                 &rows,

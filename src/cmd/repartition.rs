@@ -69,7 +69,10 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             analytique::enregistre(tx, annee, &comptes, code, &parts)
         })?;
         if replaced {
-            writeln!(out, "Clé de répartition {annee} remplacée (la précédente est gardée).")?;
+            writeln!(
+                out,
+                "Clé de répartition {annee} remplacée (la précédente est gardée)."
+            )?;
         } else {
             writeln!(out, "Clé de répartition {annee} enregistrée.")?;
         }
@@ -109,7 +112,8 @@ fn parse_fixe(conn: &rusqlite::Connection, input: &str) -> Result<Vec<(String, u
             );
         };
         let id = refs::projet_id(conn, p.trim())?;
-        let nom: String = conn.query_row("SELECT nom FROM projet WHERE id = ?1", [id], |r| r.get(0))?;
+        let nom: String =
+            conn.query_row("SELECT nom FROM projet WHERE id = ?1", [id], |r| r.get(0))?;
         if parts.iter().any(|(n, _, _)| *n == nom) {
             bail_user!("--cle : le projet {nom} est nommé deux fois");
         }
@@ -133,7 +137,9 @@ fn parse_fixe(conn: &rusqlite::Connection, input: &str) -> Result<Vec<(String, u
 pub fn en_mots(cle: &str) -> &'static str {
     match cle {
         "heures" => "au prorata des heures de sessions de l'année de chaque projet",
-        "participations" => "au prorata des participations aux sessions de l'année de chaque projet",
+        "participations" => {
+            "au prorata des participations aux sessions de l'année de chaque projet"
+        }
         "personnes" => "au prorata des personnes venues aux sessions de l'année de chaque projet",
         _ => "selon des parts fixées par projet",
     }
@@ -148,7 +154,12 @@ pub fn base_fr(cle: &str, base: u64) -> String {
     }
 }
 
-fn show(conn: &rusqlite::Connection, annee: i32, format: Format, out: &mut dyn Write) -> Result<()> {
+fn show(
+    conn: &rusqlite::Connection,
+    annee: i32,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<()> {
     let Some(r) = analytique::courante(conn, annee)? else {
         bail_user!(
             "aucune clé de répartition pour {annee} : `ici repartition {annee} --comptes 64 --cle heures`"

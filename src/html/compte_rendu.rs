@@ -33,9 +33,9 @@ fn money(cents: i64) -> String {
 fn row(out: &mut String, l: &Ligne, class: &str) {
     let pct = l.ecart_dixiemes().map(pct_fr).unwrap_or_default();
     let alerte = if l.au_dela_du_seuil { " alerte" } else { "" };
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<tr class=\"{class}\"><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n{alerte}\">{}</td></tr>\n",
+        "<tr class=\"{class}\"><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n{alerte}\">{}</td></tr>",
         escape(&l.rubrique),
         escape(&l.libelle),
         money(l.prevision),
@@ -46,9 +46,9 @@ fn row(out: &mut String, l: &Ligne, class: &str) {
 }
 
 fn total(out: &mut String, label: &str, (p, r): (i64, i64)) {
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<tr class=\"total\"><td></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+        "<tr class=\"total\"><td></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
         escape(label),
         money(p),
         money(r),
@@ -61,17 +61,17 @@ fn total(out: &mut String, label: &str, (p, r): (i64, i64)) {
 pub fn render(r: &Rapport, json: &Value) -> String {
     let mut b = String::new();
     let titre = format!("Compte rendu financier {} — {}", r.annee, r.projet);
-    let _ = write!(
+    let _ = writeln!(
         b,
-        "<p class=\"cerfa\">Compte rendu financier de subvention — Cerfa n° 15059*02 (arrêté du 11 octobre 2006)</p>\n<h1>{}</h1>\n",
+        "<p class=\"cerfa\">Compte rendu financier de subvention — Cerfa n° 15059*02 (arrêté du 11 octobre 2006)</p>\n<h1>{}</h1>",
         escape(&titre)
     );
     if let Some(i) = &r.intitule {
-        let _ = write!(b, "<p><strong>Action :</strong> {}</p>\n", escape(i));
+        let _ = writeln!(b, "<p><strong>Action :</strong> {}</p>", escape(i));
     }
-    let _ = write!(
+    let _ = writeln!(
         b,
-        "<p><strong>Exercice :</strong> du 1<sup>er</sup> janvier au 31 décembre {} ({}).</p>\n",
+        "<p><strong>Exercice :</strong> du 1<sup>er</sup> janvier au 31 décembre {} ({}).</p>",
         r.annee,
         escape(r.plan.name())
     );
@@ -81,11 +81,14 @@ pub fn render(r: &Rapport, json: &Value) -> String {
     } else {
         b.push_str("<table><thead><tr><th>Financeur</th><th>Type</th><th>Référence</th><th>Période</th><th class=\"n\">Montant accordé</th><th class=\"n\">Seuil</th></tr></thead><tbody>\n");
         for c in &r.conventions {
-            let _ = write!(
+            let _ = writeln!(
                 b,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>du {} au {}</td><td class=\"n\">{}</td><td class=\"n\">{} %</td></tr>\n",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>du {} au {}</td><td class=\"n\">{}</td><td class=\"n\">{} %</td></tr>",
                 escape(&c.financeur),
-                escape(c.type_financeur.map_or("non renseigné", TypeFinanceur::libelle)),
+                escape(
+                    c.type_financeur
+                        .map_or("non renseigné", TypeFinanceur::libelle)
+                ),
                 escape(c.reference.as_deref().unwrap_or("")),
                 escape(&c.debut),
                 escape(&c.fin),
@@ -97,9 +100,9 @@ pub fn render(r: &Rapport, json: &Value) -> String {
     }
 
     b.push_str("<h2>Tableau de synthèse</h2>\n");
-    let _ = write!(
+    let _ = writeln!(
         b,
-        "<p class=\"note\">Prévision : {}. Réalisation : les comptes de l'exercice, charges directes de l'action et charges communes affectées ou réparties (voir l'annexe). Écart : réalisation moins prévision ; en gras, les écarts au-delà du seuil de {} %.</p>\n",
+        "<p class=\"note\">Prévision : {}. Réalisation : les comptes de l'exercice, charges directes de l'action et charges communes affectées ou réparties (voir l'annexe). Écart : réalisation moins prévision ; en gras, les écarts au-delà du seuil de {} %.</p>",
         escape(&match &r.budget {
             Some((v, f)) => format!("budget présenté, version {v} ({f})"),
             None => "aucun budget enregistré".into(),
@@ -126,31 +129,40 @@ pub fn render(r: &Rapport, json: &Value) -> String {
     b.push_str("</tbody></table>\n");
     let (_, rc) = r.table.total_charges();
     let (_, rp) = r.table.total_produits();
-    let _ = write!(
+    let _ = writeln!(
         b,
-        "<p><strong>{} de l'action :</strong> {}. <strong>Part des subventions dans le total des produits :</strong> {}.</p>\n",
+        "<p><strong>{} de l'action :</strong> {}. <strong>Part des subventions dans le total des produits :</strong> {}.</p>",
         if rp >= rc { "Excédent" } else { "Déficit" },
         money((rp - rc).abs()),
-        escape(&r.table.part_subvention().map(pct_fr).unwrap_or_else(|| "sans objet".into()))
+        escape(
+            &r.table
+                .part_subvention()
+                .map(pct_fr)
+                .unwrap_or_else(|| "sans objet".into())
+        )
     );
 
     b.push_str("<h2 class=\"nouvelle-page\">Annexe</h2>\n<h3>Règle de répartition des charges indirectes</h3>\n");
-    let _ = write!(b, "<p>{}</p>\n", escape(&regle_en_mots(r)));
+    let _ = writeln!(b, "<p>{}</p>", escape(&regle_en_mots(r)));
     b.push_str("<h3>Explication des écarts significatifs</h3>\n");
     let lines: Vec<&Ligne> = r.table.charges.iter().chain(&r.table.produits).collect();
     let significant: Vec<&&Ligne> = lines.iter().filter(|l| l.au_dela_du_seuil).collect();
     if significant.is_empty() {
-        let _ = write!(b, "<p>Aucun écart ne dépasse {} %.</p>\n", r.table.seuil);
+        let _ = writeln!(b, "<p>Aucun écart ne dépasse {} %.</p>", r.table.seuil);
     } else {
         b.push_str("<table><thead><tr><th>Ligne</th><th class=\"n\">Écart</th><th>Explication</th></tr></thead><tbody>\n");
         for l in significant {
-            let _ = write!(
+            let _ = writeln!(
                 b,
-                "<tr><td>{} {}</td><td class=\"n\">{}<br>{}</td><td>{}</td></tr>\n",
+                "<tr><td>{} {}</td><td class=\"n\">{}<br>{}</td><td>{}</td></tr>",
                 escape(&l.rubrique),
                 escape(&l.libelle),
                 money(l.ecart()),
-                escape(&l.ecart_dixiemes().map(pct_fr).unwrap_or_else(|| "non prévu".into())),
+                escape(
+                    &l.ecart_dixiemes()
+                        .map(pct_fr)
+                        .unwrap_or_else(|| "non prévu".into())
+                ),
                 escape(l.explication.as_deref().unwrap_or("À EXPLIQUER"))
             );
         }
@@ -159,16 +171,18 @@ pub fn render(r: &Rapport, json: &Value) -> String {
     b.push_str("<h3>Contributions volontaires en nature</h3>\n");
     let cv: Vec<&&Ligne> = lines
         .iter()
-        .filter(|l| (l.rubrique == "86" || l.rubrique == "87") && (l.prevision != 0 || l.realisation != 0))
+        .filter(|l| {
+            (l.rubrique == "86" || l.rubrique == "87") && (l.prevision != 0 || l.realisation != 0)
+        })
         .collect();
     if cv.is_empty() {
         b.push_str("<p>Aucune contribution volontaire en nature n'est comptabilisée pour cette action.</p>\n");
     } else {
         b.push_str("<ul>\n");
         for l in cv {
-            let _ = write!(
+            let _ = writeln!(
                 b,
-                "<li>{} {} : {} prévus, {} réalisés.</li>\n",
+                "<li>{} {} : {} prévus, {} réalisés.</li>",
                 escape(&l.rubrique),
                 escape(&l.libelle),
                 money(l.prevision),
@@ -181,7 +195,7 @@ pub fn render(r: &Rapport, json: &Value) -> String {
     b.push_str("<h2>Compte rendu qualitatif</h2>\n<dl class=\"chiffres\">\n");
     let s = &r.stats;
     let mut item = |k: &str, v: String| {
-        let _ = write!(b, "<dt>{}</dt><dd>{}</dd>\n", escape(k), escape(&v));
+        let _ = writeln!(b, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(&v));
     };
     item(
         "Sessions",
@@ -192,8 +206,14 @@ pub fn render(r: &Rapport, json: &Value) -> String {
     );
     item("Personnes formées", s.personnes_formees().to_string());
     item("Participations", s.participations().to_string());
-    item("Heures de formation", format!("{} h", hours_fr(s.total.minutes)));
-    item("Heures-stagiaires", format!("{} h", hours_fr(s.total.minutes_stagiaires)));
+    item(
+        "Heures de formation",
+        format!("{} h", hours_fr(s.total.minutes)),
+    );
+    item(
+        "Heures-stagiaires",
+        format!("{} h", hours_fr(s.total.minutes_stagiaires)),
+    );
     item(
         "Communes",
         if s.villes.is_empty() {
@@ -210,7 +230,9 @@ pub fn render(r: &Rapport, json: &Value) -> String {
         .iter()
         .zip(&s.publics)
         .filter(|(_, p)| p.renseigne > 0)
-        .map(|((_, label, _), p)| format!("{label} : {} sur {} renseignés", p.personnes, p.renseigne))
+        .map(|((_, label, _), p)| {
+            format!("{label} : {} sur {} renseignés", p.personnes, p.renseigne)
+        })
         .collect();
     item(
         "Publics",

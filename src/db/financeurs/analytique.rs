@@ -65,7 +65,9 @@ pub fn affecte(conn: &Connection, numero: i64, projet: &str, part: u32) -> Resul
     }
     let projet_id = refs::projet_id(conn, projet)?;
     let projet: String =
-        conn.query_row("SELECT nom FROM projet WHERE id = ?1", [projet_id], |r| r.get(0))?;
+        conn.query_row("SELECT nom FROM projet WHERE id = ?1", [projet_id], |r| {
+            r.get(0)
+        })?;
     let others: i64 = conn.query_row(
         "SELECT coalesce(sum(part), 0) FROM affectation WHERE ecriture_id = ?1 AND projet_id <> ?2",
         params![numero, projet_id],
@@ -122,7 +124,11 @@ pub fn affectations(conn: &Connection, annee: i32) -> Result<BTreeMap<i64, Vec<(
     )?;
     let mut out: BTreeMap<i64, Vec<(String, u32)>> = BTreeMap::new();
     let rows = st.query_map(params![start, end], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, u32>(2)?,
+        ))
     })?;
     for row in rows {
         let (e, p, part) = row?;
@@ -151,7 +157,11 @@ pub fn lignes(conn: &Connection, annee: i32) -> Result<Vec<LigneLivre>> {
         let charge = compte.starts_with('6') || compte.starts_with("86");
         Ok(LigneLivre {
             ecriture: r.get(0)?,
-            montant: if charge { debit - credit } else { credit - debit },
+            montant: if charge {
+                debit - credit
+            } else {
+                credit - debit
+            },
             compte,
             projet: r.get(4)?,
             financeur: r.get(5)?,
@@ -301,7 +311,11 @@ pub fn courante(conn: &Connection, annee: i32) -> Result<Option<Repartition>> {
 
 /// The amount the key would spread: the year's class 6 lines of its accounts that no
 /// entry or allocation gives to a project.
-pub fn montant_couvert(lignes: &[LigneLivre], aff: &BTreeMap<i64, Vec<(String, u32)>>, comptes: &[String]) -> Money {
+pub fn montant_couvert(
+    lignes: &[LigneLivre],
+    aff: &BTreeMap<i64, Vec<(String, u32)>>,
+    comptes: &[String],
+) -> Money {
     Money(
         lignes
             .iter()

@@ -44,7 +44,8 @@ pub fn sides(rows: &[Row]) -> (i64, i64) {
 /// Writes the budgets of a file, one per (year, project), each the new current version
 /// of its year and project. A budget that does not balance is refused with its gap.
 pub fn import(conn: &Connection, name: &str, rows: &[Row]) -> Result<Vec<Written>> {
-    let mut groups: Vec<((i32, Option<String>), Vec<Row>)> = Vec::new();
+    type Group = ((i32, Option<String>), Vec<Row>);
+    let mut groups: Vec<Group> = Vec::new();
     for r in rows {
         let key = (r.annee, r.projet.clone());
         match groups.iter_mut().find(|(k, _)| *k == key) {
@@ -165,12 +166,18 @@ pub fn current(conn: &Connection, annee: i32, projet: Option<i64>) -> Result<Opt
 }
 
 /// The earlier versions of a year and project's budget: (version, file, replaced on).
-pub fn earlier(conn: &Connection, annee: i32, projet: Option<i64>) -> Result<Vec<(i64, String, String)>> {
+pub fn earlier(
+    conn: &Connection,
+    annee: i32,
+    projet: Option<i64>,
+) -> Result<Vec<(i64, String, String)>> {
     let mut st = conn.prepare_cached(
         "SELECT version, fichier, remplace_le FROM budget
          WHERE annee = ?1 AND coalesce(projet_id, 0) = coalesce(?2, 0) AND remplace_le IS NOT NULL
          ORDER BY version",
     )?;
-    let rows = st.query_map(params![annee, projet], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = st.query_map(params![annee, projet], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

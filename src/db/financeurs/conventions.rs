@@ -35,7 +35,8 @@ pub struct NewConvention<'a> {
 pub fn add(conn: &Connection, c: &NewConvention<'_>) -> Result<i64> {
     let partenaire = refs::partenaire_id(conn, c.financeur)
         .map_err(|e| crate::error::in_field("financeur", e))?;
-    let projet = refs::projet_id(conn, c.projet).map_err(|e| crate::error::in_field("projet", e))?;
+    let projet =
+        refs::projet_id(conn, c.projet).map_err(|e| crate::error::in_field("projet", e))?;
     conn.execute(
         "INSERT INTO convention (gid, partenaire_id, projet_id, debut, fin, montant, reference,
                                  seuil_pct, cree_le)
@@ -101,13 +102,25 @@ pub fn explique(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (projet_id, annee, rubrique, coalesce(partenaire_id, 0))
          DO UPDATE SET texte = excluded.texte, ecrit_le = excluded.ecrit_le",
-        params![gid::new(), projet, annee, rubrique, financeur, texte.trim(), now()],
+        params![
+            gid::new(),
+            projet,
+            annee,
+            rubrique,
+            financeur,
+            texte.trim(),
+            now()
+        ],
     )?;
     Ok(())
 }
 
 /// A project's explanations of a year, by line key (`64`, `74:Fondation Cetelem`).
-pub fn explications(conn: &Connection, projet: i64, annee: i32) -> Result<BTreeMap<String, String>> {
+pub fn explications(
+    conn: &Connection,
+    projet: i64,
+    annee: i32,
+) -> Result<BTreeMap<String, String>> {
     let mut st = conn.prepare_cached(
         "SELECT e.rubrique, p.nom, e.texte FROM explication e
          LEFT JOIN partenaire p ON p.id = e.partenaire_id

@@ -49,7 +49,10 @@ pub fn types_financeurs(conn: &Connection) -> Result<BTreeMap<String, Option<Typ
     let mut st = conn.prepare_cached("SELECT nom, type_financeur FROM partenaire")?;
     let rows = st.query_map([], |r| {
         let code: Option<String> = r.get(1)?;
-        Ok((r.get::<_, String>(0)?, code.as_deref().and_then(TypeFinanceur::from_code)))
+        Ok((
+            r.get::<_, String>(0)?,
+            code.as_deref().and_then(TypeFinanceur::from_code),
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -68,7 +71,11 @@ pub fn partenaires_du_projet(conn: &Connection, annee: i32, projet: &str) -> Res
 }
 
 /// The first and last dates of a project's sessions in the year.
-pub fn periode_sessions(conn: &Connection, annee: i32, projet: &str) -> Result<Option<(String, String)>> {
+pub fn periode_sessions(
+    conn: &Connection,
+    annee: i32,
+    projet: &str,
+) -> Result<Option<(String, String)>> {
     let (start, end) = year_bounds(annee);
     let (a, b): (Option<String>, Option<String>) = conn.query_row(
         "SELECT min(s.date), max(s.date) FROM session s JOIN projet j ON j.id = s.projet_id

@@ -147,43 +147,41 @@ impl CompteRendu {
                 type_financeur: financeurs.get(n).copied().flatten(),
             })
         };
-        let place = |lines: &mut BTreeMap<Key, Ligne>,
-                     compte: &str,
-                     fin: &Option<String>|
-         -> Option<Key> {
-            let group = compte.get(..2)?.to_string();
-            if compte.starts_with('8') {
-                let (cle, libelle, emploi) = contribution_nature(plan, compte)?;
-                let rubrique = if emploi { "86" } else { "87" };
-                let key = (order_of(rubrique), rubrique.to_string(), None, Some(cle));
+        let place =
+            |lines: &mut BTreeMap<Key, Ligne>, compte: &str, fin: &Option<String>| -> Option<Key> {
+                let group = compte.get(..2)?.to_string();
+                if compte.starts_with('8') {
+                    let (cle, libelle, emploi) = contribution_nature(plan, compte)?;
+                    let rubrique = if emploi { "86" } else { "87" };
+                    let key = (order_of(rubrique), rubrique.to_string(), None, Some(cle));
+                    lines.entry(key.clone()).or_insert_with(|| Ligne {
+                        rubrique: rubrique.into(),
+                        libelle: libelle.into(),
+                        financeur: None,
+                        nature: Some(cle),
+                        prevision: 0,
+                        realisation: 0,
+                        indirect: 0,
+                        explication: None,
+                        au_dela_du_seuil: false,
+                    });
+                    return Some(key);
+                }
+                let fin = if group == "74" { fin.clone() } else { None };
+                let key = (order_of(&group), group.clone(), fin.clone(), None);
                 lines.entry(key.clone()).or_insert_with(|| Ligne {
-                    rubrique: rubrique.into(),
-                    libelle: libelle.into(),
-                    financeur: None,
-                    nature: Some(cle),
+                    libelle: libelle_of(&group, financeur(&fin).as_ref()),
+                    rubrique: group,
+                    financeur: financeur(&fin),
+                    nature: None,
                     prevision: 0,
                     realisation: 0,
                     indirect: 0,
                     explication: None,
                     au_dela_du_seuil: false,
                 });
-                return Some(key);
-            }
-            let fin = if group == "74" { fin.clone() } else { None };
-            let key = (order_of(&group), group.clone(), fin.clone(), None);
-            lines.entry(key.clone()).or_insert_with(|| Ligne {
-                libelle: libelle_of(&group, financeur(&fin).as_ref()),
-                rubrique: group,
-                financeur: financeur(&fin),
-                nature: None,
-                prevision: 0,
-                realisation: 0,
-                indirect: 0,
-                explication: None,
-                au_dela_du_seuil: false,
-            });
-            Some(key)
-        };
+                Some(key)
+            };
         for (g, _) in CHARGES.iter().chain(PRODUITS.iter()) {
             if *g != "74" {
                 place(&mut lines, &format!("{g}0"), &None);
@@ -252,8 +250,11 @@ impl CompteRendu {
         let mut all: Vec<Ligne> = lines.into_values().collect();
         // Subsidies in the form's order of funder types, then by name.
         all.sort_by(|a, b| {
-            (order_of(&a.rubrique), funder_rank(a), &a.financeur)
-                .cmp(&(order_of(&b.rubrique), funder_rank(b), &b.financeur))
+            (order_of(&a.rubrique), funder_rank(a), &a.financeur).cmp(&(
+                order_of(&b.rubrique),
+                funder_rank(b),
+                &b.financeur,
+            ))
         });
         for mut l in all {
             l.au_dela_du_seuil = au_dela(l.prevision, l.realisation, seuil);
@@ -300,9 +301,9 @@ impl CompteRendu {
     /// 86 and 87 (prévision, réalisation).
     pub fn contributions(&self) -> ((i64, i64), (i64, i64)) {
         let of = |v: &[Ligne], r: &str| {
-            v.iter().filter(|l| l.rubrique == r).fold((0, 0), |(p, x), l| {
-                (p + l.prevision, x + l.realisation)
-            })
+            v.iter()
+                .filter(|l| l.rubrique == r)
+                .fold((0, 0), |(p, x), l| (p + l.prevision, x + l.realisation))
         };
         (of(&self.charges, "86"), of(&self.produits, "87"))
     }
@@ -382,7 +383,10 @@ pub fn parse_part(input: &str) -> anyhow::Result<u32> {
     let ok = !units.is_empty()
         && units.len() <= 3
         && decimals.len() <= 2
-        && units.chars().chain(decimals.chars()).all(|c| c.is_ascii_digit());
+        && units
+            .chars()
+            .chain(decimals.chars())
+            .all(|c| c.is_ascii_digit());
     let value = ok.then(|| {
         let u: u32 = units.parse().unwrap_or(0);
         let d: u32 = format!("{decimals:0<2}").parse().unwrap_or(0);
@@ -426,11 +430,31 @@ mod tests {
     #[test]
     fn lines_follow_the_form_and_subsidies_find_their_funder_by_account() {
         let budget = vec![
-            Prevu { compte: "641".into(), montant: 100_000, financeur: None },
-            Prevu { compte: "7413".into(), montant: 60_000, financeur: Some("Département".into()) },
-            Prevu { compte: "7418".into(), montant: 40_000, financeur: Some("Fondation".into()) },
-            Prevu { compte: "870".into(), montant: 5_000, financeur: None },
-            Prevu { compte: "864".into(), montant: 5_000, financeur: None },
+            Prevu {
+                compte: "641".into(),
+                montant: 100_000,
+                financeur: None,
+            },
+            Prevu {
+                compte: "7413".into(),
+                montant: 60_000,
+                financeur: Some("Département".into()),
+            },
+            Prevu {
+                compte: "7418".into(),
+                montant: 40_000,
+                financeur: Some("Fondation".into()),
+            },
+            Prevu {
+                compte: "870".into(),
+                montant: 5_000,
+                financeur: None,
+            },
+            Prevu {
+                compte: "864".into(),
+                montant: 5_000,
+                financeur: None,
+            },
         ];
         let part = |compte: &str, montant: i64, origine: Origine| Part {
             projet: Some("P".into()),
@@ -458,20 +482,47 @@ mod tests {
             ["60", "61", "62", "63", "64", "65", "66", "67", "68", "86"]
         );
         let p64 = &cr.charges[4];
-        assert_eq!((p64.prevision, p64.realisation, p64.indirect), (100_000, 120_000, 40_000));
+        assert_eq!(
+            (p64.prevision, p64.realisation, p64.indirect),
+            (100_000, 120_000, 40_000)
+        );
         assert_eq!(p64.ecart_dixiemes(), Some(200));
         assert!(p64.au_dela_du_seuil);
         let keys: Vec<String> = cr.produits.iter().map(Ligne::cle).collect();
         assert_eq!(
             keys,
-            ["70", "73", "74:Département", "74:Fondation", "75", "76", "77", "78", "79", "87", "87"]
+            [
+                "70",
+                "73",
+                "74:Département",
+                "74:Fondation",
+                "75",
+                "76",
+                "77",
+                "78",
+                "79",
+                "87",
+                "87"
+            ]
         );
         let fondation = &cr.produits[3];
-        assert_eq!((fondation.prevision, fondation.realisation), (40_000, 30_000));
+        assert_eq!(
+            (fondation.prevision, fondation.realisation),
+            (40_000, 30_000)
+        );
         assert_eq!(fondation.explication.as_deref(), Some("Versement partiel"));
         // 1999 chart: 870 is bénévolat (planned), 875 dons en nature (realised).
-        let natures: Vec<_> = cr.produits[9..].iter().map(|l| (l.nature, l.prevision, l.realisation)).collect();
-        assert_eq!(natures, [(Some("benevolat"), 5_000, 0), (Some("dons_en_nature"), 0, 2_000)]);
+        let natures: Vec<_> = cr.produits[9..]
+            .iter()
+            .map(|l| (l.nature, l.prevision, l.realisation))
+            .collect();
+        assert_eq!(
+            natures,
+            [
+                (Some("benevolat"), 5_000, 0),
+                (Some("dons_en_nature"), 0, 2_000)
+            ]
+        );
         assert_eq!(cr.total_charges(), (100_000, 120_000));
         assert_eq!(cr.total_produits(), (100_000, 90_000));
         assert_eq!(cr.part_subvention(), Some(1000));
