@@ -54,8 +54,9 @@ pub struct Rapport {
     pub conventions: Vec<conventions::Convention>,
     pub budget: Option<(i64, String)>,
     pub repartition: Option<analytique::Repartition>,
-    /// What the key and allocations gave the project, in cents.
-    pub indirect: i64,
+    /// The charges allocations of entries and the year's key gave the project, in cents.
+    pub affecte: i64,
+    pub reparti: i64,
     pub stats: crate::domain::stats::Stats,
     pub periode: Option<(String, String)>,
 }
@@ -94,12 +95,9 @@ pub fn compute(conn: &Connection, projet: &str, annee: i32) -> Result<Rapport> {
         seuil,
         &conventions::explications(conn, projet_id, annee)?,
     );
-    let indirect = table
-        .charges
-        .iter()
-        .filter(|l| l.rubrique != "86")
-        .map(|l| l.indirect)
-        .sum();
+    let charges = table.charges.iter().filter(|l| l.rubrique != "86");
+    let affecte = charges.clone().map(|l| l.affecte).sum();
+    let reparti = charges.map(|l| l.reparti).sum();
     Ok(Rapport {
         stats: crate::cmd::stats::compute_projet(conn, annee, &projet)?,
         periode: financeurs::periode_sessions(conn, annee, &projet)?,
@@ -111,7 +109,8 @@ pub fn compute(conn: &Connection, projet: &str, annee: i32) -> Result<Rapport> {
         conventions,
         budget: budget.map(|b| (b.version, b.fichier)),
         repartition,
-        indirect,
+        affecte,
+        reparti,
     })
 }
 
@@ -140,7 +139,12 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             }
             Ok(said)
         })?;
-        eprintln!("Explication enregistrée : {}.", said.join(", "));
+        let said = format!("Explication enregistrée : {}.", said.join(", "));
+        if a.format == Format::Table && html_dest.is_none() {
+            writeln!(out, "{said}")?;
+        } else {
+            eprintln!("{said}");
+        }
     }
     let ledger = ctx.open_read()?;
     let r = compute(ledger.conn(), &a.projet, annee)?;
@@ -359,8 +363,9 @@ pub fn regle_en_mots(r: &Rapport) -> String {
         ));
     }
     s.push_str(&format!(
-        " Charges ainsi affectées ou réparties : {}.",
-        Money(r.indirect)
+        " Charges de l'action venues d'écritures affectées : {} ; réparties par la clé : {}.",
+        Money(r.affecte),
+        Money(r.reparti)
     ));
     s
 }

@@ -20,11 +20,21 @@ tr.total td { font-weight: bold; background: var(--fond); }
 tr.cv td { font-style: italic; }
 td.alerte { color: #b35900; font-weight: bold; }
 .signature { display: grid; grid-template-columns: 1fr 1fr; gap: 8mm; margin-top: 6mm; }
+td.periode { white-space: nowrap; }
+table.ecarts td:first-child { width: 45mm; }
 .signature div { border: 0.5pt solid var(--trait); height: 32mm; padding: 2mm; font-size: 9pt; }
 dl.chiffres { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 4mm; margin: 0 0 3mm; }
 dl.chiffres dt { font-weight: bold; }
 dl.chiffres dd { margin: 0; }
 "#;
+
+/// `2017-09-12` as French writes it: `12/09/2017`.
+fn date_fr(iso: &str) -> String {
+    match (iso.get(..4), iso.get(5..7), iso.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => iso.to_string(),
+    }
+}
 
 fn money(cents: i64) -> String {
     escape(&Money(cents).to_string())
@@ -83,15 +93,15 @@ pub fn render(r: &Rapport, json: &Value) -> String {
         for c in &r.conventions {
             let _ = writeln!(
                 b,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>du {} au {}</td><td class=\"n\">{}</td><td class=\"n\">{} %</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"periode\">du {}<br>au {}</td><td class=\"n\">{}</td><td class=\"n\">{} %</td></tr>",
                 escape(&c.financeur),
                 escape(
                     c.type_financeur
                         .map_or("non renseigné", TypeFinanceur::libelle)
                 ),
                 escape(c.reference.as_deref().unwrap_or("")),
-                escape(&c.debut),
-                escape(&c.fin),
+                escape(&date_fr(&c.debut)),
+                escape(&date_fr(&c.fin)),
                 money(c.montant),
                 c.seuil
             );
@@ -142,7 +152,7 @@ pub fn render(r: &Rapport, json: &Value) -> String {
         )
     );
 
-    b.push_str("<h2 class=\"nouvelle-page\">Annexe</h2>\n<h3>Règle de répartition des charges indirectes</h3>\n");
+    b.push_str("<h2>Annexe</h2>\n<h3>Règle de répartition des charges indirectes</h3>\n");
     let _ = writeln!(b, "<p>{}</p>", escape(&regle_en_mots(r)));
     b.push_str("<h3>Explication des écarts significatifs</h3>\n");
     let lines: Vec<&Ligne> = r.table.charges.iter().chain(&r.table.produits).collect();
@@ -150,7 +160,7 @@ pub fn render(r: &Rapport, json: &Value) -> String {
     if significant.is_empty() {
         let _ = writeln!(b, "<p>Aucun écart ne dépasse {} %.</p>", r.table.seuil);
     } else {
-        b.push_str("<table><thead><tr><th>Ligne</th><th class=\"n\">Écart</th><th>Explication</th></tr></thead><tbody>\n");
+        b.push_str("<table class=\"ecarts\"><thead><tr><th>Ligne</th><th class=\"n\">Écart</th><th>Explication</th></tr></thead><tbody>\n");
         for l in significant {
             let _ = writeln!(
                 b,
@@ -200,7 +210,7 @@ pub fn render(r: &Rapport, json: &Value) -> String {
     item(
         "Sessions",
         match &r.periode {
-            Some((a, z)) => format!("{}, du {a} au {z}", s.total.sessions),
+            Some((a, z)) => format!("{}, du {} au {}", s.total.sessions, date_fr(a), date_fr(z)),
             None => "aucune".into(),
         },
     );
@@ -269,6 +279,6 @@ pub fn render(r: &Rapport, json: &Value) -> String {
     b.push_str("</dl>\n");
     let _ = json;
 
-    b.push_str("<h2 class=\"garder\">Attestation</h2>\n<div class=\"garder\">\n<p>Je soussigné(e), représentant(e) légal(e) de l'association, certifie exactes les informations du présent compte rendu.</p>\n<div class=\"signature\"><div>Fait à ………………………, le ……………………<br>Nom, prénom et qualité :</div><div>Signature :</div></div>\n</div>\n");
+    b.push_str("<div class=\"garder\">\n<h2>Attestation</h2>\n<p>Je soussigné(e), représentant(e) légal(e) de l'association, certifie exactes les informations du présent compte rendu.</p>\n<div class=\"signature\"><div>Fait à ………………………, le ……………………<br>Nom, prénom et qualité :</div><div>Signature :</div></div>\n</div>\n");
     page(&titre, CSS, &b)
 }

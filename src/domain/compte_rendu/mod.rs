@@ -68,8 +68,9 @@ pub struct Ligne {
     pub nature: Option<&'static str>,
     pub prevision: i64,
     pub realisation: i64,
-    /// Of the réalisation, what came by an allocation or the year's key.
-    pub indirect: i64,
+    /// Of the réalisation, what came by an allocation of an entry, and by the year's key.
+    pub affecte: i64,
+    pub reparti: i64,
     pub explication: Option<String>,
     /// Set by [`CompteRendu::build`] from the threshold.
     pub au_dela_du_seuil: bool,
@@ -161,7 +162,8 @@ impl CompteRendu {
                         nature: Some(cle),
                         prevision: 0,
                         realisation: 0,
-                        indirect: 0,
+                        affecte: 0,
+                        reparti: 0,
                         explication: None,
                         au_dela_du_seuil: false,
                     });
@@ -176,7 +178,8 @@ impl CompteRendu {
                     nature: None,
                     prevision: 0,
                     realisation: 0,
-                    indirect: 0,
+                    affecte: 0,
+                    reparti: 0,
                     explication: None,
                     au_dela_du_seuil: false,
                 });
@@ -214,8 +217,10 @@ impl CompteRendu {
             if let Some(k) = place(&mut lines, &r.compte, &fin) {
                 let l = lines.get_mut(&k).expect("placed");
                 l.realisation += r.montant;
-                if matches!(r.origine, Some(Origine::Affecte | Origine::Reparti)) {
-                    l.indirect += r.montant;
+                match r.origine {
+                    Some(Origine::Affecte) => l.affecte += r.montant,
+                    Some(Origine::Reparti) => l.reparti += r.montant,
+                    _ => {}
                 }
             }
         }
@@ -238,7 +243,8 @@ impl CompteRendu {
                         nature: None,
                         prevision: 0,
                         realisation: 0,
-                        indirect: 0,
+                        affecte: 0,
+                        reparti: 0,
                         explication: None,
                         au_dela_du_seuil: false,
                     },
@@ -483,8 +489,8 @@ mod tests {
         );
         let p64 = &cr.charges[4];
         assert_eq!(
-            (p64.prevision, p64.realisation, p64.indirect),
-            (100_000, 120_000, 40_000)
+            (p64.prevision, p64.realisation, p64.affecte, p64.reparti),
+            (100_000, 120_000, 0, 40_000)
         );
         assert_eq!(p64.ecart_dixiemes(), Some(200));
         assert!(p64.au_dela_du_seuil);
