@@ -149,7 +149,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let ledger = ctx.open_read()?;
     let r = compute(ledger.conn(), &a.projet, annee)?;
     if let Some(dest) = &html_dest {
-        let doc = crate::html::compte_rendu::render(&r, &to_json(&r));
+        let doc = crate::html::compte_rendu::render(&r);
         output::write_file(dest, |w| Ok(w.write_all(doc.as_bytes())?))?;
         writeln!(
             out,

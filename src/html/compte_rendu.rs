@@ -9,7 +9,6 @@ use crate::domain::financeur::TypeFinanceur;
 use crate::domain::money::Money;
 use crate::domain::session::PUBLICS;
 use crate::html::{escape, page};
-use serde_json::Value;
 use std::fmt::Write as _;
 
 const CSS: &str = r#"
@@ -68,7 +67,7 @@ fn total(out: &mut String, label: &str, (p, r): (i64, i64)) {
 }
 
 /// The whole document.
-pub fn render(r: &Rapport, json: &Value) -> String {
+pub fn render(r: &Rapport) -> String {
     let mut b = String::new();
     let titre = format!("Compte rendu financier {} — {}", r.annee, r.projet);
     let _ = writeln!(
@@ -277,7 +276,6 @@ pub fn render(r: &Rapport, json: &Value) -> String {
         }
     }
     b.push_str("</dl>\n");
-    let _ = json;
 
     b.push_str("<div class=\"garder\">\n<h2>Attestation</h2>\n<p>Je soussigné(e), représentant(e) légal(e) de l'association, certifie exactes les informations du présent compte rendu.</p>\n<div class=\"signature\"><div>Fait à ………………………, le ……………………<br>Nom, prénom et qualité :</div><div>Signature :</div></div>\n</div>\n");
     page(&titre, CSS, &b)
