@@ -117,7 +117,12 @@ pub fn compute(conn: &Connection, projet: &str, annee: i32) -> Result<Rapport> {
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let annee = parse_year(&a.annee)?;
     let html_dest = match &a.html {
-        Some(p) => Some(output::check(p, &ctx.ledger_path()?, Existing::Replace)?),
+        Some(p) => Some(output::check_for(
+            p,
+            &ctx.ledger_path()?,
+            Existing::Replace,
+            "--html",
+        )?),
         None => None,
     };
     if !a.explique.is_empty() {
