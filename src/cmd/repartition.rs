@@ -168,11 +168,24 @@ fn show(
     let lignes = analytique::lignes(conn, annee)?;
     let aff = analytique::affectations(conn, annee)?;
     let couvert = analytique::montant_couvert(&lignes, &aff, &r.comptes);
-    let parts = crate::domain::compte_rendu::repartition::split(
-        couvert.cents(),
-        &r.parts.iter().map(|(_, b, _)| *b).collect::<Vec<_>>(),
-        r.denominateur,
-    );
+    // Split account by account, as the compte rendu does, so the figures agree to the cent.
+    let ventile =
+        crate::domain::compte_rendu::repartition::ventile(&lignes, &aff, Some(&r.cle_domaine()));
+    let parts: Vec<i64> = r
+        .parts
+        .iter()
+        .map(|(p, _, _)| {
+            ventile
+                .iter()
+                .filter(|x| {
+                    x.projet.as_deref() == Some(p.as_str())
+                        && x.origine
+                            == Some(crate::domain::compte_rendu::repartition::Origine::Reparti)
+                })
+                .map(|x| x.montant)
+                .sum()
+        })
+        .collect();
     if format == Format::Json {
         return render::json(
             out,
@@ -185,7 +198,8 @@ fn show(
                 "parts": r.parts.iter().zip(&parts).map(|((p, b, s), m)| json!({
                     "projet": p,
                     "base": b,
-                    "part_pct": crate::domain::compte_rendu::pct_json(i64::from(*s) / 10),
+                    "part_pct": crate::domain::compte_rendu::pct_dixiemes(i64::from(*s), 10_000)
+                        .map(crate::domain::compte_rendu::pct_json),
                     "part_centiemes": s,
                     "montant": Money(*m).plain(),
                 })).collect::<Vec<_>>(),
