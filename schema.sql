@@ -431,6 +431,7 @@ CREATE UNIQUE INDEX budget_version ON budget (annee, coalesce(projet_id, 0), ver
 -- subsidy line (74) may name its funder.
 CREATE TABLE budget_ligne (
     id            INTEGER PRIMARY KEY,
+    gid           BLOB NOT NULL UNIQUE,
     budget_id     INTEGER NOT NULL REFERENCES budget (id),
     compte        TEXT NOT NULL CHECK (compte GLOB '[678][0-9]*'),
     montant       INTEGER NOT NULL CHECK (montant >= 0),
@@ -467,6 +468,7 @@ CREATE TABLE repartition (
 CREATE UNIQUE INDEX repartition_courante ON repartition (annee) WHERE remplacee_le IS NULL;
 
 CREATE TABLE repartition_part (
+    gid            BLOB NOT NULL UNIQUE,
     repartition_id INTEGER NOT NULL REFERENCES repartition (id),
     projet_id      INTEGER NOT NULL REFERENCES projet (id),
     -- The figure the share comes from: minutes, participations, people, or the

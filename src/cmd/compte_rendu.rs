@@ -151,11 +151,13 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             eprintln!("{said}");
         }
     }
-    let ledger = ctx.open_read()?;
+    // Written to note the document in the export log (figures only, nothing personal).
+    let mut ledger = ctx.open_for(html_dest.is_some())?;
     let r = compute(ledger.conn(), &a.projet, annee)?;
     if let Some(dest) = &html_dest {
         let doc = crate::html::compte_rendu::render(&r);
         output::write_file(dest, |w| Ok(w.write_all(doc.as_bytes())?))?;
+        crate::cmd::export::note(&mut ledger, "compte-rendu", Some(dest.absolute()), false);
         writeln!(
             out,
             "Compte rendu financier {} {} écrit : {} ({} octets), à imprimer et signer.",
@@ -281,14 +283,14 @@ pub fn rows_of(cr: &CompteRendu, realise: bool) -> Vec<Vec<Cell>> {
     for l in cr.charges.iter().filter(|l| l.rubrique != "86") {
         rows.push(line(l));
     }
-    rows.push(total("Total des charges", cr.total_charges()));
+    rows.push(total("TOTAL DES CHARGES", cr.total_charges()));
     for l in cr.charges.iter().filter(|l| l.rubrique == "86") {
         rows.push(line(l));
     }
     for l in cr.produits.iter().filter(|l| l.rubrique != "87") {
         rows.push(line(l));
     }
-    rows.push(total("Total des produits", cr.total_produits()));
+    rows.push(total("TOTAL DES PRODUITS", cr.total_produits()));
     for l in cr.produits.iter().filter(|l| l.rubrique == "87") {
         rows.push(line(l));
     }

@@ -138,11 +138,12 @@ pub fn affectations(conn: &Connection, annee: i32) -> Result<BTreeMap<i64, Vec<(
 }
 
 /// The lines of the year in classes 6, 7 and 8, each with its entry's project and the
-/// partner its tiers is (the line's tiers, else the entry's).
+/// partner its tiers is (the line's tiers, else the entry's), or the line's tiers of
+/// the books when it is no partner.
 pub fn lignes(conn: &Connection, annee: i32) -> Result<Vec<LigneLivre>> {
     let (start, end) = year_bounds(annee);
     let mut st = conn.prepare_cached(
-        "SELECT e.id, l.compte, l.debit, l.credit, j.nom, p.nom
+        "SELECT e.id, l.compte, l.debit, l.credit, j.nom, coalesce(p.nom, t.nom)
          FROM ecriture e JOIN ligne l ON l.ecriture_id = e.id
          LEFT JOIN projet j ON j.id = e.projet_id
          LEFT JOIN ligne_detail d ON d.ligne_id = l.id
@@ -268,8 +269,9 @@ pub fn enregistre(
     for (projet, base, part) in parts {
         let pid = refs::projet_id(conn, projet)?;
         conn.execute(
-            "INSERT INTO repartition_part (repartition_id, projet_id, base, part) VALUES (?1, ?2, ?3, ?4)",
-            params![id, pid, *base as i64, part],
+            "INSERT INTO repartition_part (gid, repartition_id, projet_id, base, part)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![gid::new(), id, pid, *base as i64, part],
         )?;
     }
     Ok(replaced)

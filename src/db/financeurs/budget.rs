@@ -96,8 +96,8 @@ pub fn import(conn: &Connection, name: &str, rows: &[Row]) -> Result<Vec<Written
         )?;
         let id = conn.last_insert_rowid();
         let mut st = conn.prepare_cached(
-            "INSERT INTO budget_ligne (budget_id, compte, montant, partenaire_id)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO budget_ligne (gid, budget_id, compte, montant, partenaire_id)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for r in &rows {
             let financeur = r
@@ -108,7 +108,7 @@ pub fn import(conn: &Connection, name: &str, rows: &[Row]) -> Result<Vec<Written
                 .map_err(|e| {
                     crate::error::user(format!("{name}, ligne {} : financeur : {e:#}", r.line))
                 })?;
-            st.execute(params![id, r.compte, r.montant, financeur])?;
+            st.execute(params![gid::new(), id, r.compte, r.montant, financeur])?;
         }
         written.push(Written {
             annee,
