@@ -377,6 +377,97 @@ pub fn regle_en_mots(r: &Rapport) -> String {
     s
 }
 
+/// `2017-09-12` as French writes it: `12/09/2017`.
+pub fn date_fr(iso: &str) -> String {
+    match (iso.get(..4), iso.get(5..7), iso.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => iso.to_string(),
+    }
+}
+
+/// The qualitative account, from the ledger's figures for the project and year:
+/// (heading, text) pairs.
+pub fn qualitatif(r: &Rapport) -> Vec<(&'static str, String)> {
+    let s = &r.stats;
+    let mut out = vec![
+        (
+            "Sessions",
+            match &r.periode {
+                Some((a, z)) => {
+                    format!("{}, du {} au {}", s.total.sessions, date_fr(a), date_fr(z))
+                }
+                None => "aucune".into(),
+            },
+        ),
+        ("Personnes formées", s.personnes_formees().to_string()),
+        ("Participations", s.participations().to_string()),
+        (
+            "Heures de formation",
+            format!("{} h", crate::domain::duration::hours_fr(s.total.minutes)),
+        ),
+        (
+            "Heures-stagiaires",
+            format!(
+                "{} h",
+                crate::domain::duration::hours_fr(s.total.minutes_stagiaires)
+            ),
+        ),
+        (
+            "Communes",
+            if s.villes.is_empty() {
+                "aucune".into()
+            } else {
+                s.villes
+                    .iter()
+                    .map(|v| format!("{} ({} session(s))", v.nom, v.counts.sessions))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+    ];
+    let publics: Vec<String> = crate::domain::session::PUBLICS
+        .iter()
+        .zip(&s.publics)
+        .filter(|(_, p)| p.renseigne > 0)
+        .map(|((_, label, _), p)| {
+            format!("{label} : {} sur {} renseignés", p.personnes, p.renseigne)
+        })
+        .collect();
+    out.push((
+        "Publics",
+        if publics.is_empty() {
+            "non renseignés".into()
+        } else {
+            publics.join(" ; ")
+        },
+    ));
+    if !s.partenaires.is_empty() {
+        out.push(("Partenaires", s.partenaires.join(", ")));
+    }
+    for res in &s.resultats {
+        let cible = res.objectif.as_ref();
+        if let Some(n) = cible.and_then(|o| o.participants) {
+            out.push((
+                "Objectif de personnes",
+                format!("{n} prévues, {} atteintes", res.personnes),
+            ));
+        }
+        if let Some(t) = cible.and_then(|o| o.sorties_positives) {
+            out.push((
+                "Objectif de sorties positives",
+                format!(
+                    "{} prévues ; {} sur {} sorties notées ({})",
+                    pct_fr(t),
+                    res.positives,
+                    res.sorties,
+                    res.taux_positives.map_or("sans objet".into(), pct_fr)
+                ),
+            ));
+        }
+    }
+    out
+}
+
 pub fn print_table(out: &mut dyn Write, r: &Rapport) -> Result<()> {
     writeln!(
         out,
@@ -472,28 +563,9 @@ pub fn print_table(out: &mut dyn Write, r: &Rapport) -> Result<()> {
             writeln!(out, "Explication {} : {e}", l.cle())?;
         }
     }
-    let s = &r.stats;
-    writeln!(
-        out,
-        "\nL'action en {} : {} session(s){}, {} personne(s) formée(s), {} participation(s), {} h de formation, {} heures-stagiaires ; communes : {}.",
-        r.annee,
-        s.total.sessions,
-        r.periode
-            .as_ref()
-            .map_or(String::new(), |(a, b)| format!(" du {a} au {b}")),
-        s.personnes_formees(),
-        s.participations(),
-        crate::domain::duration::hours_fr(s.total.minutes),
-        crate::domain::duration::hours_fr(s.total.minutes_stagiaires),
-        if s.villes.is_empty() {
-            "aucune".to_string()
-        } else {
-            s.villes
-                .iter()
-                .map(|v| v.nom.clone())
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    )?;
+    writeln!(out, "\nL'action en {} :", r.annee)?;
+    for (k, v) in qualitatif(r) {
+        writeln!(out, "  {k} : {v}")?;
+    }
     Ok(())
 }

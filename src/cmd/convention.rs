@@ -112,7 +112,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 check_length(r, MAX_SHORT_CHARS).map_err(|e| e.context("--reference"))?;
             }
             let mut ledger = ctx.open()?;
-            let numero = ledger.write(|tx| {
+            let (numero, financeur, projet) = ledger.write(|tx| {
                 conventions::add(
                     tx,
                     &NewConvention {

@@ -70,7 +70,7 @@ pub enum Commande {
     /// Projets (actions) : ajouter, lister, renommer, fusionner
     #[command(subcommand)]
     Projet(projet::Commande),
-    /// Partenaires et financeurs : ajouter, lister, renommer, fusionner
+    /// Partenaires et financeurs : ajouter, lister, type de financeur, renommer, fusionner
     #[command(subcommand)]
     Partenaire(partenaire::Commande),
     /// Tiers des écritures (fournisseurs, financeurs, prêteurs…) : ajouter, lister, corriger

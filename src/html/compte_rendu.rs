@@ -2,12 +2,10 @@
 //! sign: the action and its agreements, the table of charges and products, the
 //! annex, the qualitative account, and the certification block.
 
-use crate::cmd::compte_rendu::{Rapport, regle_en_mots};
+use crate::cmd::compte_rendu::{Rapport, date_fr, qualitatif, regle_en_mots};
 use crate::domain::compte_rendu::{Ligne, pct_dixiemes, pct_fr};
-use crate::domain::duration::hours_fr;
 use crate::domain::financeur::TypeFinanceur;
 use crate::domain::money::Money;
-use crate::domain::session::PUBLICS;
 use crate::html::{escape, page};
 use std::fmt::Write as _;
 
@@ -26,14 +24,6 @@ dl.chiffres { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 4m
 dl.chiffres dt { font-weight: bold; }
 dl.chiffres dd { margin: 0; }
 "#;
-
-/// `2017-09-12` as French writes it: `12/09/2017`.
-fn date_fr(iso: &str) -> String {
-    match (iso.get(..4), iso.get(5..7), iso.get(8..10)) {
-        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
-        _ => iso.to_string(),
-    }
-}
 
 fn money(cents: i64) -> String {
     escape(&Money(cents).to_string())
@@ -202,78 +192,8 @@ pub fn render(r: &Rapport) -> String {
     }
 
     b.push_str("<h2>Compte rendu qualitatif</h2>\n<dl class=\"chiffres\">\n");
-    let s = &r.stats;
-    let mut item = |k: &str, v: String| {
+    for (k, v) in qualitatif(r) {
         let _ = writeln!(b, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(&v));
-    };
-    item(
-        "Sessions",
-        match &r.periode {
-            Some((a, z)) => format!("{}, du {} au {}", s.total.sessions, date_fr(a), date_fr(z)),
-            None => "aucune".into(),
-        },
-    );
-    item("Personnes formées", s.personnes_formees().to_string());
-    item("Participations", s.participations().to_string());
-    item(
-        "Heures de formation",
-        format!("{} h", hours_fr(s.total.minutes)),
-    );
-    item(
-        "Heures-stagiaires",
-        format!("{} h", hours_fr(s.total.minutes_stagiaires)),
-    );
-    item(
-        "Communes",
-        if s.villes.is_empty() {
-            "aucune".into()
-        } else {
-            s.villes
-                .iter()
-                .map(|v| format!("{} ({})", v.nom, v.counts.sessions))
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
-    );
-    let publics: Vec<String> = PUBLICS
-        .iter()
-        .zip(&s.publics)
-        .filter(|(_, p)| p.renseigne > 0)
-        .map(|((_, label, _), p)| {
-            format!("{label} : {} sur {} renseignés", p.personnes, p.renseigne)
-        })
-        .collect();
-    item(
-        "Publics",
-        if publics.is_empty() {
-            "non renseignés".into()
-        } else {
-            publics.join(" ; ")
-        },
-    );
-    if !s.partenaires.is_empty() {
-        item("Partenaires", s.partenaires.join(", "));
-    }
-    for res in &s.resultats {
-        let cible = res.objectif.as_ref();
-        if let Some(n) = cible.and_then(|o| o.participants) {
-            item(
-                "Objectif de personnes",
-                format!("{n} prévues, {} atteintes", res.personnes),
-            );
-        }
-        if let Some(t) = cible.and_then(|o| o.sorties_positives) {
-            item(
-                "Objectif de sorties positives",
-                format!(
-                    "{} prévues ; {} sur {} sorties notées ({})",
-                    pct_fr(t),
-                    res.positives,
-                    res.sorties,
-                    res.taux_positives.map_or("sans objet".into(), pct_fr)
-                ),
-            );
-        }
     }
     b.push_str("</dl>\n");
 

@@ -31,8 +31,8 @@ pub struct NewConvention<'a> {
     pub seuil: u32,
 }
 
-/// Records an agreement; returns its number.
-pub fn add(conn: &Connection, c: &NewConvention<'_>) -> Result<i64> {
+/// Records an agreement; returns its number and the funder and project as stored.
+pub fn add(conn: &Connection, c: &NewConvention<'_>) -> Result<(i64, String, String)> {
     let partenaire = refs::partenaire_id(conn, c.financeur)
         .map_err(|e| crate::error::in_field("financeur", e))?;
     let projet =
@@ -53,7 +53,13 @@ pub fn add(conn: &Connection, c: &NewConvention<'_>) -> Result<i64> {
             now()
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    let numero = conn.last_insert_rowid();
+    let (financeur, projet) = conn.query_row(
+        "SELECT p.nom, j.nom FROM partenaire p, projet j WHERE p.id = ?1 AND j.id = ?2",
+        params![partenaire, projet],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((numero, financeur, projet))
 }
 
 /// Agreements, of one project if given, in force during some of `annee` if given.
