@@ -503,3 +503,26 @@ fn the_printable_compte_rendu_is_self_contained() {
     assert!(html.contains("9\u{a0}000,00\u{a0}€"));
     assert!(html.contains("À EXPLIQUER"), "unexplained gaps are marked");
 }
+
+#[test]
+fn a_closed_year_can_still_be_allocated_and_its_digest_holds() {
+    let sb = scenario();
+    sb.ok(&["cloture", "2017", "--oui"]);
+    let out = sb.ok(&["affecte", "5", "--projet", "BP-PARIS", "--part", "25"]);
+    assert!(
+        out.contains("L'exercice de cette écriture est clos"),
+        "{out}"
+    );
+    assert!(out.contains("soit 750,00\u{a0}€"), "{out}");
+    // The books did not move: the closure's digest still matches.
+    sb.ok(&["verifie"]);
+    let cr = sb.json(&["compte-rendu", "BP-PARIS", "2017"]);
+    let fondation = cr["produits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["financeur"] == "Fondation Cetelem")
+        .unwrap()
+        .clone();
+    assert_eq!(fondation["realisation"], "750.00");
+}

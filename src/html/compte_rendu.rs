@@ -145,7 +145,10 @@ pub fn render(r: &Rapport) -> String {
     let _ = writeln!(b, "<p>{}</p>", escape(&regle_en_mots(r)));
     b.push_str("<h3>Explication des écarts significatifs</h3>\n");
     let lines: Vec<&Ligne> = r.table.charges.iter().chain(&r.table.produits).collect();
-    let significant: Vec<&&Ligne> = lines.iter().filter(|l| l.au_dela_du_seuil).collect();
+    let significant: Vec<&&Ligne> = lines
+        .iter()
+        .filter(|l| l.au_dela_du_seuil || l.explication.is_some())
+        .collect();
     if significant.is_empty() {
         let _ = writeln!(b, "<p>Aucun écart ne dépasse {} %.</p>", r.table.seuil);
     } else {
