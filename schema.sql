@@ -13,7 +13,7 @@ CREATE TABLE projet (
 
 -- Partners and funders: the actors the association works with. A transaction's
 -- tiers is a partner, so a subsidy and a workshop name the same actor. type_financeur
--- (0012): the Cerfa line its subsidies go on; NULL: not a funder, or not said.
+-- (0011): the Cerfa line its subsidies go on; NULL: not a funder, or not said.
 CREATE TABLE partenaire (
     id         INTEGER PRIMARY KEY,
     nom        TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(nom)) > 0),
@@ -26,6 +26,10 @@ CREATE TABLE partenaire (
 
 -- A workshop. Its place is a commune by INSEE code (a municipal arrondissement
 -- rolls up to its city in the figures) or "distance" (remote, in no city).
+-- 0010: thematiques, materiel and niveau, the national vocabulary of digital
+-- mediation: one bit per thématique and per kind of equipment, in the order of
+-- src/domain/vocabulaire.rs (0: nothing recorded); the level 1 to 3, NULL when not
+-- recorded.
 CREATE TABLE session (
     id                INTEGER PRIMARY KEY,
     date              TEXT NOT NULL CHECK (date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
@@ -51,6 +55,11 @@ CREATE TABLE session (
     annulee_le        TEXT,
     motif_annulation  TEXT,
     cree_le           TEXT NOT NULL,
+    thematiques       INTEGER NOT NULL DEFAULT 0
+        CHECK (thematiques BETWEEN 0 AND 1073741823),
+    materiel          INTEGER NOT NULL DEFAULT 0
+        CHECK (materiel BETWEEN 0 AND 31),
+    niveau            INTEGER CHECK (niveau BETWEEN 1 AND 3),
     CHECK ((annulee_le IS NULL) = (motif_annulation IS NULL)),
     CHECK (CASE lieu
              WHEN 'distance' THEN code_insee IS NULL AND commune_saisie IS NULL
@@ -392,7 +401,7 @@ BEGIN
     SELECT RAISE(ABORT, 'une écriture ne se supprime pas : contrepassez-la');
 END;
 
--- Funders (0012): grant agreements, budgets and their versions, the allocation of
+-- Funders (0011): grant agreements, budgets and their versions, the allocation of
 -- entries and shared costs to projects, explanations of a compte rendu's gaps.
 
 -- A grant agreement: who funds which project, over which period, how much, and the gap

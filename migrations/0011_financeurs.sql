@@ -1,4 +1,4 @@
--- 0012: what funders ask for. The funder type of a partner (the lines of the Cerfa's
+-- 0011: what funders ask for. The funder type of a partner (the lines of the Cerfa's
 -- table of subsidies), grant agreements, budgets kept with their earlier versions,
 -- the analytic allocation of entries and of shared costs to projects (never an edit of
 -- an entry), and the explanations of gaps written for a compte rendu financier.
