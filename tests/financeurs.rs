@@ -526,3 +526,36 @@ fn a_closed_year_can_still_be_allocated_and_its_digest_holds() {
         .clone();
     assert_eq!(fondation["realisation"], "750.00");
 }
+
+#[test]
+fn the_demo_ends_with_a_complete_compte_rendu_for_mednum94() {
+    let sb = Sandbox::empty();
+    let out = sb
+        .bare()
+        .args(["demo", "--format", "json"])
+        .output()
+        .unwrap();
+    common::expect_code(&out, 0, &["demo", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cr = &v["compte_rendu"];
+    assert_eq!(cr["projet"], "MEDNUM94");
+    // Every gap over the threshold is explained in the fixtures.
+    for list in ["charges", "produits"] {
+        for l in cr[list].as_array().unwrap() {
+            if l["au_dela_du_seuil"] == json!(true) {
+                assert!(l["explication"].is_string(), "unexplained: {l}");
+            }
+        }
+    }
+    // The 31 000 € of subsidies against the action's charges, salaries by hours: the
+    // surplus the explanation of line 64 names.
+    assert_eq!(cr["total_produits"]["realisation"], "31000.00");
+    assert_eq!(cr["total_charges"]["realisation"], "19543.14");
+    let explication = line_of(cr, "charges", "64")["explication"].clone();
+    assert!(
+        explication.as_str().unwrap().contains("11 456,86"),
+        "{explication}"
+    );
+    assert_eq!(cr["repartition"]["cle"], "heures");
+    assert_eq!(cr["repartition"]["comptes"], json!(["64", "61", "62"]));
+}
