@@ -7,6 +7,7 @@ pub mod backup;
 pub mod fec_export;
 pub mod fec_stage;
 pub mod finances;
+pub mod financeurs;
 pub mod gid;
 pub mod journal;
 pub mod livres;
@@ -37,7 +38,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_historique_sessions.sql"),
     include_str!("../../migrations/0009_tiers_journaux.sql"),
     include_str!("../../migrations/0010_vocabulaire.sql"),
-    include_str!("../../migrations/0011_association.sql"),
+    include_str!("../../migrations/0011_financeurs.sql"),
+    include_str!("../../migrations/0012_association.sql"),
 ];
 
 /// The schema version this build writes.
