@@ -14,6 +14,10 @@ pub struct Args {
     /// Départements où l'association intervient, séparés par des virgules (94,93,75)
     #[arg(long, value_name = "DÉPARTEMENTS")]
     pub territoire: Option<String>,
+    /// Préfixe des codes de participants de ce poste (deux ou trois lettres : AB donne
+    /// AB-0001), pour que deux ordinateurs ne donnent jamais le même code
+    #[arg(long, value_name = "LETTRES")]
+    pub poste: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: Args, out: &mut dyn Write) -> Result<()> {
@@ -23,6 +27,17 @@ pub fn run(ctx: &Ctx, args: Args, out: &mut dyn Write) -> Result<()> {
         .as_deref()
         .map(territoire::parse_departements)
         .transpose()?;
+    let poste = args
+        .poste
+        .as_deref()
+        .map(crate::domain::participant::parse_poste)
+        .transpose()?;
+    if let (Some(p), true) = (&poste, path.exists()) {
+        crate::bail_user!(
+            "le registre {} existe déjà : rien n'a été modifié. Le préfixe de poste ({p}) se choisit à la création du registre, avant le premier code donné",
+            path.display()
+        );
+    }
     if territoire.is_some() && path.exists() {
         crate::bail_user!(
             "le registre {} existe déjà : rien n'a été modifié. Pour changer son territoire : `ici territoire {}`",
@@ -37,6 +52,14 @@ pub fn run(ctx: &Ctx, args: Args, out: &mut dyn Write) -> Result<()> {
                 "Registre créé : {}\nIl contiendra des données personnelles : il n'est lisible que par vous (droits 0600).",
                 path.display()
             )?;
+            if let Some(p) = &poste {
+                let mut ledger = Ledger::open(&path)?;
+                ledger.write(|tx| crate::db::participants::set_poste(tx, p))?;
+                writeln!(
+                    out,
+                    "Poste {p} : les codes de participants de ce registre seront {p}-0001, {p}-0002…"
+                )?;
+            }
             if let Some(codes) = territoire {
                 let mut ledger = Ledger::open(&path)?;
                 ledger.write(|tx| territoire::set_departements(tx, &codes))?;

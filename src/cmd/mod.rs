@@ -19,6 +19,7 @@ pub mod import_ecritures;
 pub mod import_fec;
 pub mod init;
 pub mod journal;
+pub mod lot;
 pub mod partenaire;
 pub mod participant;
 pub mod participant_oublie;
@@ -116,6 +117,9 @@ pub enum Commande {
     Import(import::Args),
     /// Exporte sessions ou écritures en CSV pour un financeur
     Export(export::Args),
+    /// Lots de changements entre les postes (formateurs, coordination) : export, import
+    #[command(subcommand)]
+    Lot(lot::Commande),
     /// Vérifie le registre : intégrité du fichier, écritures équilibrées, exercices clos
     /// inchangés…
     Verifie(verifie::Args),
@@ -206,6 +210,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Commune(c) => commune::run(c, out),
         Commande::Import(a) => import::run(&ctx, a, out),
         Commande::Export(a) => export::run(&ctx, a, out),
+        Commande::Lot(c) => lot::run(&ctx, c, out),
         Commande::Verifie(a) => verifie::run(&ctx, a, out),
         Commande::Sauvegarde(a) => sauvegarde::run(&ctx, a, out),
         Commande::Demo(a) => demo::run(&ctx, a, out),

@@ -85,12 +85,13 @@ pub fn add_projet(
         refuse_similar(conn, Table::Projet, &nom, None)?;
     }
     conn.execute(
-        "INSERT INTO projet (nom, theme, intitule, cree_le) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO projet (nom, theme, intitule, cree_le, gid) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             nom,
             theme,
             intitule.map(str::trim).filter(|s| !s.is_empty()),
-            now()
+            now(),
+            super::gid::new()
         ],
     )?;
     Ok(nom)
@@ -106,8 +107,8 @@ pub fn add_partenaire(conn: &Connection, nom: &str, nouveau: bool) -> Result<Str
         refuse_similar(conn, Table::Partenaire, &nom, None)?;
     }
     conn.execute(
-        "INSERT INTO partenaire (nom, cree_le) VALUES (?1, ?2)",
-        params![nom, now()],
+        "INSERT INTO partenaire (nom, cree_le, gid) VALUES (?1, ?2, ?3)",
+        params![nom, now(), super::gid::new()],
     )?;
     Ok(nom)
 }

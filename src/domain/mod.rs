@@ -11,6 +11,7 @@ pub mod duration;
 pub mod fec;
 pub mod finance;
 pub mod fingerprint;
+pub mod lot;
 pub mod money;
 pub mod participant;
 pub mod session;
