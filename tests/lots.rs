@@ -428,3 +428,75 @@ fn a_batch_cut_short_or_altered_is_refused_whole() {
     let out = t.co.ok(&["lot", "import", &a]);
     assert!(out.contains("importé"), "{out}");
 }
+
+#[test]
+fn a_trainers_ledger_keeps_no_books() {
+    let sb = Sandbox::empty();
+    let out = sb.ok(&["init", "--poste", "FA", "--role", "formateur"]);
+    assert!(out.contains("Rôle : formateur"), "{out}");
+    sb.ok(&["projet", "add", "NET94", "--theme", "emploi"]);
+    sb.ok(&["participant", "add", "--sexe", "f"]);
+    sb.session(&[
+        "-d",
+        "2017-03-01",
+        "-p",
+        "NET94",
+        "-c",
+        "Villejuif",
+        "--duree",
+        "2h",
+        "--participants",
+        "3",
+        "--presents",
+        "FA-0001",
+    ]);
+    for args in [
+        vec![
+            "charge",
+            "add",
+            "--date",
+            "2017-02-01",
+            "--montant",
+            "30",
+            "--compte",
+            "626",
+            "--libelle",
+            "Timbres",
+            "--via",
+            "530",
+        ],
+        vec!["bilan", "2017"],
+        vec!["cloture", "2017", "--oui"],
+        vec!["export", "fec", "2017"],
+    ] {
+        let err = sb.refused(&args, 2);
+        assert!(
+            err.contains(&format!("`ici {}", args[0]))
+                && err.contains("rôle formateur")
+                && err.contains("registre de la trésorerie")
+                && err.contains("ici init --role tresorerie"),
+            "{err}"
+        );
+    }
+    // Changing the role asks first; a script says --oui.
+    let err = sb.refused(&["init", "--role", "tresorerie"], 2);
+    assert!(err.contains("--oui"), "{err}");
+    let out = sb.ok(&["init", "--role", "tresorerie", "--oui"]);
+    assert!(out.contains("Rôle : tresorerie"), "{out}");
+    sb.ok(&[
+        "charge",
+        "add",
+        "--date",
+        "2017-02-01",
+        "--montant",
+        "30",
+        "--compte",
+        "626",
+        "--libelle",
+        "Timbres",
+        "--via",
+        "530",
+    ]);
+    let err = sb.refused(&["init", "--role", "comptable"], 2);
+    assert!(err.contains("« comptable »"), "{err}");
+}

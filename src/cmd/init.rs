@@ -3,6 +3,7 @@
 
 use crate::cmd::Ctx;
 use crate::db::{InitOutcome, Ledger, territoire};
+use crate::domain::role::Role;
 use anyhow::Result;
 use std::io::Write;
 
@@ -18,6 +19,13 @@ pub struct Args {
     /// AB-0001), pour que deux ordinateurs ne donnent jamais le même code
     #[arg(long, value_name = "LETTRES")]
     pub poste: Option<String>,
+    /// Rôle du registre quand plusieurs travaillent ensemble : formateur, coordination
+    /// ou tresorerie (sans --role : il fait tout). Seule la trésorerie tient les comptes
+    #[arg(long, value_name = "RÔLE")]
+    pub role: Option<String>,
+    /// Changer le rôle d'un registre existant sans question (scripts)
+    #[arg(long)]
+    pub oui: bool,
 }
 
 pub fn run(ctx: &Ctx, args: Args, out: &mut dyn Write) -> Result<()> {
@@ -37,6 +45,10 @@ pub fn run(ctx: &Ctx, args: Args, out: &mut dyn Write) -> Result<()> {
             "le registre {} existe déjà : rien n'a été modifié. Le préfixe de poste ({p}) se choisit à la création du registre, avant le premier code donné",
             path.display()
         );
+    }
+    let role = args.role.as_deref().map(Role::parse).transpose()?;
+    if let (Some(r), true) = (role, path.exists()) {
+        return change_role(&path, r, args.oui, out);
     }
     if territoire.is_some() && path.exists() {
         crate::bail_user!(
@@ -59,6 +71,11 @@ pub fn run(ctx: &Ctx, args: Args, out: &mut dyn Write) -> Result<()> {
                     out,
                     "Poste {p} : les codes de participants de ce registre seront {p}-0001, {p}-0002…"
                 )?;
+            }
+            if let Some(r) = role {
+                let mut ledger = Ledger::open(&path)?;
+                ledger.write(|tx| crate::db::role::set_role(tx, r))?;
+                writeln!(out, "{}", describe_role(r))?;
             }
             if let Some(codes) = territoire {
                 let mut ledger = Ledger::open(&path)?;
@@ -91,5 +108,44 @@ pub fn run(ctx: &Ctx, args: Args, out: &mut dyn Write) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+fn describe_role(r: Role) -> String {
+    let books = if r.keeps_books() {
+        "il tient les comptes de l'association"
+    } else {
+        "il enregistre sessions, présences et participants ; les comptes se tiennent sur le registre de la trésorerie"
+    };
+    format!("Rôle : {} ({}) : {books}.", r.code(), r.label())
+}
+
+/// `ici init --role` on an existing ledger: changes its role, once confirmed.
+fn change_role(path: &std::path::Path, r: Role, oui: bool, out: &mut dyn Write) -> Result<()> {
+    let mut ledger = Ledger::open(path)?;
+    let before = crate::db::role::role(ledger.conn())?;
+    if before == Some(r) {
+        writeln!(
+            out,
+            "Le registre {} a déjà le rôle {} : rien n'a été modifié.",
+            path.display(),
+            r.code()
+        )?;
+        return Ok(());
+    }
+    let was = before.map_or("tout faire (aucun rôle)", Role::code);
+    let consequence = format!("son rôle passe de « {was} » à « {} »", r.code());
+    let command = format!("ici init --role {}", r.code());
+    crate::cmd::confirm::confirm(
+        oui,
+        &crate::cmd::confirm::Act {
+            what: "Changer le rôle du registre",
+            consequence: &consequence,
+            expected: r.code(),
+            command: &command,
+        },
+    )?;
+    ledger.write(|tx| crate::db::role::set_role(tx, r))?;
+    writeln!(out, "{}", describe_role(r))?;
     Ok(())
 }

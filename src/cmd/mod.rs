@@ -181,8 +181,53 @@ impl Ctx {
     }
 }
 
+/// The accounting commands, by name: refused on a ledger whose role keeps no books.
+fn accounting(c: &Commande) -> Option<&'static str> {
+    Some(match c {
+        Commande::Produit(_) => "produit",
+        Commande::Charge(_) => "charge",
+        Commande::Emprunt(_) => "emprunt",
+        Commande::Ecriture(_) => "ecriture",
+        Commande::Tiers(_) => "tiers",
+        Commande::Cloture(_) => "cloture",
+        Commande::Bilan(_) => "bilan",
+        Commande::Balance(_) => "balance",
+        Commande::GrandLivre(_) => "grand-livre",
+        Commande::Journal(_) => "journal",
+        Commande::Solde(_) => "solde",
+        Commande::Import(a) => match a.quoi {
+            import::Kind::Finances => "import finances",
+            import::Kind::Fec => "import fec",
+            import::Kind::Ecritures => "import ecritures",
+            _ => return None,
+        },
+        Commande::Export(a) => match a.quoi {
+            export::Kind::Finances => "export finances",
+            export::Kind::Fec => "export fec",
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// Refuses an accounting command on a trainer's or the coordination's ledger. A
+/// ledger that cannot be read is left to the command itself to report.
+fn check_role(ctx: &Ctx, c: &Commande) -> Result<()> {
+    let Some(what) = accounting(c) else {
+        return Ok(());
+    };
+    let Ok(path) = ctx.ledger_path() else {
+        return Ok(());
+    };
+    let Ok(ledger) = Ledger::open_read(&path) else {
+        return Ok(());
+    };
+    crate::domain::role::check_books(crate::db::role::role(ledger.conn())?, what)
+}
+
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let ctx = Ctx { ledger: cli.ledger };
+    check_role(&ctx, &cli.commande)?;
     match cli.commande {
         Commande::Init(a) => init::run(&ctx, a, out),
         Commande::Projet(c) => projet::run(&ctx, c, out),

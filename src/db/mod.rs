@@ -12,6 +12,7 @@ pub mod lot;
 pub mod participants;
 pub mod refs;
 pub mod reports;
+pub mod role;
 pub mod sessions;
 pub mod territoire;
 pub mod tiers;

@@ -14,6 +14,7 @@ pub mod fingerprint;
 pub mod lot;
 pub mod money;
 pub mod participant;
+pub mod role;
 pub mod session;
 pub mod stats;
 pub mod suggest;
