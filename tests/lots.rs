@@ -500,3 +500,40 @@ fn a_trainers_ledger_keeps_no_books() {
     let err = sb.refused(&["init", "--role", "comptable"], 2);
     assert!(err.contains("« comptable »"), "{err}");
 }
+
+#[test]
+fn twins_recorded_on_one_laptop_are_not_listed_as_duplicates() {
+    let fa = poste("FA");
+    fa.ok(&["projet", "add", "NET94", "--theme", "emploi"]);
+    let twin = [
+        "-d",
+        "2017-03-01",
+        "-p",
+        "NET94",
+        "-c",
+        "Villejuif",
+        "--duree",
+        "2h",
+        "--participants",
+        "4",
+    ];
+    fa.session(&twin);
+    let mut again = twin.to_vec();
+    again.push("--doublon");
+    fa.session(&again);
+    let a = export(&fa, "a.lot", &[]);
+    let co = poste("CO");
+    let out = co.ok(&["lot", "import", &a]);
+    assert!(out.contains("Ajouté(s) : projet 1, session 2."), "{out}");
+    assert!(!out.contains("À regarder"), "{out}");
+    // Typed again on the coordination's laptop: listed.
+    co.ok(&["lot", "import", &a]);
+    let b = poste("FB");
+    b.ok(&["projet", "add", "NET94", "--theme", "emploi"]);
+    b.session(&twin);
+    let out = co.ok(&["lot", "import", &export(&b, "b.lot", &[])]);
+    assert!(
+        out.contains("À regarder (1)") && out.contains("saisies sur deux postes"),
+        "{out}"
+    );
+}

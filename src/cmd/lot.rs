@@ -93,6 +93,9 @@ fn export(ctx: &Ctx, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// Conflicts listed one by one after an import; beyond, their count.
+const SHOWN: usize = 30;
+
 fn import(ctx: &Ctx, a: ImportArgs, out: &mut dyn Write) -> Result<()> {
     let name = a.fichier.display().to_string();
     // A regular file, not over the import limit.
@@ -131,8 +134,11 @@ fn import(ctx: &Ctx, a: ImportArgs, out: &mut dyn Write) -> Result<()> {
     }
     if !report.conflits.is_empty() {
         writeln!(out, "À regarder ({}) :", report.conflits.len())?;
-        for c in &report.conflits {
+        for c in report.conflits.iter().take(SHOWN) {
             writeln!(out, "  - {c}")?;
+        }
+        if report.conflits.len() > SHOWN {
+            writeln!(out, "  … et {} autre(s).", report.conflits.len() - SHOWN)?;
         }
     }
     Ok(())

@@ -41,6 +41,10 @@ pub struct Report {
 /// Applies the changes and identities of a batch; the caller holds the transaction.
 pub fn import(conn: &Connection, changes: &[Change], identites: &[Identite]) -> Result<Report> {
     conn.execute("INSERT INTO temp.lot_silence VALUES (1)", [])?;
+    // A record is rebuilt with a dozen statements: all kept prepared, and the pages
+    // of a large batch kept in memory (64 MiB), for the length of this import.
+    conn.set_prepared_statement_cache_capacity(256);
+    conn.execute_batch("PRAGMA cache_size = -65536")?;
     let mut report = Report::default();
     let mut touched: BTreeMap<usize, BTreeSet<Vec<u8>>> = BTreeMap::new();
     {
@@ -445,7 +449,8 @@ fn session_number(conn: &Connection, gid: &[u8]) -> Result<i64> {
     Ok(conn.query_row("SELECT id FROM session WHERE gid = ?1", [gid], |r| r.get(0))?)
 }
 
-/// Lists a session arrived like one already here (the duplicate rule).
+/// Lists a session arrived like one already here and recorded on another ledger (the
+/// duplicate rule); twins recorded on one ledger were meant (`--doublon` there).
 fn list_duplicate_session(conn: &Connection, gid: &[u8], report: &mut Report) -> Result<()> {
     let found: Option<(i64, i64, String)> = conn
         .prepare_cached(
@@ -455,6 +460,10 @@ fn list_duplicate_session(conn: &Connection, gid: &[u8], report: &mut Report) ->
               AND o.commune_saisie IS n.commune_saisie AND o.duree_minutes = n.duree_minutes
               AND o.annulee_le IS NULL
              WHERE n.gid = ?1 AND n.annulee_le IS NULL
+               AND (SELECT origine FROM changement WHERE cible = o.gid
+                     ORDER BY fait_le, origine, numero LIMIT 1)
+                   IS NOT (SELECT origine FROM changement WHERE cible = n.gid
+                            ORDER BY fait_le, origine, numero LIMIT 1)
              ORDER BY o.id LIMIT 1",
         )?
         .query_row([gid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
