@@ -29,7 +29,8 @@ pub struct ExportArgs {
     /// Fichier à écrire
     #[arg(short = 'o', long = "output", value_name = "FICHIER")]
     pub output: PathBuf,
-    /// Destinataire : le lot contient ce qui ne lui a pas encore été envoyé
+    /// Destinataire : le lot contient ce qui ne lui a pas encore été envoyé (sans --pour :
+    /// ce qui n'est encore dans aucun lot fait sans --pour)
     #[arg(long, value_name = "NOM")]
     pub pour: Option<String>,
     /// Tous les changements du registre, déjà envoyés ou non
