@@ -23,6 +23,10 @@ CREATE TABLE partenaire (
 
 -- A workshop. Its place is a commune by INSEE code (a municipal arrondissement
 -- rolls up to its city in the figures) or "distance" (remote, in no city).
+-- 0010: thematiques, materiel and niveau, the national vocabulary of digital
+-- mediation: one bit per thématique and per kind of equipment, in the order of
+-- src/domain/vocabulaire.rs (0: nothing recorded); the level 1 to 3, NULL when not
+-- recorded.
 CREATE TABLE session (
     id                INTEGER PRIMARY KEY,
     date              TEXT NOT NULL CHECK (date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
@@ -48,6 +52,11 @@ CREATE TABLE session (
     annulee_le        TEXT,
     motif_annulation  TEXT,
     cree_le           TEXT NOT NULL,
+    thematiques       INTEGER NOT NULL DEFAULT 0
+        CHECK (thematiques BETWEEN 0 AND 1073741823),
+    materiel          INTEGER NOT NULL DEFAULT 0
+        CHECK (materiel BETWEEN 0 AND 31),
+    niveau            INTEGER CHECK (niveau BETWEEN 1 AND 3),
     gid               BLOB,
     CHECK ((annulee_le IS NULL) = (motif_annulation IS NULL)),
     CHECK (CASE lieu
@@ -139,7 +148,7 @@ BEGIN
     SELECT RAISE(ABORT, 'une écriture ne se supprime pas : contrepassez-la');
 END;
 
--- A line without its global id may get one, once (0010).
+-- A line without its global id may get one, once (0011).
 CREATE TRIGGER ligne_non_modifiable BEFORE UPDATE ON ligne
 WHEN OLD.gid IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.ecriture_id IS NOT OLD.ecriture_id
      OR NEW.compte IS NOT OLD.compte OR NEW.debit IS NOT OLD.debit OR NEW.credit IS NOT OLD.credit
@@ -170,7 +179,7 @@ END;
 -- A person who attends. Each profile attribute is NULL when it was not asked and
 -- 'nc' (non communiqué) when it was asked and not given. An erased person keeps
 -- only an opaque code (X-…) and their attendance. A ledger with a poste of its own
--- gives codes with its prefix (AB-0001, 0010).
+-- gives codes with its prefix (AB-0001, 0011).
 CREATE TABLE participant (
     id               INTEGER PRIMARY KEY,
     code             TEXT NOT NULL UNIQUE
@@ -406,7 +415,7 @@ BEGIN
     SELECT RAISE(ABORT, 'une écriture ne se supprime pas : contrepassez-la');
 END;
 
--- Global ids (0010): every record's `gid` (a UUID v7, 16 bytes), the same on every
+-- Global ids (0011): every record's `gid` (a UUID v7, 16 bytes), the same on every
 -- ledger it travels to; set by every insert, checked by `ici verifie`.
 CREATE UNIQUE INDEX projet_gid ON projet (gid);
 CREATE UNIQUE INDEX partenaire_gid ON partenaire (gid);
@@ -419,7 +428,7 @@ CREATE UNIQUE INDEX ecriture_gid ON ecriture (gid);
 CREATE UNIQUE INDEX ligne_gid ON ligne (gid);
 CREATE UNIQUE INDEX session_correction_gid ON session_correction (gid);
 
--- Changes as records (0010): each change of a travelling record, with its gid, time
+-- Changes as records (0011): each change of a travelling record, with its gid, time
 -- (UTC) and origin ledger; `donnees` holds the fields written, as JSON.
 CREATE TABLE changement (
     origine  TEXT NOT NULL,

@@ -1,6 +1,7 @@
 //! The ledger file: opening, creating, migrating, and write transactions.
 //! All SQL lives in this module and its children; they speak in domain types.
 
+pub mod activites;
 pub mod backup;
 pub mod fec_export;
 pub mod fec_stage;
@@ -36,7 +37,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_doublons_territoire.sql"),
     include_str!("../../migrations/0008_historique_sessions.sql"),
     include_str!("../../migrations/0009_tiers_journaux.sql"),
-    include_str!("../../migrations/0010_identite_globale.sql"),
+    include_str!("../../migrations/0010_vocabulaire.sql"),
+    include_str!("../../migrations/0011_identite_globale.sql"),
 ];
 
 /// The schema version this build writes.
@@ -286,7 +288,7 @@ impl Ledger {
         if current == SCHEMA_VERSION {
             return Ok(());
         }
-        // A migration may rebuild a table others point to (0010): foreign keys are
+        // A migration may rebuild a table others point to (0011): foreign keys are
         // checked once, at the end, as SQLite's own procedure for it does.
         self.conn.pragma_update(None, "foreign_keys", false)?;
         let migrated = self.migrate_locked();
@@ -320,7 +322,7 @@ impl Ledger {
                 verifie::store_missing_digests(&tx)?;
             }
             // Rows recorded before global ids get theirs.
-            if i + 1 == 10 {
+            if i + 1 == 11 {
                 gid::backfill(&tx)?;
                 lot::start_journal(&tx)?;
             }
