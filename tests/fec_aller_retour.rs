@@ -426,7 +426,7 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
     ]);
     // Back to what the previous version wrote: no tiers, no journal of typed entries.
     let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
-    // Nor the global ids of migration 11, which came after.
+    // Nor the global ids of migration 12, which came after.
     conn.execute_batch(&common::without_global_ids()).unwrap();
     conn.execute_batch(
         "DROP TABLE ligne_detail; DROP TABLE ecriture_journal; DROP TABLE tiers;
@@ -443,7 +443,14 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
     )
     .unwrap();
     // The tiers and journals are migration 9: the ledger goes back to schema 8, without
-    // what the later migrations added (the sessions' vocabulary, 0010_vocabulaire.sql).
+    // what the later migrations added (the sessions' vocabulary, 0010_vocabulaire.sql;
+    // the funders' tables and the partners' funder type, 0011_financeurs.sql).
+    conn.execute_batch(
+        "DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
+         DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;
+         DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;",
+    )
+    .unwrap();
     conn.pragma_update(None, "user_version", 8).unwrap();
     conn.close().unwrap();
 

@@ -29,7 +29,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("ligne", "id"),
 ];
 
-/// Gives a gid to every row that has none (rows recorded before migration 0011), in
+/// Gives a gid to every row that has none (rows recorded before migration 0012), in
 /// the order of their key, so that ids follow the order rows were recorded in.
 pub fn backfill(conn: &Connection) -> Result<()> {
     for (table, key) in TABLES {

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod fec_export;
 pub mod fec_stage;
 pub mod finances;
+pub mod financeurs;
 pub mod gid;
 pub mod journal;
 pub mod livres;
@@ -38,7 +39,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_historique_sessions.sql"),
     include_str!("../../migrations/0009_tiers_journaux.sql"),
     include_str!("../../migrations/0010_vocabulaire.sql"),
-    include_str!("../../migrations/0011_identite_globale.sql"),
+    include_str!("../../migrations/0011_financeurs.sql"),
+    include_str!("../../migrations/0012_identite_globale.sql"),
 ];
 
 /// The schema version this build writes.
@@ -288,7 +290,7 @@ impl Ledger {
         if current == SCHEMA_VERSION {
             return Ok(());
         }
-        // A migration may rebuild a table others point to (0011): foreign keys are
+        // A migration may rebuild a table others point to (0012): foreign keys are
         // checked once, at the end, as SQLite's own procedure for it does.
         self.conn.pragma_update(None, "foreign_keys", false)?;
         let migrated = self.migrate_locked();
@@ -322,7 +324,7 @@ impl Ledger {
                 verifie::store_missing_digests(&tx)?;
             }
             // Rows recorded before global ids get theirs.
-            if i + 1 == 11 {
+            if i + 1 == 12 {
                 gid::backfill(&tx)?;
                 lot::start_journal(&tx)?;
             }

@@ -331,7 +331,7 @@ impl Sandbox {
 }
 
 /// SQL taking a ledger back to before its global ids and change journal (migration
-/// 11), for tests that rebuild an older ledger.
+/// 12), for tests that rebuild an older ledger.
 pub fn without_global_ids() -> String {
     let mut sql = String::from(
         "DROP TABLE changement; DROP TABLE gid_alias; DROP TABLE lot_envoi;

@@ -180,7 +180,7 @@ END;
 
 /// Gives the ledger its own global id (its origin in batches) and journals the
 /// creation of every travelling row already there, so that a batch with `--tout`
-/// carries what was recorded before changes were kept. Run by migration 0011.
+/// carries what was recorded before changes were kept. Run by migration 0012.
 pub fn start_journal(conn: &Connection) -> Result<()> {
     conn.execute(
         "INSERT INTO parametre (cle, valeur) VALUES ('origine', ?1) ON CONFLICT (cle) DO NOTHING",

@@ -1,4 +1,4 @@
--- 0011: several laptops, one ledger. Every record that may travel between ledgers
+-- 0012: several laptops, one ledger. Every record that may travel between ledgers
 -- gets a global id (`gid`, a UUID v7 stored as 16 bytes): the numbers users type stay
 -- short and local, the gid says which record it is on every laptop. SQLite adds a
 -- column only nullable and without UNIQUE: the column is added, the ledger's rows get
@@ -18,7 +18,7 @@ ALTER TABLE ecriture ADD COLUMN gid BLOB;
 ALTER TABLE ligne ADD COLUMN gid BLOB;
 ALTER TABLE session_correction ADD COLUMN gid BLOB;
 
-CREATE TABLE participant_0011 (
+CREATE TABLE participant_0012 (
     id               INTEGER PRIMARY KEY,
     code             TEXT NOT NULL UNIQUE
                      CHECK (code GLOB 'P-[0-9][0-9][0-9][0-9]*' OR code GLOB 'X-[0-9A-F]*'
@@ -43,21 +43,21 @@ CREATE TABLE participant_0011 (
     cree_le          TEXT NOT NULL,
     gid              BLOB
 );
-INSERT INTO participant_0011 (id, code, sexe, annee_naissance, statut, qpv, rsa,
+INSERT INTO participant_0012 (id, code, sexe, annee_naissance, statut, qpv, rsa,
     mission_locale, diplome, handicap, code_insee, prescripteur_id, cree_le)
 SELECT id, code, sexe, annee_naissance, statut, qpv, rsa, mission_locale, diplome,
     handicap, code_insee, prescripteur_id, cree_le
 FROM participant;
 DROP TABLE participant;
-ALTER TABLE participant_0011 RENAME TO participant;
+ALTER TABLE participant_0012 RENAME TO participant;
 CREATE INDEX participant_prescripteur ON participant (prescripteur_id) WHERE prescripteur_id IS NOT NULL;
 
-CREATE TABLE code_fusionne_0011 (
+CREATE TABLE code_fusionne_0012 (
     code TEXT PRIMARY KEY CHECK (code GLOB '*-[0-9][0-9][0-9][0-9]*' AND code NOT GLOB 'X-*')
 );
-INSERT INTO code_fusionne_0011 (code) SELECT code FROM code_fusionne;
+INSERT INTO code_fusionne_0012 (code) SELECT code FROM code_fusionne;
 DROP TABLE code_fusionne;
-ALTER TABLE code_fusionne_0011 RENAME TO code_fusionne;
+ALTER TABLE code_fusionne_0012 RENAME TO code_fusionne;
 
 CREATE UNIQUE INDEX projet_gid ON projet (gid);
 CREATE UNIQUE INDEX partenaire_gid ON partenaire (gid);
