@@ -998,3 +998,39 @@ fn merging_projects_carries_volunteering_agenda_and_description() {
     // The class 8 entry followed the project too.
     assert_eq!(class_8(&sb, &["2017", "--projet", "NET94"]), (2_000, 2_000));
 }
+
+#[test]
+fn a_trainers_ledger_books_no_volunteer_hours() {
+    let sb = Sandbox::empty();
+    sb.ok(&["init", "--role", "formateur"]);
+    // The people and the agenda are kept on any ledger.
+    sb.ok(&["adherent", "add", "Annick Babise", "--date", "2017-01-15"]);
+    sb.ok(&[
+        "evenement",
+        "add",
+        "--date",
+        "2017-06-01",
+        "--titre",
+        "Lancement",
+    ]);
+    for args in [
+        vec![
+            "benevolat",
+            "taux",
+            "2017",
+            "--montant",
+            "9,76",
+            "--source",
+            "SMIC",
+        ],
+        vec!["benevolat", "add", "--date", "2017-03-01", "--heures", "2"],
+    ] {
+        let err = sb.refused(&args, 2);
+        assert!(
+            err.contains("`ici benevolat") && err.contains("rôle formateur"),
+            "{args:?}: {err}"
+        );
+    }
+    // Reading is allowed: there is nothing to read.
+    assert_eq!(sb.json(&["benevolat", "list"]), serde_json::json!([]));
+}
