@@ -258,11 +258,11 @@ fn accounting(c: &Commande) -> Option<&'static str> {
             }
             _ => "benevolat",
         },
-        Commande::Association(association::Commande::Import { quoi, .. }) => match quoi {
-            association_csv::Quoi::Taux | association_csv::Quoi::Benevolat => {
-                "association import benevolat"
-            }
-            _ => return None,
+        Commande::Association(association::Commande::Import {
+            quoi: association_csv::Quoi::Taux | association_csv::Quoi::Benevolat,
+            ..
+        }) => "association import benevolat",
+        _ => return None,
         },
         _ => return None,
     })
