@@ -263,8 +263,6 @@ fn accounting(c: &Commande) -> Option<&'static str> {
             ..
         }) => "association import benevolat",
         _ => return None,
-        },
-        _ => return None,
     })
 }
 
