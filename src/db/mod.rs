@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_doublons_territoire.sql"),
     include_str!("../../migrations/0008_historique_sessions.sql"),
     include_str!("../../migrations/0009_tiers_journaux.sql"),
+    include_str!("../../migrations/0011_totaux.sql"),
 ];
 
 /// The schema version this build writes.
