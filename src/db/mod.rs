@@ -14,6 +14,7 @@ pub mod reports;
 pub mod sessions;
 pub mod territoire;
 pub mod tiers;
+pub mod totaux;
 pub mod verifie;
 
 use crate::bail_user;
