@@ -392,6 +392,12 @@ END;
 -- a ledger brought back to an older schema by hand keeps its indexes.
 CREATE INDEX IF NOT EXISTS session_annulee ON session (date) WHERE annulee_le IS NOT NULL;
 
+-- The next number of a typed entry is the greatest of its exercice and journal plus
+-- one: the unique index of migration 0009 holds numbered entries only, which that query cannot use
+-- (it does not say `numero IS NOT NULL`), so each entry read every number of its
+-- journal and an import of n entries cost n². This index answers it in one step.
+CREATE INDEX IF NOT EXISTS ecriture_journal_suite ON ecriture_journal (exercice, journal, numero);
+
 -- The books' sums per year, account, project and tiers, kept by the triggers below in
 -- the same transaction as every write (an entry, an import, a reversal, a merge), so
 -- that a year's compte de résultat reads a few hundred rows instead of a year of
