@@ -14,7 +14,7 @@ CREATE INDEX IF NOT EXISTS ecriture_journal_suite ON ecriture_journal (exercice,
 -- that a year's compte de résultat reads a few hundred rows instead of a year of
 -- lines. A cache of `ligne`: `ici verifie` checks it against the lines. 0 stands for
 -- no project or no tiers (a NULL would not be one key in the primary key).
-CREATE TABLE totaux_compte (
+CREATE TABLE IF NOT EXISTS totaux_compte (
     annee          INTEGER NOT NULL,
     compte         TEXT NOT NULL,
     projet_id      INTEGER NOT NULL,
@@ -27,6 +27,9 @@ CREATE TABLE totaux_compte (
     PRIMARY KEY (annee, compte, projet_id, tiers_id, ligne_tiers_id)
 ) WITHOUT ROWID;
 
+-- Made from the lines, whatever the table held (IF NOT EXISTS, as above: a ledger
+-- brought back to an older schema by hand runs this migration again).
+DELETE FROM totaux_compte;
 INSERT INTO totaux_compte
 SELECT CAST(substr(e.date, 1, 4) AS INTEGER), l.compte, coalesce(e.projet_id, 0),
        coalesce(e.tiers_id, 0), coalesce(d.tiers_id, 0), sum(l.debit), sum(l.credit), count(*)
@@ -34,7 +37,7 @@ FROM ligne l JOIN ecriture e ON e.id = l.ecriture_id
 LEFT JOIN ligne_detail d ON d.ligne_id = l.id
 GROUP BY 1, 2, 3, 4, 5;
 
-CREATE TRIGGER totaux_ligne AFTER INSERT ON ligne
+CREATE TRIGGER IF NOT EXISTS totaux_ligne AFTER INSERT ON ligne
 BEGIN
     INSERT INTO totaux_compte
     SELECT CAST(substr(e.date, 1, 4) AS INTEGER), NEW.compte, coalesce(e.projet_id, 0),
@@ -46,7 +49,7 @@ END;
 
 -- A line's tiers is written after the line, and may be corrected or merged: its sums
 -- move from the key without (or with the former) tiers to the key with the new one.
-CREATE TRIGGER totaux_ligne_tiers AFTER INSERT ON ligne_detail
+CREATE TRIGGER IF NOT EXISTS totaux_ligne_tiers AFTER INSERT ON ligne_detail
 WHEN NEW.tiers_id IS NOT NULL
 BEGIN
     INSERT INTO totaux_compte
@@ -60,7 +63,7 @@ BEGIN
     DELETE FROM totaux_compte WHERE lignes = 0;
 END;
 
-CREATE TRIGGER totaux_ligne_tiers_change AFTER UPDATE OF tiers_id ON ligne_detail
+CREATE TRIGGER IF NOT EXISTS totaux_ligne_tiers_change AFTER UPDATE OF tiers_id ON ligne_detail
 WHEN OLD.tiers_id IS NOT NEW.tiers_id
 BEGIN
     INSERT INTO totaux_compte
@@ -76,7 +79,7 @@ BEGIN
 END;
 
 -- An entry moved to another project or partner (a correction, a merge) moves its lines.
-CREATE TRIGGER totaux_ecriture_change AFTER UPDATE OF projet_id, tiers_id ON ecriture
+CREATE TRIGGER IF NOT EXISTS totaux_ecriture_change AFTER UPDATE OF projet_id, tiers_id ON ecriture
 WHEN OLD.projet_id IS NOT NEW.projet_id OR OLD.tiers_id IS NOT NEW.tiers_id
 BEGIN
     INSERT INTO totaux_compte

@@ -428,7 +428,6 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
     let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
     conn.execute_batch(
         "DROP TABLE ligne_detail; DROP TABLE ecriture_journal; DROP TABLE tiers;
-         DROP TABLE totaux_compte; DROP TRIGGER totaux_ligne; DROP TRIGGER totaux_ecriture_change;
          DROP TRIGGER ecriture_non_modifiable;
          UPDATE ecriture SET journal = NULL WHERE numero_source IS NULL;
          CREATE TRIGGER ecriture_non_modifiable BEFORE UPDATE ON ecriture
@@ -439,8 +438,7 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
     )
     .unwrap();
     // The ledger goes back to before the tiers and journals (migration 0009); the
-    // yearly sums of the books (0011), which read the lines' tiers, are dropped above
-    // and made again.
+    // migrations after it run again.
     conn.pragma_update(None, "user_version", 8).unwrap();
     conn.close().unwrap();
 
