@@ -215,7 +215,7 @@ fn measure(
                 String::from_utf8_lossy(&status.stderr)
                     .lines()
                     .next()
-                    .unwrap_or("")
+                    .map_or_else(|| status.status.to_string(), str::to_string)
             ),
         });
     }
