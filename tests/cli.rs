@@ -371,24 +371,24 @@ fn projets_and_partenaires_are_listed_in_table_csv_and_json() {
 
     assert_eq!(
         sb.ok(&["partenaire", "list", "--format", "csv"]),
-        "partenaire\n\
-         Département du Val-de-Marne\n\
-         Pôle emploi Cachan\n\
-         Ville de Villejuif\n"
+        "partenaire,type\n\
+         Département du Val-de-Marne,\n\
+         Pôle emploi Cachan,\n\
+         Ville de Villejuif,\n"
     );
     assert_eq!(
         sb.ok(&["partenaire", "list", "--annee", "2017", "--format", "csv"]),
-        "partenaire,sessions,écritures\n\
-         Département du Val-de-Marne,0,1\n\
-         Pôle emploi Cachan,0,0\n\
-         Ville de Villejuif,1,0\n"
+        "partenaire,type,sessions,écritures\n\
+         Département du Val-de-Marne,,0,1\n\
+         Pôle emploi Cachan,,0,0\n\
+         Ville de Villejuif,,1,0\n"
     );
     assert_eq!(
         sb.json(&["partenaire", "list", "--annee", "2017"]),
         json!([
-            {"nom": "Département du Val-de-Marne", "sessions": 0, "ecritures": 1},
-            {"nom": "Pôle emploi Cachan", "sessions": 0, "ecritures": 0},
-            {"nom": "Ville de Villejuif", "sessions": 1, "ecritures": 0},
+            {"nom": "Département du Val-de-Marne", "type": null, "sessions": 0, "ecritures": 1},
+            {"nom": "Pôle emploi Cachan", "type": null, "sessions": 0, "ecritures": 0},
+            {"nom": "Ville de Villejuif", "type": null, "sessions": 1, "ecritures": 0},
         ])
     );
     let table = sb.ok(&["partenaire", "list"]);
@@ -1777,7 +1777,7 @@ fn demo_json_gives_bilan_and_stats() {
     expect_code(&out, 0, &["demo", "--format", "json"]);
     let v: Value = serde_json::from_slice(&out.stdout).expect("demo JSON");
     let keys: Vec<&String> = v.as_object().expect("an object").keys().collect();
-    assert_eq!(keys, ["bilan", "stats"]);
+    assert_eq!(keys, ["bilan", "compte_rendu", "stats"]);
     assert_2017_figures(&v["bilan"], &v["stats"]);
     assert_eq!(
         entries(sb.path()),

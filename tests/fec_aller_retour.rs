@@ -434,11 +434,21 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
          BEGIN
              SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
          END;
+         ALTER TABLE session DROP COLUMN thematiques;
+         ALTER TABLE session DROP COLUMN materiel;
+         ALTER TABLE session DROP COLUMN niveau;
          ",
     )
     .unwrap();
-    // The ledger goes back to before the tiers and journals (migration 0009); the
-    // migrations after it run again.
+    // The tiers and journals are migration 9: the ledger goes back to schema 8, without
+    // what the later migrations added (the sessions' vocabulary, 0010_vocabulaire.sql;
+    // the funders' tables and the partners' funder type, 0011_financeurs.sql).
+    conn.execute_batch(
+        "DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
+         DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;
+         DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;",
+    )
+    .unwrap();
     conn.pragma_update(None, "user_version", 8).unwrap();
     conn.close().unwrap();
 

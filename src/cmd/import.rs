@@ -23,14 +23,14 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Colonnes (première ligne du fichier, séparateur « ; » ou « , », UTF-8 avec ou sans BOM) :
-  sessions     date, projet, commune, duree, participants [, lieu (site ou distance), femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire, intitule, formateur, presents (codes P-0001 P-0002)]
+  sessions     date, projet, commune, duree, participants [, lieu (site ou distance), femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire, intitule, formateur, presents (codes P-0001 P-0002), thematiques, materiel (plusieurs valeurs séparées par « | »), niveau]
   participants [code, sexe, naissance, statut, qpv, rsa, mission_locale, diplome, handicap, commune, prescripteur, nom, prenom, telephone, courriel]
   presences    code, et session (numéro) ou date et projet [, duree (temps présent, si moins que la session)]
   sorties      code, date, situation [, projet]
   finances     date, type (produit, charge, emprunt, remboursement), montant, compte, libelle [, tiers, projet, piece, via]
   ecritures    date, piece ou numero, compte, libelle, debit, credit [, journal, tiers, projet] (une ligne par ligne d'écriture)
   projets      nom, theme [, intitule]
-  partenaires  nom"
+  partenaires  nom [, type (etat, region, departement, intercommunalite, commune, organisme-social, fonds-europeens, asp, etablissement-public, prive, autre)]"
 )]
 pub struct Args {
     /// Ce que contient le fichier
@@ -92,6 +92,9 @@ impl Kind {
                 ("intitule", false),
                 ("formateur", false),
                 ("presents", false),
+                ("thematiques", false),
+                ("materiel", false),
+                ("niveau", false),
             ],
             Kind::Participants => crate::cmd::participant::PARTICIPANT_COLUMNS,
             Kind::Presences => crate::cmd::participant::PRESENCE_COLUMNS,
@@ -108,7 +111,7 @@ impl Kind {
                 ("via", false),
             ],
             Kind::Projets => &[("nom", true), ("theme", true), ("intitule", false)],
-            Kind::Partenaires => &[("nom", true)],
+            Kind::Partenaires => &[("nom", true), ("type", false)],
             // Read by their own parsers: see `import_fec` and `import_ecritures`.
             Kind::Fec | Kind::Ecritures => &[],
         }
@@ -603,6 +606,7 @@ fn import_row<'a>(
                 formateur: get("formateur"),
                 presents: get("presents"),
                 anonymes: None,
+                vocabulaire: [get("thematiques"), get("materiel"), get("niveau")],
             }
             .check_with(home, communes)?;
             if !doublon
@@ -660,7 +664,20 @@ fn import_row<'a>(
                 .map_err(|e| crate::error::in_field("nom", e))?;
         }
         Kind::Partenaires => {
-            refs::add_partenaire(conn, req("nom"), doublon)
+            let type_financeur = match get("type").map(str::trim).filter(|t| !t.is_empty()) {
+                None => None,
+                Some(t) => Some(
+                    crate::domain::financeur::TypeFinanceur::parse(t)
+                        .ok_or_else(|| {
+                            user(format!(
+                                "type de financeur « {} » inconnu : etat, region, departement, intercommunalite, commune, organisme-social, fonds-europeens, asp, etablissement-public, prive ou autre",
+                                crate::domain::excerpt(t)
+                            ))
+                        })
+                        .map_err(|e| crate::error::in_field("type", e))?,
+                ),
+            };
+            refs::add_partenaire(conn, req("nom"), type_financeur, doublon)
                 .map_err(|e| crate::error::in_field("nom", e))?;
         }
         Kind::Participants => {

@@ -1,10 +1,12 @@
 //! The ledger file: opening, creating, migrating, and write transactions.
 //! All SQL lives in this module and its children; they speak in domain types.
 
+pub mod activites;
 pub mod backup;
 pub mod fec_export;
 pub mod fec_stage;
 pub mod finances;
+pub mod financeurs;
 pub mod gid;
 pub mod journal;
 pub mod livres;
@@ -35,7 +37,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_doublons_territoire.sql"),
     include_str!("../../migrations/0008_historique_sessions.sql"),
     include_str!("../../migrations/0009_tiers_journaux.sql"),
-    include_str!("../../migrations/0011_totaux.sql"),
+    include_str!("../../migrations/0010_vocabulaire.sql"),
+    include_str!("../../migrations/0011_financeurs.sql"),
+    include_str!("../../migrations/0012_totaux.sql"),
 ];
 
 /// The schema version this build writes.

@@ -1,4 +1,4 @@
-//! The books' yearly sums (`totaux_compte`, migration 0011), kept by triggers in the
+//! The books' yearly sums (`totaux_compte`, migration 0012), kept by triggers in the
 //! same transaction as every write: what `bilan` reads instead of a year of lines, and
 //! the check `ici verifie` makes of them against the lines.
 
@@ -39,27 +39,6 @@ pub fn soldes(conn: &Connection, annee: i32, perimetre: Perimetre) -> Result<Vec
             debit: r.get(2)?,
             credit: r.get(3)?,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Like [`crate::db::reports::resultats_par_projet`], from the yearly sums.
-pub fn resultats_par_projet(
-    conn: &Connection,
-    annee: i32,
-) -> Result<Vec<(Option<String>, i64, i64)>> {
-    let mut st = conn.prepare(
-        "SELECT p.nom,
-                coalesce(sum(CASE WHEN substr(x.compte, 1, 1) = '7' THEN x.credit - x.debit END), 0),
-                coalesce(sum(CASE WHEN substr(x.compte, 1, 1) = '6' THEN x.debit - x.credit END), 0)
-         FROM totaux_compte x
-         LEFT JOIN projet p ON p.id = x.projet_id
-         WHERE x.annee = ?1 AND substr(x.compte, 1, 1) IN ('6', '7')
-         GROUP BY x.projet_id
-         ORDER BY p.nom IS NULL, p.nom",
-    )?;
-    let rows = st.query_map(params![annee], |r| {
-        Ok((r.get(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -3,13 +3,16 @@
 
 pub mod account;
 pub mod actif_passif;
+pub mod activites;
 pub mod bilan;
 pub mod chart;
+pub mod compte_rendu;
 pub mod date;
 pub mod doublon;
 pub mod duration;
 pub mod fec;
 pub mod finance;
+pub mod financeur;
 pub mod fingerprint;
 pub mod money;
 pub mod participant;
@@ -19,6 +22,7 @@ pub mod suggest;
 pub mod text;
 pub mod tiers;
 pub mod verifie;
+pub mod vocabulaire;
 
 /// An optional text field as typed: trimmed, and `None` when empty.
 pub fn optional_text(value: Option<&str>) -> Option<String> {
