@@ -452,7 +452,8 @@ fn an_older_ledger_gains_the_columns_and_keeps_its_sessions() {
     let before = sb.json(&["session", "list"]);
     let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
     // Back to schema 9, before the vocabulary (0010), without what the later migrations
-    // made (0011: the funders' tables and the partners' funder type).
+    // made (0011: the funders' tables and the partners' funder type; 0012: global ids).
+    conn.execute_batch(&common::without_global_ids()).unwrap();
     conn.execute_batch(
         "ALTER TABLE session DROP COLUMN thematiques;
          ALTER TABLE session DROP COLUMN materiel;

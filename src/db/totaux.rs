@@ -1,4 +1,4 @@
-//! The books' yearly sums (`totaux_compte`, migration 0012), kept by triggers in the
+//! The books' yearly sums (`totaux_compte`, migration 0013), kept by triggers in the
 //! same transaction as every write: what `bilan` reads instead of a year of lines, and
 //! the check `ici verifie` makes of them against the lines.
 

@@ -186,9 +186,12 @@ fn session_counts(
 }
 
 /// Presences point to an existing session and person; every other reference too
-/// (`PRAGMA foreign_key_check`).
+/// (`PRAGMA foreign_key_check`); every record has the global id other ledgers know it by.
 fn references(conn: &Connection) -> Result<Vec<String>> {
-    let mut found = Vec::new();
+    let mut found: Vec<String> = crate::db::gid::missing(conn)?
+        .into_iter()
+        .map(|(table, n)| format!("table {table} : {n} ligne(s) sans identifiant global"))
+        .collect();
     let mut st = conn.prepare(
         "SELECT p.session_id, p.participant_id,
                 EXISTS (SELECT 1 FROM session s NOT INDEXED WHERE s.id = p.session_id),
