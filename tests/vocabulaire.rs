@@ -467,7 +467,7 @@ fn an_older_ledger_gains_the_columns_and_keeps_its_sessions() {
     )
     .unwrap();
     // Back to schema 9, before the vocabulary (0010), the funders (0011) and the
-    // association's people (0013).
+    // association's people (0014).
     conn.pragma_update(None, "user_version", 9).unwrap();
     drop(conn);
     let after = sb.json(&["session", "list"]);

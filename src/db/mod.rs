@@ -19,6 +19,7 @@ pub mod role;
 pub mod sessions;
 pub mod territoire;
 pub mod tiers;
+pub mod totaux;
 pub mod verifie;
 
 use crate::bail_user;
@@ -42,7 +43,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_vocabulaire.sql"),
     include_str!("../../migrations/0011_financeurs.sql"),
     include_str!("../../migrations/0012_identite_globale.sql"),
-    include_str!("../../migrations/0013_association.sql"),
+    include_str!("../../migrations/0013_totaux.sql"),
+    include_str!("../../migrations/0014_association.sql"),
 ];
 
 /// The schema version this build writes.
