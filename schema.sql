@@ -386,3 +386,18 @@ CREATE TRIGGER ligne_detail_non_supprimable BEFORE DELETE ON ligne_detail
 BEGIN
     SELECT RAISE(ABORT, 'une écriture ne se supprime pas : contrepassez-la');
 END;
+
+-- 0015: the free texts of the annual report, every version kept.
+CREATE TABLE rapport_texte (
+    id       INTEGER PRIMARY KEY,
+    gid      BLOB NOT NULL UNIQUE,
+    annee    INTEGER NOT NULL CHECK (annee BETWEEN 1900 AND 2999),
+    section  TEXT NOT NULL CHECK (section IN ('edito', 'resultat', 'perspectives')),
+    texte    TEXT NOT NULL,
+    ecrit_le TEXT NOT NULL
+);
+CREATE INDEX rapport_texte_section ON rapport_texte (annee, section, id);
+CREATE TRIGGER rapport_texte_non_modifiable BEFORE UPDATE ON rapport_texte
+BEGIN
+    SELECT RAISE(ABORT, 'un texte du rapport ne se modifie pas : écrivez-en une nouvelle version');
+END;

@@ -9,6 +9,7 @@ pub mod gid;
 pub mod journal;
 pub mod livres;
 pub mod participants;
+pub mod rapport;
 pub mod refs;
 pub mod reports;
 pub mod sessions;
@@ -34,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_doublons_territoire.sql"),
     include_str!("../../migrations/0008_historique_sessions.sql"),
     include_str!("../../migrations/0009_tiers_journaux.sql"),
+    include_str!("../../migrations/0015_rapport_textes.sql"),
 ];
 
 /// The schema version this build writes.

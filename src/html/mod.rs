@@ -6,6 +6,11 @@
 //! The documents load nothing from outside: no script, no web font, no link;
 //! styles are inline in the `<head>` and charts are inline SVG.
 
+pub mod carte;
+pub mod charts;
+pub mod markdown;
+pub mod rapport;
+
 use std::fmt::Write as _;
 
 /// A colour-blind-safe palette (Okabe & Ito, 2008), in the order charts use it.

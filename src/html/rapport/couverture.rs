@@ -1,0 +1,47 @@
+//! The cover with its contents, and the two free texts that open and close the
+//! report: the édito and the perspectives.
+
+use super::{ASSOCIATION, ASSOCIATION_NOM_LONG, Donnees, section, texte};
+use crate::html::escape;
+
+pub fn cover(d: &Donnees) -> String {
+    let mut sommaire = Vec::new();
+    if d.textes.contains_key("edito") {
+        sommaire.push(("edito", "Édito"));
+    }
+    sommaire.push(("chiffres", "Les chiffres"));
+    sommaire.push(("actions", "Nos actions"));
+    sommaire.push(("finances", "Bilan financier"));
+    if d.textes.contains_key("perspectives") {
+        sommaire.push(("perspectives", "Perspectives"));
+    }
+    sommaire.push(("definitions", "Définitions des chiffres"));
+    let items: String = sommaire
+        .iter()
+        .map(|(id, t)| format!("<li><a href=\"#{id}\">{t}</a></li>"))
+        .collect();
+    let avertissement = d
+        .avertissement
+        .as_deref()
+        .map(|a| format!("<p class=\"avertissement\">{}</p>", escape(a)))
+        .unwrap_or_default();
+    format!(
+        "<section class=\"couverture\">\n<p class=\"surtitre\">Rapport d'activité</p>\n\
+         <h1>{annee}</h1>\n<p class=\"association\">{ASSOCIATION}</p>\n\
+         <p class=\"nom-long\">{ASSOCIATION_NOM_LONG}</p>\n\
+         <nav aria-label=\"Sommaire\"><h2>Sommaire</h2><ol>{items}</ol></nav>\n{avertissement}</section>\n",
+        annee = d.annee
+    )
+}
+
+pub fn edito(d: &Donnees) -> String {
+    texte(d, "edito")
+        .map(|t| section("edito", "Édito", &t))
+        .unwrap_or_default()
+}
+
+pub fn perspectives(d: &Donnees) -> String {
+    texte(d, "perspectives")
+        .map(|t| section("perspectives", "Perspectives", &t))
+        .unwrap_or_default()
+}
