@@ -40,6 +40,8 @@ pub struct Dest {
     /// Its folder resolved, for the export log and the temporary file.
     absolute: PathBuf,
     existing: Existing,
+    /// The option the user gave it with, named in messages (`-o`, `--ecrire`…).
+    option: &'static str,
 }
 
 impl Dest {
@@ -60,22 +62,34 @@ impl Dest {
     }
 }
 
-/// Checks that `dest` may be written, `ledger` being the ledger in use.
+/// Checks that `dest` may be written, `ledger` being the ledger in use; the
+/// messages tell the user to give another file with `-o`.
 pub fn check(dest: &Path, ledger: &Path, existing: Existing) -> Result<Dest> {
+    check_for(dest, ledger, existing, "-o")
+}
+
+/// [`check`] for a destination given by another option (`--codes`, `--ecrire`…),
+/// named in the messages so that the user knows what to change.
+pub fn check_for(
+    dest: &Path,
+    ledger: &Path,
+    existing: Existing,
+    option: &'static str,
+) -> Result<Dest> {
     let shown = dest.display();
     let Some(name) = dest.file_name() else {
         crate::bail_user!(
-            "« {shown} » n'est pas un nom de fichier : indiquez un fichier avec -o, par exemple -o export.csv"
+            "« {shown} » n'est pas un nom de fichier : indiquez un fichier avec {option}, par exemple {option} export.csv"
         );
     };
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let dir = std::fs::canonicalize(parent).map_err(|e| folder_error(dest, parent, &e))?;
+    let dir = std::fs::canonicalize(parent).map_err(|e| folder_error(dest, parent, &e, option))?;
     if !dir.is_dir() {
         crate::bail_user!(
-            "{} n'est pas un dossier : rien n'a été écrit. Indiquez un chemin valide avec -o.",
+            "{} n'est pas un dossier : rien n'a été écrit. Indiquez un chemin valide avec {option}.",
             parent.display()
         );
     }
@@ -84,43 +98,44 @@ pub fn check(dest: &Path, ledger: &Path, existing: Existing) -> Result<Dest> {
     let meta = match std::fs::symlink_metadata(&absolute) {
         Ok(m) => Some(m),
         Err(e) if e.kind() == ErrorKind::NotFound => None,
-        Err(e) => return Err(folder_error(dest, parent, &e)),
+        Err(e) => return Err(folder_error(dest, parent, &e, option)),
     };
     if meta.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
         crate::bail_user!(
-            "{shown} est un lien symbolique : ici n'écrit jamais à travers un lien, qui pourrait viser le registre ou le fichier de quelqu'un d'autre. Rien n'a été écrit ; indiquez un fichier ordinaire avec -o."
+            "{shown} est un lien symbolique : ici n'écrit jamais à travers un lien, qui pourrait viser le registre ou le fichier de quelqu'un d'autre. Rien n'a été écrit ; indiquez un fichier ordinaire avec {option}."
         );
     }
     if let Some(which) = ledger_file(&absolute, ledger) {
         crate::bail_user!(
-            "{shown} est {which} : l'écrire détruirait vos données. Rien n'a été écrit ; choisissez un autre nom avec -o."
+            "{shown} est {which} : l'écrire détruirait vos données. Rien n'a été écrit ; choisissez un autre nom avec {option}."
         );
     }
     if let Some(meta) = meta {
         if meta.is_dir() {
             crate::bail_user!(
-                "{shown} est un dossier : rien n'a été écrit. Indiquez un nom de fichier avec -o, par exemple -o {}.",
+                "{shown} est un dossier : rien n'a été écrit. Indiquez un nom de fichier avec {option}, par exemple {option} {}.",
                 dest.join("export.csv").display()
             );
         }
         if !meta.is_file() {
             crate::bail_user!(
-                "{shown} n'est pas un fichier ordinaire (périphérique, tube…) : rien n'a été écrit. Indiquez un fichier avec -o."
+                "{shown} n'est pas un fichier ordinaire (périphérique, tube…) : rien n'a été écrit. Indiquez un fichier avec {option}."
             );
         }
-        if is_sqlite(&absolute).map_err(|e| folder_error(dest, dest, &e))? {
+        if is_sqlite(&absolute).map_err(|e| folder_error(dest, dest, &e, option))? {
             crate::bail_user!(
-                "{shown} est une base SQLite (un registre ou une sauvegarde, peut-être) : ici ne l'écrase pas. Rien n'a été écrit ; choisissez un autre nom avec -o."
+                "{shown} est une base SQLite (un registre ou une sauvegarde, peut-être) : ici ne l'écrase pas. Rien n'a été écrit ; choisissez un autre nom avec {option}."
             );
         }
         if let Existing::Keep(what) = existing {
-            return Err(already_there(dest, what));
+            return Err(already_there(dest, what, option));
         }
     }
     Ok(Dest {
         path: dest.to_path_buf(),
         absolute,
         existing,
+        option,
     })
 }
 
@@ -262,7 +277,7 @@ impl Pending {
         if let Err(e) = persisted {
             return Err(match self.dest.existing {
                 Existing::Keep(what) if e.error.kind() == ErrorKind::AlreadyExists => {
-                    already_there(&self.dest.path, what)
+                    already_there(&self.dest.path, what, self.dest.option)
                 }
                 _ => write_error(&self.dest, e.error.kind(), e.error.raw_os_error()),
             });
@@ -470,21 +485,25 @@ impl<W: Write> Write for Recorder<W> {
 }
 
 /// The refusal to write over an existing file kept under [`Existing::Keep`].
-fn already_there(dest: &Path, what: &str) -> anyhow::Error {
+fn already_there(dest: &Path, what: &str, option: &str) -> anyhow::Error {
     user(format!(
-        "{} existe déjà ({what}) : rien n'a été écrit. Choisissez un autre dossier ou nom avec -o.",
+        "{} existe déjà ({what}) : rien n'a été écrit. Choisissez un autre dossier ou nom avec {option}.",
         dest.display()
     ))
 }
 
 /// A folder that cannot be used for `dest`: the user chose it, so exit 2.
-fn folder_error(dest: &Path, path: &Path, e: &io::Error) -> anyhow::Error {
+fn folder_error(dest: &Path, path: &Path, e: &io::Error, option: &str) -> anyhow::Error {
     let what = match e.kind() {
         ErrorKind::NotFound => {
-            "ce dossier n'existe pas ; créez-le ou choisissez un autre chemin".to_string()
+            format!(
+                "ce dossier n'existe pas ; créez-le ou choisissez un autre chemin avec {option}"
+            )
         }
         ErrorKind::PermissionDenied => {
-            "accès refusé ; choisissez un dossier où vous avez le droit d'écrire".into()
+            format!(
+                "accès refusé ; choisissez avec {option} un dossier où vous avez le droit d'écrire"
+            )
         }
         ErrorKind::NotADirectory => {
             "un élément du chemin n'est pas un dossier ; vérifiez le chemin".into()
@@ -502,11 +521,12 @@ fn folder_error(dest: &Path, path: &Path, e: &io::Error) -> anyhow::Error {
 fn create_error(dest: &Dest, e: &io::Error) -> anyhow::Error {
     match e.kind() {
         ErrorKind::NotFound | ErrorKind::PermissionDenied | ErrorKind::NotADirectory => {
-            folder_error(&dest.path, dest.dir(), e)
+            folder_error(&dest.path, dest.dir(), e, dest.option)
         }
         ErrorKind::ReadOnlyFilesystem => user(format!(
-            "{} : le disque est en lecture seule. Rien n'a été écrit ; écrivez ailleurs avec -o.",
-            dest.path.display()
+            "{} : le disque est en lecture seule. Rien n'a été écrit ; écrivez ailleurs avec {}.",
+            dest.path.display(),
+            dest.option
         )),
         kind => write_error(dest, kind, e.raw_os_error()),
     }
@@ -517,17 +537,32 @@ fn create_error(dest: &Dest, e: &io::Error) -> anyhow::Error {
 fn write_error(dest: &Dest, kind: ErrorKind, raw: Option<i32>) -> anyhow::Error {
     let what = match kind {
         ErrorKind::StorageFull => {
-            "disque plein. Libérez de la place ou écrivez sur un autre disque avec -o, puis relancez".into()
+            format!(
+                "disque plein. Libérez de la place ou écrivez sur un autre disque avec {}, puis relancez",
+                dest.option
+            )
         }
         ErrorKind::QuotaExceeded => {
-            "quota de disque dépassé. Libérez de la place ou écrivez ailleurs avec -o, puis relancez".into()
+            format!(
+                "quota de disque dépassé. Libérez de la place ou écrivez ailleurs avec {}, puis relancez",
+                dest.option
+            )
         }
-        ErrorKind::FileTooLarge => "taille maximale de fichier atteinte (limite du système, `ulimit -f`, ou du disque : 4 Go sur une clé FAT32). Relevez la limite ou écrivez sur un autre disque avec -o, puis relancez".into(),
+        ErrorKind::FileTooLarge => format!(
+            "taille maximale de fichier atteinte (limite du système, `ulimit -f`, ou du disque : 4 Go sur une clé FAT32). Relevez la limite ou écrivez sur un autre disque avec {}, puis relancez",
+            dest.option
+        ),
         ErrorKind::ReadOnlyFilesystem => {
-            "le disque est en lecture seule. Écrivez ailleurs avec -o".into()
+            format!(
+                "le disque est en lecture seule. Écrivez ailleurs avec {}",
+                dest.option
+            )
         }
         ErrorKind::PermissionDenied => {
-            "accès refusé. Choisissez un dossier où vous avez le droit d'écrire, avec -o".into()
+            format!(
+                "accès refusé. Choisissez un dossier où vous avez le droit d'écrire, avec {}",
+                dest.option
+            )
         }
         kind => format!("{}. Vérifiez le disque, puis relancez", system(kind, raw)),
     };
@@ -600,6 +635,7 @@ mod tests {
             path: "x.csv".into(),
             absolute: "/tmp/x.csv".into(),
             existing: Existing::Replace,
+            option: "-o",
         };
         let err = write_error(&dest, kind, raw);
         assert_eq!(crate::error::exit_code(&err), 1);
@@ -617,6 +653,7 @@ mod tests {
             path: "x.csv".into(),
             absolute: "/tmp/x.csv".into(),
             existing: Existing::Replace,
+            option: "-o",
         };
         for (kind, says) in [
             (ErrorKind::StorageFull, "disque plein"),

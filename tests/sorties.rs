@@ -753,6 +753,9 @@ fn the_copy_with_codes_of_an_import_follows_the_same_rules() {
         ];
         let err = sb.refused(&args, 2);
         assert!(err.contains(says), "{err}");
+        // The fix names the option the file was given with.
+        assert!(err.contains("avec --codes"), "{err}");
+        assert!(!err.contains("-o "), "{err}");
     }
     assert!(!target.exists());
     assert!(!with_suffix(&sb.ledger(), "-wal").exists());

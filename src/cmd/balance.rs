@@ -67,26 +67,11 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
             format,
             a.sortie.excel(),
             vec![
-                Colonne {
-                    titre: "compte",
-                    largeur: 8,
-                },
-                Colonne {
-                    titre: "libellé",
-                    largeur: 44,
-                },
-                Colonne {
-                    titre: "débit",
-                    largeur: 16,
-                },
-                Colonne {
-                    titre: "crédit",
-                    largeur: 16,
-                },
-                Colonne {
-                    titre: "solde",
-                    largeur: 16,
-                },
+                Colonne::new("compte", 8),
+                Colonne::new("libellé", 44),
+                Colonne::new("débit", 16),
+                Colonne::new("crédit", 16),
+                Colonne::new("solde", 16),
             ],
         )?;
         livres::balance(ledger.conn(), annee, |m| {

@@ -277,34 +277,19 @@ fn write_ledger<'a>(ctx: &Ctx, ledger: &Ledger, path: &'a Path) -> Result<(&'a P
     // The user's ledger is only named, never opened: its files are refused by name.
     let ledger_path = ctx.ledger_path().unwrap_or_default();
     let written = || -> Result<u64> {
-        let dest = output::check(
+        let dest = output::check_for(
             path,
             &ledger_path,
             Existing::Keep("créé pendant l'écriture de la démonstration"),
+            "--ecrire",
         )?;
         let pending = Pending::create(&dest)?;
         let contents = backup::copy(ledger.conn(), pending.temp_path())?;
         backup::verify(pending.temp_path(), &contents)?;
         pending.commit()
     };
-    let size = written().map_err(for_ecrire)?;
+    let size = written()?;
     Ok((path, size))
-}
-
-/// The safe writer's messages name `-o`, the option of exports and backups; here the
-/// file is given with `--ecrire`. Same words otherwise, same exit status.
-fn for_ecrire(e: anyhow::Error) -> anyhow::Error {
-    let mut text = format!("{e:#}")
-        .replace("par exemple -o ", "par exemple --ecrire ")
-        .replace("avec -o", "avec --ecrire");
-    if !text.contains("avec --ecrire") {
-        text = text.replace("un autre chemin", "un autre chemin avec --ecrire");
-    }
-    if crate::error::exit_code(&e) == 2 {
-        crate::error::user(text)
-    } else {
-        anyhow::anyhow!(text)
-    }
 }
 
 fn bilan_json(b: &crate::domain::bilan::Bilan) -> Result<serde_json::Value> {

@@ -146,48 +146,18 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
     let csv = format == Format::Csv;
     let mut colonnes = Vec::new();
     if csv {
-        colonnes.push(Colonne {
-            titre: "compte",
-            largeur: 0,
-        });
-        colonnes.push(Colonne {
-            titre: "libellé du compte",
-            largeur: 0,
-        });
+        colonnes.push(Colonne::new("compte", 0));
+        colonnes.push(Colonne::new("libellé du compte", 0));
     }
     colonnes.extend([
-        Colonne {
-            titre: "date",
-            largeur: 10,
-        },
-        Colonne {
-            titre: "journal",
-            largeur: 7,
-        },
-        Colonne {
-            titre: "numéro",
-            largeur: 9,
-        },
-        Colonne {
-            titre: "pièce",
-            largeur: 14,
-        },
-        Colonne {
-            titre: "libellé",
-            largeur: 40,
-        },
-        Colonne {
-            titre: "débit",
-            largeur: 14,
-        },
-        Colonne {
-            titre: "crédit",
-            largeur: 14,
-        },
-        Colonne {
-            titre: "solde",
-            largeur: 15,
-        },
+        Colonne::new("date", 10),
+        Colonne::new("journal", 7),
+        Colonne::new("numéro", 9),
+        Colonne::new("pièce", 14),
+        Colonne::new("libellé", 40),
+        Colonne::new("débit", 14),
+        Colonne::new("crédit", 14),
+        Colonne::new("solde", 15),
     ]);
     let mut lignes = Lignes::new(out, format, a.sortie.excel(), colonnes)?;
     let total = |lignes: &mut Lignes<'_>, c: &Courant| -> Result<()> {

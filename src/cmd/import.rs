@@ -154,10 +154,11 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     }
     // Never the ledger, a database or through a link; written whole or not at all.
     let codes_dest = match &a.codes {
-        Some(p) => Some(output::check(
+        Some(p) => Some(output::check_for(
             p,
             &ctx.ledger_path()?,
             Existing::Keep("donnez un nouveau nom, il ne sera pas écrasé"),
+            "--codes",
         )?),
         None => None,
     };

@@ -116,38 +116,14 @@ pub fn run(ctx: &Ctx, a: Args, stdout: &mut dyn Write) -> Result<()> {
         format,
         a.sortie.excel(),
         vec![
-            Colonne {
-                titre: "date",
-                largeur: 10,
-            },
-            Colonne {
-                titre: "journal",
-                largeur: 7,
-            },
-            Colonne {
-                titre: "numéro",
-                largeur: 9,
-            },
-            Colonne {
-                titre: "pièce",
-                largeur: 14,
-            },
-            Colonne {
-                titre: "compte",
-                largeur: 8,
-            },
-            Colonne {
-                titre: "libellé",
-                largeur: 40,
-            },
-            Colonne {
-                titre: "débit",
-                largeur: 14,
-            },
-            Colonne {
-                titre: "crédit",
-                largeur: 14,
-            },
+            Colonne::new("date", 10),
+            Colonne::new("journal", 7),
+            Colonne::new("numéro", 9),
+            Colonne::new("pièce", 14),
+            Colonne::new("compte", 8),
+            Colonne::new("libellé", 40),
+            Colonne::new("débit", 14),
+            Colonne::new("crédit", 14),
         ],
     )?;
     livres::journal(ledger.conn(), annee, journal, |l| {

@@ -63,6 +63,14 @@ pub struct Colonne {
     pub largeur: usize,
 }
 
+impl Colonne {
+    /// A column headed `titre`, `largeur` characters wide in the terminal table
+    /// (0: CSV only).
+    pub const fn new(titre: &'static str, largeur: usize) -> Colonne {
+        Colonne { titre, largeur }
+    }
+}
+
 /// Rows written one by one in a table or CSV.
 pub enum Lignes<'a> {
     Table {
