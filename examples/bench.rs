@@ -445,7 +445,7 @@ fn create_ledger(path: &Path, notes: &mut Vec<String>) -> Result<Names> {
         }
         if refs::partenaires(tx, None)?.is_empty() {
             for nom in FALLBACK_PARTENAIRES {
-                refs::add_partenaire(tx, nom, true)?;
+                refs::add_partenaire(tx, nom, None, true)?;
             }
         }
         Ok(())

@@ -371,24 +371,24 @@ fn projets_and_partenaires_are_listed_in_table_csv_and_json() {
 
     assert_eq!(
         sb.ok(&["partenaire", "list", "--format", "csv"]),
-        "partenaire\n\
-         Département du Val-de-Marne\n\
-         Pôle emploi Cachan\n\
-         Ville de Villejuif\n"
+        "partenaire,type\n\
+         Département du Val-de-Marne,\n\
+         Pôle emploi Cachan,\n\
+         Ville de Villejuif,\n"
     );
     assert_eq!(
         sb.ok(&["partenaire", "list", "--annee", "2017", "--format", "csv"]),
-        "partenaire,sessions,écritures\n\
-         Département du Val-de-Marne,0,1\n\
-         Pôle emploi Cachan,0,0\n\
-         Ville de Villejuif,1,0\n"
+        "partenaire,type,sessions,écritures\n\
+         Département du Val-de-Marne,,0,1\n\
+         Pôle emploi Cachan,,0,0\n\
+         Ville de Villejuif,,1,0\n"
     );
     assert_eq!(
         sb.json(&["partenaire", "list", "--annee", "2017"]),
         json!([
-            {"nom": "Département du Val-de-Marne", "sessions": 0, "ecritures": 1},
-            {"nom": "Pôle emploi Cachan", "sessions": 0, "ecritures": 0},
-            {"nom": "Ville de Villejuif", "sessions": 1, "ecritures": 0},
+            {"nom": "Département du Val-de-Marne", "type": null, "sessions": 0, "ecritures": 1},
+            {"nom": "Pôle emploi Cachan", "type": null, "sessions": 0, "ecritures": 0},
+            {"nom": "Ville de Villejuif", "type": null, "sessions": 1, "ecritures": 0},
         ])
     );
     let table = sb.ok(&["partenaire", "list"]);

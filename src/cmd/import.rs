@@ -30,7 +30,7 @@ use std::path::PathBuf;
   finances     date, type (produit, charge, emprunt, remboursement), montant, compte, libelle [, tiers, projet, piece, via]
   ecritures    date, piece ou numero, compte, libelle, debit, credit [, journal, tiers, projet] (une ligne par ligne d'écriture)
   projets      nom, theme [, intitule]
-  partenaires  nom"
+  partenaires  nom [, type (etat, region, departement, intercommunalite, commune, organisme-social, fonds-europeens, asp, etablissement-public, prive, autre)]"
 )]
 pub struct Args {
     /// Ce que contient le fichier
@@ -108,7 +108,7 @@ impl Kind {
                 ("via", false),
             ],
             Kind::Projets => &[("nom", true), ("theme", true), ("intitule", false)],
-            Kind::Partenaires => &[("nom", true)],
+            Kind::Partenaires => &[("nom", true), ("type", false)],
             // Read by their own parsers: see `import_fec` and `import_ecritures`.
             Kind::Fec | Kind::Ecritures => &[],
         }
@@ -660,7 +660,20 @@ fn import_row<'a>(
                 .map_err(|e| crate::error::in_field("nom", e))?;
         }
         Kind::Partenaires => {
-            refs::add_partenaire(conn, req("nom"), doublon)
+            let type_financeur = match get("type").map(str::trim).filter(|t| !t.is_empty()) {
+                None => None,
+                Some(t) => Some(
+                    crate::domain::financeur::TypeFinanceur::parse(t)
+                        .ok_or_else(|| {
+                            user(format!(
+                                "type de financeur « {} » inconnu : etat, region, departement, intercommunalite, commune, organisme-social, fonds-europeens, asp, etablissement-public, prive ou autre",
+                                crate::domain::excerpt(t)
+                            ))
+                        })
+                        .map_err(|e| crate::error::in_field("type", e))?,
+                ),
+            };
+            refs::add_partenaire(conn, req("nom"), type_financeur, doublon)
                 .map_err(|e| crate::error::in_field("nom", e))?;
         }
         Kind::Participants => {

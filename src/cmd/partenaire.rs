@@ -1,9 +1,10 @@
-//! `ici partenaire add|list|renomme|fusionne`: partners and funders, named on
-//! sessions and as tiers.
+//! `ici partenaire add|corrige|list|renomme|fusionne`: partners and funders, named on
+//! sessions and as tiers, with the Cerfa funder line of each funder.
 
 use crate::cmd::Ctx;
 use crate::db::refs::{self, fusion};
 use crate::domain::date::{parse_year, year_bounds};
+use crate::domain::financeur::TypeFinanceur;
 use crate::render::{self, Cell, Format};
 use anyhow::Result;
 use std::io::Write;
@@ -17,9 +18,32 @@ pub enum Commande {
     Add {
         /// Nom complet (« Département du Val-de-Marne »)
         nom: String,
+        /// Type de financeur : la ligne des subventions (74) du Cerfa où vont ses
+        /// subventions
+        #[arg(long = "type", value_enum, value_name = "TYPE")]
+        type_financeur: Option<TypeFinanceur>,
         /// Ajouter même si le nom ressemble à celui d'un partenaire déjà enregistré
         #[arg(long)]
         nouveau: bool,
+    },
+    /// Corrige le type de financeur d'un partenaire
+    #[command(
+        after_help = "Exemples :\n  ici partenaire corrige \"Département du Val-de-Marne\" --type departement\n  ici partenaire corrige \"Club FACE 94\" --sans-type"
+    )]
+    Corrige {
+        /// Nom du partenaire
+        nom: String,
+        /// Nouveau type de financeur
+        #[arg(
+            long = "type",
+            value_enum,
+            value_name = "TYPE",
+            required_unless_present = "sans_type"
+        )]
+        type_financeur: Option<TypeFinanceur>,
+        /// Retirer le type (ce partenaire ne finance pas)
+        #[arg(long, conflicts_with = "type_financeur")]
+        sans_type: bool,
     },
     /// Liste les partenaires
     List {
@@ -56,9 +80,35 @@ pub enum Commande {
 pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
     let mut ledger = ctx.open_for(!matches!(cmd, Commande::List { .. }))?;
     match cmd {
-        Commande::Add { nom, nouveau } => {
-            let nom = ledger.write(|tx| refs::add_partenaire(tx, &nom, nouveau))?;
-            writeln!(out, "Partenaire « {nom} » ajouté.")?;
+        Commande::Add {
+            nom,
+            type_financeur,
+            nouveau,
+        } => {
+            let nom = ledger.write(|tx| refs::add_partenaire(tx, &nom, type_financeur, nouveau))?;
+            match type_financeur {
+                Some(t) => writeln!(
+                    out,
+                    "Partenaire « {nom} » ajouté (financeur : {}).",
+                    t.libelle()
+                )?,
+                None => writeln!(out, "Partenaire « {nom} » ajouté.")?,
+            }
+        }
+        Commande::Corrige {
+            nom,
+            type_financeur,
+            sans_type: _,
+        } => {
+            let (nom, before) =
+                ledger.write(|tx| refs::set_type_financeur(tx, &nom, type_financeur))?;
+            let shown = |t: Option<TypeFinanceur>| t.map_or("aucun", TypeFinanceur::code);
+            writeln!(
+                out,
+                "Partenaire « {nom} » : type de financeur {} (avant : {}).",
+                shown(type_financeur),
+                shown(before)
+            )?;
         }
         Commande::Renomme {
             ancien,
@@ -89,16 +139,19 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             let rows: Vec<Vec<Cell>> = partenaires
                 .iter()
                 .map(|p| {
-                    let mut row = vec![Cell::text(&p.nom)];
+                    let mut row = vec![
+                        Cell::text(&p.nom),
+                        Cell::text(p.type_financeur.map_or("", TypeFinanceur::code)),
+                    ];
                     row.extend(p.sessions.map(Cell::Int));
                     row.extend(p.ecritures.map(Cell::Int));
                     row
                 })
                 .collect();
             let headers: &[&str] = if period.is_some() {
-                &["partenaire", "sessions", "écritures"]
+                &["partenaire", "type", "sessions", "écritures"]
             } else {
-                &["partenaire"]
+                &["partenaire", "type"]
             };
             render::rows(out, format, headers, &rows)?;
         }

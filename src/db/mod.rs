@@ -5,6 +5,7 @@ pub mod backup;
 pub mod fec_export;
 pub mod fec_stage;
 pub mod finances;
+pub mod financeurs;
 pub mod gid;
 pub mod journal;
 pub mod livres;
@@ -35,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_doublons_territoire.sql"),
     include_str!("../../migrations/0008_historique_sessions.sql"),
     include_str!("../../migrations/0009_tiers_journaux.sql"),
+    include_str!("../../migrations/0012_financeurs.sql"),
     include_str!("../../migrations/0015_rapport_textes.sql"),
 ];
 

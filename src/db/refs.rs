@@ -3,6 +3,7 @@
 
 use crate::bail_user;
 use crate::db::now;
+use crate::domain::financeur::TypeFinanceur;
 use crate::domain::{MAX_NAME_CHARS, MAX_TEXT_CHARS, check_length, doublon, suggest};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -22,6 +23,9 @@ pub struct Projet {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Partenaire {
     pub nom: String,
+    /// The Cerfa funder line (`etat`, `departement`…), if known.
+    #[serde(rename = "type")]
+    pub type_financeur: Option<TypeFinanceur>,
     /// Sessions and transactions in the year asked for, if one was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sessions: Option<i64>,
@@ -97,7 +101,12 @@ pub fn add_projet(
 }
 
 /// Adds a partner; a name like an existing one is refused as for [`add_projet`].
-pub fn add_partenaire(conn: &Connection, nom: &str, nouveau: bool) -> Result<String> {
+pub fn add_partenaire(
+    conn: &Connection,
+    nom: &str,
+    type_financeur: Option<TypeFinanceur>,
+    nouveau: bool,
+) -> Result<String> {
     let nom = check_name("partenaire", nom)?;
     if let Some(existing) = find(conn, "partenaire", &nom)? {
         bail_user!("le partenaire « {existing} » existe déjà (voir `ici partenaire list`)");
@@ -106,10 +115,30 @@ pub fn add_partenaire(conn: &Connection, nom: &str, nouveau: bool) -> Result<Str
         refuse_similar(conn, Table::Partenaire, &nom, None)?;
     }
     conn.execute(
-        "INSERT INTO partenaire (nom, cree_le) VALUES (?1, ?2)",
-        params![nom, now()],
+        "INSERT INTO partenaire (nom, cree_le, type_financeur) VALUES (?1, ?2, ?3)",
+        params![nom, now(), type_financeur.map(TypeFinanceur::code)],
     )?;
     Ok(nom)
+}
+
+/// Sets (or, with `None`, clears) a partner's funder type; returns its name as stored
+/// and the type it had.
+pub fn set_type_financeur(
+    conn: &Connection,
+    nom: &str,
+    type_financeur: Option<TypeFinanceur>,
+) -> Result<(String, Option<TypeFinanceur>)> {
+    let id = partenaire_id(conn, nom)?;
+    let (stored, before): (String, Option<String>) = conn.query_row(
+        "SELECT nom, type_financeur FROM partenaire WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    conn.execute(
+        "UPDATE partenaire SET type_financeur = ?2 WHERE id = ?1",
+        params![id, type_financeur.map(TypeFinanceur::code)],
+    )?;
+    Ok((stored, before.as_deref().and_then(TypeFinanceur::from_code)))
 }
 
 /// The two reference lists that have names people type.
@@ -288,13 +317,18 @@ pub fn partenaires(
                 CASE WHEN ?1 IS NOT NULL THEN
                   (SELECT count(*) FROM ecriture e
                    WHERE e.tiers_id = p.id AND e.date >= ?1 AND e.date < ?2)
-                END
+                END,
+                p.type_financeur
          FROM partenaire p ORDER BY p.nom",
     )?;
     let (start, end) = period.cloned().unzip();
     let rows = st.query_map(params![start, end], |r| {
         Ok(Partenaire {
             nom: r.get(0)?,
+            type_financeur: r
+                .get::<_, Option<String>>(3)?
+                .as_deref()
+                .and_then(TypeFinanceur::from_code),
             sessions: r.get(1)?,
             ecritures: r.get(2)?,
         })

@@ -10,6 +10,7 @@ pub mod doublon;
 pub mod duration;
 pub mod fec;
 pub mod finance;
+pub mod financeur;
 pub mod fingerprint;
 pub mod money;
 pub mod participant;
