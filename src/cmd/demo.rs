@@ -99,8 +99,14 @@ pub struct Args {
 
 /// The free texts of the 2017 report, quoted from the printed report.
 pub const TEXTES_2017: [(&str, &str); 3] = [
-    ("edito", include_str!("../../fixtures/2017/rapport/edito.md")),
-    ("resultat", include_str!("../../fixtures/2017/rapport/resultat.md")),
+    (
+        "edito",
+        include_str!("../../fixtures/2017/rapport/edito.md"),
+    ),
+    (
+        "resultat",
+        include_str!("../../fixtures/2017/rapport/resultat.md"),
+    ),
     (
         "perspectives",
         include_str!("../../fixtures/2017/rapport/perspectives.md"),

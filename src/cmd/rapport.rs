@@ -4,8 +4,9 @@
 
 use crate::bail_user;
 use crate::cmd::{Ctx, bilan, export, stats};
-use crate::db::{participants, rapport, refs, reports};
+use crate::db::{financeurs, participants, rapport, refs, reports};
 use crate::domain::date::parse_year;
+use crate::domain::money::Money;
 use crate::domain::stats::Stats;
 use crate::error::user;
 use crate::html::{markdown, rapport::Donnees};
@@ -54,7 +55,8 @@ pub enum Commande {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Markdown accepté : paragraphes séparés par une ligne vide ; *italique*, **gras** ;
+#[command(
+    after_help = "Markdown accepté : paragraphes séparés par une ligne vide ; *italique*, **gras** ;
 listes « - » ou « 1. » ; titres #, ##, ### ; citations « > » ; liens [texte](adresse),
 imprimés « texte (adresse) ». Le HTML est affiché tel quel (jamais interprété) ; les
 images sont refusées.
@@ -62,7 +64,8 @@ images sont refusées.
 Exemples :
   ici rapport texte edito --annee 2017 --fichier edito.md
   ici rapport texte resultat --annee 2017 --fichier explications.md
-  ici rapport texte perspectives --annee 2017 --fichier perspectives.md")]
+  ici rapport texte perspectives --annee 2017 --fichier perspectives.md"
+)]
 pub struct TexteArgs {
     /// La partie : edito, resultat (explication du résultat) ou perspectives
     #[arg(value_enum)]
@@ -136,7 +139,11 @@ pub fn gather(conn: &Connection, annee: i32) -> Result<Donnees> {
     let projets = refs::projets(conn, None)?
         .into_iter()
         .map(|p| {
-            let own: Vec<_> = groups.iter().filter(|g| g.projet == p.nom).cloned().collect();
+            let own: Vec<_> = groups
+                .iter()
+                .filter(|g| g.projet == p.nom)
+                .cloned()
+                .collect();
             let people: Vec<_> = attendees
                 .iter()
                 .filter(|a| a.projets.iter().any(|(nom, _)| *nom == p.nom))
@@ -154,6 +161,10 @@ pub fn gather(conn: &Connection, annee: i32) -> Result<Donnees> {
         projets,
         partenaires_projet,
         bilan: bilan::compute(conn, annee)?,
+        subventions_par_type: financeurs::produits_par_type(conn, annee)?
+            .into_iter()
+            .map(|(t, cents)| (t, Money(cents)))
+            .collect(),
         precedent: (!precedent.blocs.is_empty()).then_some(precedent),
         textes: rapport::texts(conn, annee)?,
         avertissement: None,
@@ -181,7 +192,11 @@ fn run_texte(ctx: &Ctx, t: TexteArgs, out: &mut dyn Write) -> Result<()> {
             versions
         )?;
     } else {
-        writeln!(out, "{titre} {annee} enregistré depuis {}.", t.fichier.display())?;
+        writeln!(
+            out,
+            "{titre} {annee} enregistré depuis {}.",
+            t.fichier.display()
+        )?;
     }
     Ok(())
 }
@@ -189,10 +204,16 @@ fn run_texte(ctx: &Ctx, t: TexteArgs, out: &mut dyn Write) -> Result<()> {
 /// A Markdown file: a plain file, not too big, UTF-8 (a BOM is dropped).
 fn read_text(path: &Path) -> Result<String> {
     let name = path.display();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| user(format!("lecture de {name} impossible : {}", crate::error::io_fr(&e))))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        user(format!(
+            "lecture de {name} impossible : {}",
+            crate::error::io_fr(&e)
+        ))
+    })?;
     if !meta.is_file() {
-        bail_user!("{name} n'est pas un fichier ordinaire : donnez le chemin du fichier Markdown du texte");
+        bail_user!(
+            "{name} n'est pas un fichier ordinaire : donnez le chemin du fichier Markdown du texte"
+        );
     }
     if meta.len() > MAX_TEXT_BYTES {
         bail_user!(
@@ -200,8 +221,12 @@ fn read_text(path: &Path) -> Result<String> {
             meta.len()
         );
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| user(format!("lecture de {name} impossible : {}", crate::error::io_fr(&e))))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        user(format!(
+            "lecture de {name} impossible : {}",
+            crate::error::io_fr(&e)
+        ))
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         user(format!(
             "{name} n'est pas en UTF-8 (octet invalide à la position {}) : enregistrez-le en UTF-8",

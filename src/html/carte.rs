@@ -159,7 +159,12 @@ pub fn map(titre: &str, lieux: &[Lieu]) -> String {
     let mut bbox = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
     for s in &frame {
         let b = s.bbox();
-        bbox = (bbox.0.min(b.0), bbox.1.min(b.1), bbox.2.max(b.2), bbox.3.max(b.3));
+        bbox = (
+            bbox.0.min(b.0),
+            bbox.1.min(b.1),
+            bbox.2.max(b.2),
+            bbox.3.max(b.3),
+        );
     }
     let mut table = String::new();
     for l in lieux {
@@ -191,10 +196,7 @@ pub fn map(titre: &str, lieux: &[Lieu]) -> String {
     let margin = 8.0;
     let lat_mid = f64::from(bbox.1 + bbox.3) / 2.0 / 1000.0;
     let kx = lat_mid.to_radians().cos();
-    let (w, h) = (
-        f64::from(bbox.2 - bbox.0) * kx,
-        f64::from(bbox.3 - bbox.1),
-    );
+    let (w, h) = (f64::from(bbox.2 - bbox.0) * kx, f64::from(bbox.3 - bbox.1));
     let scale = ((WIDTH - 2.0 * margin) / w).min((MAX_HEIGHT - 2.0 * margin) / h);
     let height = (h * scale + 2.0 * margin).ceil();
     let px = |x: f64, y: f64| {
@@ -347,7 +349,10 @@ mod tests {
         assert!(c.communes.contains_key("75056"));
         // Le Kremlin-Bicêtre is near 2.36° E, 48.81° N.
         let (x, y) = c.communes["94043"].centre();
-        assert!((2340.0..2380.0).contains(&x) && (48790.0..48830.0).contains(&y), "{x} {y}");
+        assert!(
+            (2340.0..2380.0).contains(&x) && (48790.0..48830.0).contains(&y),
+            "{x} {y}"
+        );
     }
 
     #[test]
@@ -361,11 +366,18 @@ mod tests {
                 lieu("31555", "Toulouse", 15),
             ],
         );
-        assert_eq!(html.matches("fill-opacity=\"1.00\" stroke=\"#333\" stroke-width").count(), 1);
+        assert_eq!(
+            html.matches("fill-opacity=\"1.00\" stroke=\"#333\" stroke-width")
+                .count(),
+            1
+        );
         assert_eq!(html.matches("<circle").count(), 1);
         assert!(html.contains(">Le Kremlin-Bicêtre</text>") && html.contains(">120</text>"));
         assert!(html.contains("<th scope=\"row\">Toulouse</th><td>31</td><td class=\"n\">15</td>"));
-        assert!(html.contains("1 à 50") && html.contains("101 à 150") && !html.contains("151"), "{html}");
+        assert!(
+            html.contains("1 à 50") && html.contains("101 à 150") && !html.contains("151"),
+            "{html}"
+        );
         assert!(html.contains("Licence Ouverte"));
         assert!(!html.contains("http"));
     }

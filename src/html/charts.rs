@@ -105,7 +105,10 @@ fn short(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {
-        format!("{}…", s.chars().take(max - 1).collect::<String>().trim_end())
+        format!(
+            "{}…",
+            s.chars().take(max - 1).collect::<String>().trim_end()
+        )
     }
 }
 
@@ -153,13 +156,20 @@ mod tests {
         let html = bars(
             "Publics",
             "personnes",
-            &[Bar::new("Femmes", 439, "439"), Bar::new("QPV <1>", 252, "252")],
+            &[
+                Bar::new("Femmes", 439, "439"),
+                Bar::new("QPV <1>", 252, "252"),
+            ],
             0,
         );
-        assert!(html.starts_with("<figure class=\"graphique\"><figcaption>Publics</figcaption><svg"));
+        assert!(
+            html.starts_with("<figure class=\"graphique\"><figcaption>Publics</figcaption><svg")
+        );
         assert_eq!(html.matches("<rect").count(), 2);
         assert!(html.contains(">439</text>") && html.contains(">252</text>"));
-        assert!(html.contains("<tr><th scope=\"row\">QPV &lt;1&gt;</th><td class=\"n\">252</td></tr>"));
+        assert!(
+            html.contains("<tr><th scope=\"row\">QPV &lt;1&gt;</th><td class=\"n\">252</td></tr>")
+        );
         assert!(html.contains(PALETTE[0]));
         // The longest bar takes the whole width left for bars.
         assert!(html.contains("width=\"280.0\""), "{html}");

@@ -25,7 +25,9 @@ pub const SUBSET: &str = "Markdown accepté : paragraphes séparés par une lign
 /// Refuses what the subset does not allow, naming the line: images.
 pub fn check(text: &str) -> Result<()> {
     if text.trim().is_empty() {
-        bail_user!("le texte est vide : écrivez-le dans le fichier (Markdown, voir `ici rapport texte --help`)");
+        bail_user!(
+            "le texte est vide : écrivez-le dans le fichier (Markdown, voir `ici rapport texte --help`)"
+        );
     }
     for (event, range) in Parser::new(text).into_offset_iter() {
         if let Event::Start(Tag::Image { dest_url, .. }) = event {
@@ -51,9 +53,9 @@ pub fn to_html(text: &str) -> String {
                 Tag::Paragraph => out.push_str("<p>"),
                 Tag::Heading { level, .. } => out.push_str(heading(level).0),
                 Tag::BlockQuote(_) => out.push_str("<blockquote>"),
-                Tag::List(Some(1)) => out.push_str("<ol>"),
-                Tag::List(Some(n)) => out.push_str(&format!("<ol start=\"{n}\">")),
-                Tag::List(None) => out.push_str("<ul>"),
+                Tag::List(Some(1)) => out.push_str("<ol>\n"),
+                Tag::List(Some(n)) => out.push_str(&format!("<ol start=\"{n}\">\n")),
+                Tag::List(None) => out.push_str("<ul>\n"),
                 Tag::Item => out.push_str("<li>"),
                 Tag::Emphasis => out.push_str("<em>"),
                 Tag::Strong => out.push_str("<strong>"),
@@ -73,7 +75,10 @@ pub fn to_html(text: &str) -> String {
                 TagEnd::Strong => out.push_str("</strong>"),
                 TagEnd::Link => {
                     if let Some(url) = links.pop() {
-                        out.push_str(&format!(" <span class=\"adresse\">({})</span>", escape(&url)));
+                        out.push_str(&format!(
+                            " <span class=\"adresse\">({})</span>",
+                            escape(&url)
+                        ));
                     }
                 }
                 TagEnd::Image => image = image.saturating_sub(1),
@@ -107,7 +112,8 @@ mod tests {
 
     #[test]
     fn the_subset_is_rendered() {
-        let html = to_html("# Titre\n\nUn *peu* de **gras**.\n\n- un\n- deux\n\n1. premier\n\n> cité\n");
+        let html =
+            to_html("# Titre\n\nUn *peu* de **gras**.\n\n- un\n- deux\n\n1. premier\n\n> cité\n");
         assert_eq!(
             html,
             "<h3>Titre</h3>\n<p>Un <em>peu</em> de <strong>gras</strong>.</p>\n<ul>\n<li>un</li>\n<li>deux</li>\n</ul>\n<ol>\n<li>premier</li>\n</ol>\n<blockquote><p>cité</p>\n</blockquote>\n"
@@ -116,10 +122,18 @@ mod tests {
 
     #[test]
     fn raw_html_is_shown_not_interpreted_and_links_are_printed() {
-        let html = to_html("<script>alert(1)</script>\n\nVoir <b>ceci</b> et [le site](https://lamednum.coop).");
+        let html = to_html(
+            "<script>alert(1)</script>\n\nVoir <b>ceci</b> et [le site](https://lamednum.coop).",
+        );
         assert!(!html.contains("<script") && !html.contains("<b>"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
-        assert!(html.contains("le site <span class=\"adresse\">(https://lamednum.coop)</span>"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains("le site <span class=\"adresse\">(https://lamednum.coop)</span>"),
+            "{html}"
+        );
         assert!(!html.contains("href"), "{html}");
     }
 
@@ -127,7 +141,10 @@ mod tests {
     fn images_are_refused_with_their_line_and_reduced_to_text_otherwise() {
         let err = check("Bonjour\n\n![logo](http://exemple.fr/logo.png)").unwrap_err();
         let msg = format!("{err}");
-        assert!(msg.contains("ligne 3") && msg.contains("http://exemple.fr/logo.png"), "{msg}");
+        assert!(
+            msg.contains("ligne 3") && msg.contains("http://exemple.fr/logo.png"),
+            "{msg}"
+        );
         assert_eq!(crate::error::exit_code(&err), 2);
         assert_eq!(to_html("![logo](x.png)"), "<p>logo</p>\n");
         assert!(check("  \n").is_err());

@@ -87,7 +87,10 @@ fn projet(d: &Donnees, nom: &str, intitule: Option<&str>, s: &Stats) -> String {
         fait("Villes", enumeration(&villes));
     }
     if s.distance.sessions > 0 {
-        fait("À distance", format!("{} session(s)", n(s.distance.sessions)));
+        fait(
+            "À distance",
+            format!("{} session(s)", n(s.distance.sessions)),
+        );
     }
     if let Some(partenaires) = d.partenaires_projet.get(nom) {
         fait("Partenaires", enumeration(partenaires));
@@ -100,7 +103,11 @@ fn projet(d: &Donnees, nom: &str, intitule: Option<&str>, s: &Stats) -> String {
                     "{} personnes pour un objectif de {} : {}",
                     n(r.personnes),
                     n(c),
-                    if r.personnes >= c { "atteint" } else { "non atteint" }
+                    if r.personnes >= c {
+                        "atteint"
+                    } else {
+                        "non atteint"
+                    }
                 ));
             }
             if let Some(c) = o.sorties_positives {

@@ -71,7 +71,10 @@ pub fn section(d: &Donnees) -> String {
     );
     tuile(
         &mut out,
-        n(d.projets.iter().filter(|(_, p)| p.total.sessions > 0).count() as i64),
+        n(d.projets
+            .iter()
+            .filter(|(_, p)| p.total.sessions > 0)
+            .count() as i64),
         "actions menées",
         "projets ayant eu au moins une session".into(),
     );
@@ -87,13 +90,7 @@ pub fn section(d: &Donnees) -> String {
                 .unwrap_or_default();
             (m, c)
         })
-        .map(|(m, c)| {
-            Bar::new(
-                abbrev(MOIS[m as usize - 1]),
-                c.sessions,
-                n(c.sessions),
-            )
-        })
+        .map(|(m, c)| Bar::new(abbrev(MOIS[m as usize - 1]), c.sessions, n(c.sessions)))
         .collect();
     out.push_str(&charts::columns(
         &format!("Sessions par mois en {}", d.annee),
@@ -133,7 +130,14 @@ pub fn section(d: &Donnees) -> String {
     let renseigne: Vec<String> = PUBLICS
         .iter()
         .zip(&s.publics)
-        .map(|((_, label, _), p)| format!("{} : {} sur {}", label.to_lowercase(), n(p.renseigne), n(total)))
+        .map(|((_, label, _), p)| {
+            format!(
+                "{} : {} sur {}",
+                label.to_lowercase(),
+                n(p.renseigne),
+                n(total)
+            )
+        })
         .collect();
     let _ = writeln!(
         out,

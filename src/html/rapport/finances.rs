@@ -22,14 +22,22 @@ pub fn section(d: &Donnees) -> String {
         euros(b.total_produits()),
         euros(b.total_charges()),
         euros(Money(resultat.cents().abs())),
-        if resultat.cents() >= 0 { "excédent" } else { "déficit" },
+        if resultat.cents() >= 0 {
+            "excédent"
+        } else {
+            "déficit"
+        },
     );
     let _ = write!(
         out,
         "<p class=\"resultat-annonce\">Total des produits : {} ; total des charges : {} ; soit {} de {}.</p>",
         b.total_produits(),
         b.total_charges(),
-        if resultat.cents() >= 0 { "un excédent" } else { "un déficit" },
+        if resultat.cents() >= 0 {
+            "un excédent"
+        } else {
+            "un déficit"
+        },
         Money(resultat.cents().abs()),
     );
     if let Some(t) = texte(d, "resultat") {
@@ -43,9 +51,24 @@ pub fn section(d: &Donnees) -> String {
         &charges,
         5,
     ));
-    let produits: Vec<Bar> = b.produits().iter().map(bar).collect();
+    // Subsidies by funder type, then the other products by group: the bars add up
+    // to the total of the products.
+    let mut produits: Vec<Bar> = d
+        .subventions_par_type
+        .iter()
+        .map(|(t, m)| {
+            let label = t.map_or("financeur sans type", |t| t.libelle());
+            Bar::new(format!("Subventions : {label}"), m.cents(), euros(*m))
+        })
+        .collect();
+    produits.extend(
+        b.produits()
+            .iter()
+            .filter(|p| !p.compte.starts_with("74"))
+            .map(bar),
+    );
     out.push_str(&charts::bars(
-        &format!("Produits par origine en {}", d.annee),
+        &format!("Produits par type de financeur en {}", d.annee),
         "montant",
         &produits,
         2,
@@ -88,7 +111,11 @@ fn compte_de_resultat(b: &Bilan, precedent: Option<&Bilan>) -> String {
     }
     out.push_str("</tr></thead><tbody>");
     let mut line = |label: String, now: Money, before: Option<Money>, strong: bool| {
-        let (o, c) = if strong { ("<strong>", "</strong>") } else { ("", "") };
+        let (o, c) = if strong {
+            ("<strong>", "</strong>")
+        } else {
+            ("", "")
+        };
         let _ = write!(
             out,
             "<tr><th scope=\"row\">{o}{}{c}</th><td class=\"n\">{o}{now}{c}</td>",
@@ -160,7 +187,11 @@ fn compte_de_resultat(b: &Bilan, precedent: Option<&Bilan>) -> String {
 fn bar(p: &Poste) -> Bar {
     let label = match &p.tiers {
         Some(t) => format!("Subvention : {t}"),
-        None => format!("{} {}", p.compte, p.libelle.split(" — ").next().unwrap_or("")),
+        None => format!(
+            "{} {}",
+            p.compte,
+            p.libelle.split(" — ").next().unwrap_or("")
+        ),
     };
     Bar::new(label, p.montant.cents(), euros(p.montant))
 }

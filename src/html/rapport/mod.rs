@@ -13,6 +13,8 @@ mod finances;
 
 use crate::db::refs::Projet;
 use crate::domain::bilan::Bilan;
+use crate::domain::financeur::TypeFinanceur;
+use crate::domain::money::Money;
 use crate::domain::money::group_thousands;
 use crate::domain::stats::Stats;
 use crate::html::{self, carte, charts, escape, markdown};
@@ -32,6 +34,8 @@ pub struct Donnees {
     /// Per project, the partners of its sessions and entries.
     pub partenaires_projet: BTreeMap<String, Vec<String>>,
     pub bilan: Bilan,
+    /// The year's subsidies (74) per funder type (`None`: funder without a type).
+    pub subventions_par_type: Vec<(Option<TypeFinanceur>, Money)>,
     /// The year before, for the comparison; `None` when it has no entry.
     pub precedent: Option<Bilan>,
     /// The free texts (édito, resultat, perspectives), Markdown.
@@ -98,7 +102,10 @@ fn enumeration(names: &[String]) -> String {
         [one] => escape(one),
         [rest @ .., last] => format!(
             "{} et {}",
-            rest.iter().map(|s| escape(s)).collect::<Vec<_>>().join(", "),
+            rest.iter()
+                .map(|s| escape(s))
+                .collect::<Vec<_>>()
+                .join(", "),
             escape(last)
         ),
     }
