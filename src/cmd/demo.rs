@@ -114,7 +114,7 @@ pub const TEXTES_2017: [(&str, &str); 3] = [
 ];
 
 /// Said on the demonstration's report.
-pub const AVERTISSEMENT_RAPPORT: &str = "Démonstration : ce rapport est produit par `ici demo --rapport` à partir des données 2017 intégrées au programme (sessions et participants reconstitués, comptes du cabinet). Les textes sont cités du rapport imprimé de 2017.";
+pub const AVERTISSEMENT_RAPPORT: &str = "Démonstration : ce rapport est produit par « ici demo --rapport » à partir des données 2017 intégrées au programme (sessions et participants reconstitués, comptes du cabinet). Les textes sont cités du rapport imprimé de 2017.";
 
 /// A ledger in memory holding the bundled 2017 data.
 pub fn ledger_2017() -> Result<Ledger> {

@@ -117,7 +117,12 @@ fn ring(text: &str) -> Option<Vec<(i32, i32)>> {
 }
 
 const WIDTH: f64 = 640.0;
-const MAX_HEIGHT: f64 = 470.0;
+/// The map's share of the width; the names stand in a column on its right, each
+/// joined to its commune by a line, so that neighbouring small communes stay legible.
+const MAP_WIDTH: f64 = 430.0;
+/// Vertical room of one name in that column.
+const LABEL_STEP: f64 = 24.0;
+const MAX_HEIGHT: f64 = 540.0;
 
 /// Shading classes: upper bounds of participants, and opacity of the palette's first
 /// colour (one hue, light to dark, readable whatever the colour vision).
@@ -197,7 +202,7 @@ pub fn map(titre: &str, lieux: &[Lieu]) -> String {
     let lat_mid = f64::from(bbox.1 + bbox.3) / 2.0 / 1000.0;
     let kx = lat_mid.to_radians().cos();
     let (w, h) = (f64::from(bbox.2 - bbox.0) * kx, f64::from(bbox.3 - bbox.1));
-    let scale = ((WIDTH - 2.0 * margin) / w).min((MAX_HEIGHT - 2.0 * margin) / h);
+    let scale = ((MAP_WIDTH - 2.0 * margin) / w).min((MAX_HEIGHT - 2.0 * margin) / h);
     let height = (h * scale + 2.0 * margin).ceil();
     let px = |x: f64, y: f64| {
         (
@@ -239,7 +244,8 @@ pub fn map(titre: &str, lieux: &[Lieu]) -> String {
             .find(|(_, hi, _)| n <= *hi)
             .map_or(1.0, |c| c.2)
     };
-    let mut labels = String::new();
+    // (centre on the map, name, participations) of each commune drawn.
+    let mut placed: Vec<((f64, f64), &str, i64)> = Vec::new();
     for l in lieux {
         let shape = carte.communes.get(l.code.as_str());
         let centre = match shape {
@@ -269,23 +275,14 @@ pub fn map(titre: &str, lieux: &[Lieu]) -> String {
                 None => continue,
             },
         };
-        let (a, b) = px(centre.0, centre.1);
-        let _ = write!(
-            labels,
-            "<text x=\"{a:.1}\" y=\"{:.1}\" text-anchor=\"middle\" class=\"etiquette\">{}</text>\
-             <text x=\"{a:.1}\" y=\"{:.1}\" text-anchor=\"middle\" class=\"etiquette valeur\">{}</text>",
-            b - 1.0,
-            escape(&short_name(&l.nom)),
-            b + 10.0,
-            l.participants
-        );
+        placed.push((px(centre.0, centre.1), &l.nom, l.participants));
     }
     svg.push_str("<g fill=\"none\" stroke=\"#444\" stroke-width=\"1.6\">");
     for s in &frame {
         let _ = write!(svg, "<path d=\"{}\"/>", path(s));
     }
     svg.push_str("</g>");
-    svg.push_str(&labels);
+    svg.push_str(&labels(&mut placed, height));
     svg.push_str("</svg>");
     let mut legend = String::from("<div class=\"legende\">Participations : ");
     for (lo, hi, op) in &classes {
@@ -301,6 +298,40 @@ pub fn map(titre: &str, lieux: &[Lieu]) -> String {
         escape(titre),
         escape(SOURCE)
     )
+}
+
+/// The names in a column right of the map, in the order of their communes from top
+/// to bottom, spread so that none overlaps the next, each with a leader line.
+fn labels(placed: &mut [((f64, f64), &str, i64)], height: f64) -> String {
+    placed.sort_by(|a, b| a.0.1.total_cmp(&b.0.1));
+    let mut ys: Vec<f64> = Vec::with_capacity(placed.len());
+    for (i, ((_, y), _, _)) in placed.iter().enumerate() {
+        let min = if i == 0 { 12.0 } else { ys[i - 1] + LABEL_STEP };
+        ys.push(y.max(min));
+    }
+    // Pushed past the bottom: pull the column back up, keeping the spacing.
+    let mut bottom = height - 12.0;
+    for y in ys.iter_mut().rev() {
+        if *y > bottom {
+            *y = bottom;
+        }
+        bottom = *y - LABEL_STEP;
+    }
+    let x = MAP_WIDTH + 40.0;
+    let mut out = String::new();
+    for (((cx, cy), nom, n), y) in placed.iter().zip(&ys) {
+        let _ = write!(
+            out,
+            "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"2\" fill=\"#111\"/>\
+             <polyline points=\"{cx:.1},{cy:.1} {:.1},{y:.1} {:.1},{y:.1}\" fill=\"none\" stroke=\"#555\" stroke-width=\"0.7\"/>\
+             <text x=\"{x:.1}\" y=\"{:.1}\" class=\"etiquette\">{} <tspan class=\"valeur\">{n}</tspan></text>",
+            x - 14.0,
+            x - 4.0,
+            y + 3.5,
+            escape(&short_name(nom)),
+        );
+    }
+    out
 }
 
 fn frame_of<'a>(carte: &'a Carte, dep: &str) -> Option<&'a Shape> {
@@ -320,8 +351,8 @@ fn short_name(nom: &str) -> String {
 /// The map's own styles.
 pub const CSS: &str = "
 svg.carte { width: 100%; height: auto; display: block; }
-svg.carte text.etiquette { font-size: 8.5px; fill: #111; paint-order: stroke; stroke: #fff; stroke-width: 2.2px; }
-svg.carte text.valeur { font-weight: bold; }
+svg.carte text.etiquette { font-size: 12px; fill: #111; }
+svg.carte .valeur { font-weight: bold; }
 .legende { font-size: 9pt; margin: 1.5mm 0; }
 .legende .classe { margin-right: 3mm; white-space: nowrap; }
 .legende svg { vertical-align: -2px; }
@@ -371,8 +402,9 @@ mod tests {
                 .count(),
             1
         );
-        assert_eq!(html.matches("<circle").count(), 1);
-        assert!(html.contains(">Le Kremlin-Bicêtre</text>") && html.contains(">120</text>"));
+        assert_eq!(html.matches("r=\"6\"").count(), 1);
+        assert_eq!(html.matches("<polyline").count(), 3);
+        assert!(html.contains(">Le Kremlin-Bicêtre <tspan class=\"valeur\">120</tspan></text>"), "{html}");
         assert!(html.contains("<th scope=\"row\">Toulouse</th><td>31</td><td class=\"n\">15</td>"));
         assert!(
             html.contains("1 à 50") && html.contains("101 à 150") && !html.contains("151"),

@@ -1,7 +1,7 @@
 //! The cover with its contents, and the two free texts that open and close the
 //! report: the édito and the perspectives.
 
-use super::{ASSOCIATION, ASSOCIATION_NOM_LONG, Donnees, section, texte};
+use super::{ASSOCIATION, ASSOCIATION_NOM_LONG, Donnees, heures, n, section, texte};
 use crate::html::escape;
 
 pub fn cover(d: &Donnees) -> String {
@@ -25,10 +25,18 @@ pub fn cover(d: &Donnees) -> String {
         .as_deref()
         .map(|a| format!("<p class=\"avertissement\">{}</p>", escape(a)))
         .unwrap_or_default();
+    let s = &d.stats;
+    let en_bref = format!(
+        "<p class=\"en-bref\"><strong>{}</strong> personnes formées · <strong>{}</strong> heures de formation · <strong>{}</strong> villes · <strong>{}</strong> partenaires</p>",
+        n(s.personnes_formees()),
+        heures(s.total.minutes),
+        n(s.villes.len() as i64),
+        n(s.partenaires.len() as i64)
+    );
     format!(
         "<section class=\"couverture\">\n<p class=\"surtitre\">Rapport d'activité</p>\n\
          <h1>{annee}</h1>\n<p class=\"association\">{ASSOCIATION}</p>\n\
-         <p class=\"nom-long\">{ASSOCIATION_NOM_LONG}</p>\n\
+         <p class=\"nom-long\">{ASSOCIATION_NOM_LONG}</p>\n{en_bref}\n\
          <nav aria-label=\"Sommaire\"><h2>Sommaire</h2><ol>{items}</ol></nav>\n{avertissement}</section>\n",
         annee = d.annee
     )

@@ -132,7 +132,9 @@ const CSS: &str = "
 .couverture .surtitre { font-size: 14pt; letter-spacing: 0.08em; text-transform: uppercase; color: #0072B2; margin: 0; }
 .couverture h1 { font-size: 40pt; margin: 2mm 0 8mm; line-height: 1.1; }
 .couverture .association { font-size: 16pt; margin: 0; }
-.couverture .nom-long { font-size: 13pt; font-style: italic; margin: 1mm 0 12mm; }
+.couverture .nom-long { font-size: 13pt; font-style: italic; margin: 1mm 0 8mm; }
+.couverture .en-bref { font-size: 12pt; margin: 0 0 12mm; padding: 3mm 0; border-top: 0.8pt solid #0072B2; border-bottom: 0.8pt solid #0072B2; }
+.couverture .en-bref strong { color: #0072B2; font-size: 14pt; }
 .couverture nav ol { padding-left: 6mm; font-size: 11pt; }
 .avertissement { border-left: 3pt solid #D55E00; padding: 1.5mm 3mm; background: #fbf3ee; font-size: 9.5pt; }
 .tuiles { display: grid; grid-template-columns: repeat(3, 1fr); gap: 3mm; margin: 4mm 0 6mm; }
