@@ -404,7 +404,10 @@ mod tests {
         );
         assert_eq!(html.matches("r=\"6\"").count(), 1);
         assert_eq!(html.matches("<polyline").count(), 3);
-        assert!(html.contains(">Le Kremlin-Bicêtre <tspan class=\"valeur\">120</tspan></text>"), "{html}");
+        assert!(
+            html.contains(">Le Kremlin-Bicêtre <tspan class=\"valeur\">120</tspan></text>"),
+            "{html}"
+        );
         assert!(html.contains("<th scope=\"row\">Toulouse</th><td>31</td><td class=\"n\">15</td>"));
         assert!(
             html.contains("1 à 50") && html.contains("101 à 150") && !html.contains("151"),
