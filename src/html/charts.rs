@@ -50,7 +50,7 @@ pub fn bars(titre: &str, colonne: &str, bars: &[Bar], couleur: usize) -> String 
              <text x=\"{:.1}\" y=\"{:.1}\" class=\"valeur\">{}</text>",
             label_w - 8.0,
             y + 15.0,
-            escape(&short(&b.label, 44)),
+            escape(&short(&b.label, 38)),
             y + 3.0,
             row - 6.0,
             label_w + w + 5.0,
