@@ -26,6 +26,10 @@ CREATE TABLE partenaire (
 
 -- A workshop. Its place is a commune by INSEE code (a municipal arrondissement
 -- rolls up to its city in the figures) or "distance" (remote, in no city).
+-- 0010: thematiques, materiel and niveau, the national vocabulary of digital
+-- mediation: one bit per thématique and per kind of equipment, in the order of
+-- src/domain/vocabulaire.rs (0: nothing recorded); the level 1 to 3, NULL when not
+-- recorded.
 CREATE TABLE session (
     id                INTEGER PRIMARY KEY,
     date              TEXT NOT NULL CHECK (date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
@@ -51,6 +55,11 @@ CREATE TABLE session (
     annulee_le        TEXT,
     motif_annulation  TEXT,
     cree_le           TEXT NOT NULL,
+    thematiques       INTEGER NOT NULL DEFAULT 0
+        CHECK (thematiques BETWEEN 0 AND 1073741823),
+    materiel          INTEGER NOT NULL DEFAULT 0
+        CHECK (materiel BETWEEN 0 AND 31),
+    niveau            INTEGER CHECK (niveau BETWEEN 1 AND 3),
     CHECK ((annulee_le IS NULL) = (motif_annulation IS NULL)),
     CHECK (CASE lieu
              WHEN 'distance' THEN code_insee IS NULL AND commune_saisie IS NULL

@@ -434,12 +434,15 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
          BEGIN
              SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
          END;
+         ALTER TABLE session DROP COLUMN thematiques;
+         ALTER TABLE session DROP COLUMN materiel;
+         ALTER TABLE session DROP COLUMN niveau;
          ",
     )
     .unwrap();
-    // The tiers and journals are migration 9: the ledger goes back to version 8, without
-    // what the later migrations made (0012: funders' tables, the partners' funder type;
-    // 0015: the report's texts).
+    // The tiers and journals are migration 9: the ledger goes back to schema 8, without
+    // what the later migrations added (0010: the sessions' vocabulary; 0012: funders'
+    // tables, the partners' funder type; 0015: the report's texts).
     conn.execute_batch(
         "DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
          DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;

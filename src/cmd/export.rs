@@ -1,7 +1,8 @@
 //! `ici export sessions|finances`: one row per session or per transaction line, for a
 //! funder. Nothing personal leaves: no trainer names, no participant data. `ici export
 //! fse` (one row per participant, see `export_fse`) adds names only with
-//! --avec-identite.
+//! --avec-identite; `ici export activites` (one row per participation, see
+//! `export_activites`) never has any.
 
 use crate::cmd::{Ctx, finance, session};
 use crate::db::{self, Ledger, finances, sessions};
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Exemples :\n  ici export sessions --annee 2017 --projet NET94 --excel -o net94-2017.csv\n  ici export finances --annee 2017 --tiers \"Département du Val-de-Marne\" --excel -o cd94.csv\n  ici export fec 2017 --siren 123456782\n  ici export fse --projet MEDNUM94 --annee 2017 --excel -o mednum94-fse.csv"
+    after_help = "Exemples :\n  ici export sessions --annee 2017 --projet NET94 --excel -o net94-2017.csv\n  ici export finances --annee 2017 --tiers \"Département du Val-de-Marne\" --excel -o cd94.csv\n  ici export fec 2017 --siren 123456782\n  ici export fse --projet MEDNUM94 --annee 2017 --excel -o mednum94-fse.csv\n  ici export activites --annee 2017 --format coop --excel -o activites-2017.csv"
 )]
 pub struct Args {
     /// Ce qu'on exporte
@@ -51,6 +52,10 @@ pub struct Args {
     /// les connaître)
     #[arg(long)]
     pub avec_identite: bool,
+    /// Activités : la disposition des colonnes (coop, par défaut : celle de la Coop de
+    /// la médiation numérique)
+    #[arg(long, value_enum)]
+    pub format: Option<super::export_activites::Layout>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -65,6 +70,9 @@ pub enum Kind {
     /// Une ligne par participant d'un projet (--projet), avec les indicateurs du
     /// Fonds social européen
     Fse,
+    /// Une ligne par participation (--annee), aux colonnes de l'export d'activités de
+    /// la Coop de la médiation numérique
+    Activites,
 }
 
 enum Filters {
@@ -123,6 +131,11 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         note(&mut ledger, "fec", Some(&written), false);
         return Ok(());
     }
+    if a.format.is_some() && a.quoi != Kind::Activites {
+        crate::bail_user!(
+            "--format ne vaut que pour `ici export activites` (--format coop) : retirez-le"
+        );
+    }
     if a.avec_identite && a.quoi != Kind::Fse {
         crate::bail_user!(
             "--avec-identite ne vaut que pour `ici export fse` : les autres exports ne contiennent aucune donnée personnelle"
@@ -149,11 +162,30 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     }
     // Filters are checked before the output file is created.
     let (projet, tiers) = (a.projet.as_deref(), a.tiers.as_deref());
+    if a.quoi == Kind::Activites {
+        if annee.is_none() {
+            crate::bail_user!(
+                "export activites : indiquez l'année avec --annee (par exemple --annee 2017)"
+            );
+        }
+        let filter = session::filter(conn, annee, projet, tiers)?;
+        super::export_activites::run(conn, &filter, a.excel, dest.as_ref(), out)?;
+        // No name nor code, but each named person's genre, age bracket and status, row
+        // by row: noted as personal, so that an erasure reminds of the file.
+        note(
+            &mut ledger,
+            "activites",
+            dest.as_ref().map(Dest::absolute),
+            true,
+        );
+        return Ok(());
+    }
     let filter = match a.quoi {
         Kind::Sessions => Filters::Sessions(session::filter(conn, annee, projet, tiers)?),
         Kind::Finances => Filters::Finances(finance::filter(conn, annee, projet, tiers)?),
         Kind::Fec => unreachable!("written by export_fec"),
         Kind::Fse => unreachable!("written by export_fse"),
+        Kind::Activites => unreachable!("written by export_activites"),
     };
     let (rows, quoi) = output::write_to(dest.as_ref(), out, |sink| match filter {
         Filters::Sessions(f) => Ok((write_sessions(conn, &f, sink, a.excel)?, "sessions")),

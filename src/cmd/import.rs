@@ -23,7 +23,7 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Colonnes (première ligne du fichier, séparateur « ; » ou « , », UTF-8 avec ou sans BOM) :
-  sessions     date, projet, commune, duree, participants [, lieu (site ou distance), femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire, intitule, formateur, presents (codes P-0001 P-0002)]
+  sessions     date, projet, commune, duree, participants [, lieu (site ou distance), femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire, intitule, formateur, presents (codes P-0001 P-0002), thematiques, materiel (plusieurs valeurs séparées par « | »), niveau]
   participants [code, sexe, naissance, statut, qpv, rsa, mission_locale, diplome, handicap, commune, prescripteur, nom, prenom, telephone, courriel]
   presences    code, et session (numéro) ou date et projet [, duree (temps présent, si moins que la session)]
   sorties      code, date, situation [, projet]
@@ -92,6 +92,9 @@ impl Kind {
                 ("intitule", false),
                 ("formateur", false),
                 ("presents", false),
+                ("thematiques", false),
+                ("materiel", false),
+                ("niveau", false),
             ],
             Kind::Participants => crate::cmd::participant::PARTICIPANT_COLUMNS,
             Kind::Presences => crate::cmd::participant::PRESENCE_COLUMNS,
@@ -603,6 +606,7 @@ fn import_row<'a>(
                 formateur: get("formateur"),
                 presents: get("presents"),
                 anonymes: None,
+                vocabulaire: [get("thematiques"), get("materiel"), get("niveau")],
             }
             .check_with(home, communes)?;
             if !doublon

@@ -10,6 +10,7 @@ pub mod confirm;
 pub mod demo;
 pub mod ecriture;
 pub mod export;
+pub mod export_activites;
 pub mod export_fec;
 pub mod export_fse;
 pub mod finance;

@@ -7,6 +7,7 @@ use crate::db::{participants, refs};
 use crate::domain::date::{parse_date, parse_month, parse_year, today, year_bounds};
 use crate::domain::duration::Minutes;
 use crate::domain::session::{CorrectionDraft, PUBLICS, Place, SessionDraft, parse_lieu_in};
+use crate::domain::vocabulaire::{MATERIELS, THEMATIQUES, Vocabulaire, thematiques_help};
 use crate::error::with_flag;
 use crate::render::{self, Cell, Format};
 use crate::territory;
@@ -54,7 +55,7 @@ pub enum Commande {
         clap::ArgGroup::new("correction")
             .required(true)
             .multiple(true)
-            .args(["date", "duree", "projet", "participants", "commune", "lieu", "intitule", "formateur", "partenaire", "femmes", "qpv", "jeunes_ml", "demandeurs_emploi", "rsa"])
+            .args(["date", "duree", "projet", "participants", "commune", "lieu", "intitule", "formateur", "partenaire", "femmes", "qpv", "jeunes_ml", "demandeurs_emploi", "rsa", "thematiques", "materiel", "niveau"])
     ),
     override_usage = "ici session corrige <NUMERO> <OPTION VALEUR>… [--motif <MOTIF>]",
     after_help = "Exemples :\n  ici session corrige 18 --participants 12 --motif \"deux retardataires\"\n  ici session corrige 18 --date hier --duree 14h-17h\n  ici session corrige 18 --intitule \"\"      (vide l'intitulé)\nL'ancienne valeur de chaque champ corrigé reste dans l'historique : ici session show 18."
@@ -105,6 +106,16 @@ pub struct CorrigeArgs {
     /// Bénéficiaires du RSA parmi les anonymes (nc : non renseigné)
     #[arg(long, allow_hyphen_values = true)]
     pub rsa: Option<String>,
+    /// Thématiques, séparées par « | » ; remplacent les précédentes ("" pour les retirer)
+    #[arg(long, long_help = thematiques_help(), value_name = "THEMATIQUES")]
+    pub thematiques: Option<String>,
+    /// Matériel utilisé : ordinateur, telephone, tablette, autre, aucun ; remplace le
+    /// précédent ("" pour le retirer)
+    #[arg(long)]
+    pub materiel: Option<String>,
+    /// Niveau de l'atelier : debutant, intermediaire, avance ("" pour le retirer)
+    #[arg(long)]
+    pub niveau: Option<String>,
     /// Pourquoi (gardé dans l'historique)
     #[arg(long, allow_hyphen_values = true)]
     pub motif: Option<String>,
@@ -165,6 +176,17 @@ pub struct AddArgs {
     /// Formateur ou formatrice
     #[arg(long, allow_hyphen_values = true)]
     pub formateur: Option<String>,
+    /// Thématiques de la Coop de la médiation numérique, séparées par « | » (liste :
+    /// --help)
+    #[arg(long, long_help = thematiques_help(), value_name = "THEMATIQUES")]
+    pub thematiques: Option<String>,
+    /// Matériel utilisé, plusieurs séparés par « | » : ordinateur, telephone, tablette,
+    /// autre, aucun
+    #[arg(long)]
+    pub materiel: Option<String>,
+    /// Niveau de l'atelier : debutant, intermediaire, avance
+    #[arg(long)]
+    pub niveau: Option<String>,
     /// Enregistrer même si une session du même projet, le même jour, au même endroit
     /// et de même durée est déjà au registre (deux groupes)
     #[arg(long)]
@@ -266,6 +288,11 @@ fn corrige(ctx: &Ctx, a: CorrigeArgs, out: &mut dyn Write) -> Result<()> {
         partenaire: a.partenaire.as_deref(),
         intitule: a.intitule.as_deref(),
         formateur: a.formateur.as_deref(),
+        vocabulaire: [
+            a.thematiques.as_deref(),
+            a.materiel.as_deref(),
+            a.niveau.as_deref(),
+        ],
     }
     .check()
     .map_err(with_flag)?;
@@ -400,6 +427,11 @@ fn add(ctx: &Ctx, a: AddArgs, out: &mut dyn Write) -> Result<()> {
         partenaire: a.partenaire.as_deref(),
         intitule: a.intitule.as_deref(),
         formateur: a.formateur.as_deref(),
+        vocabulaire: [
+            a.thematiques.as_deref(),
+            a.materiel.as_deref(),
+            a.niveau.as_deref(),
+        ],
     };
     let mut ledger = ctx.open()?;
     let home = crate::db::territoire::home(ledger.conn())?;
@@ -469,6 +501,25 @@ fn detail(s: &Session, codes: &[(String, Option<u32>)]) -> Vec<Vec<Cell>> {
             rows.push(vec![Cell::text(k), Cell::text(v)]);
         }
     }
+    rows.extend(vocabulaire_rows(&s.vocabulaire));
+    rows
+}
+
+/// The thématiques, equipment and level of a session, with the Coop's labels; none
+/// when not recorded.
+fn vocabulaire_rows(v: &Vocabulaire) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
+    for (k, labels) in [
+        ("thématiques", v.thematiques.labels(THEMATIQUES)),
+        ("matériel", v.materiel.labels(MATERIELS)),
+    ] {
+        if !labels.is_empty() {
+            rows.push(vec![Cell::text(k), Cell::text(labels.join(", "))]);
+        }
+    }
+    if let Some(n) = v.niveau_label() {
+        rows.push(vec![Cell::text("niveau"), Cell::text(n)]);
+    }
     rows
 }
 
@@ -525,6 +576,10 @@ struct SessionJson<'a> {
     formateur: Option<&'a str>,
     annulee_le: Option<&'a str>,
     motif_annulation: Option<&'a str>,
+    /// Slugs, in the order of the national list; empty when not recorded.
+    thematiques: Vec<&'static str>,
+    materiel: Vec<&'static str>,
+    niveau: Option<&'static str>,
 }
 
 fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
@@ -599,6 +654,9 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
                 formateur: s.formateur.as_deref(),
                 annulee_le: s.annulee_le.as_deref(),
                 motif_annulation: s.motif_annulation.as_deref(),
+                thematiques: s.vocabulaire.thematiques.slugs(THEMATIQUES),
+                materiel: s.vocabulaire.materiel.slugs(MATERIELS),
+                niveau: s.vocabulaire.niveau_slug(),
             })
             .collect();
         return render::json(out, &items);
@@ -606,7 +664,7 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
     let rows: Vec<Vec<Cell>> = all
         .iter()
         .map(|s| {
-            vec![
+            let mut row = vec![
                 Cell::Int(s.numero),
                 Cell::text(&s.date),
                 Cell::text(&s.projet),
@@ -623,10 +681,16 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
                         .as_ref()
                         .map(|m| format!("annulée : {m}")),
                 ),
-            ]
+            ];
+            // The spreadsheet columns stay as they were; the terminal shows the slugs.
+            if a.format == Format::Table {
+                let slugs = s.vocabulaire.thematiques.slugs(THEMATIQUES);
+                row.push(Cell::text(slugs.join(", ")));
+            }
+            row
         })
         .collect();
-    let headers = [
+    let mut headers = vec![
         "n°",
         "date",
         "projet",
@@ -637,6 +701,9 @@ fn list(ctx: &Ctx, a: ListArgs, out: &mut dyn Write) -> Result<()> {
         "intitulé",
         "état",
     ];
+    if a.format == Format::Table {
+        headers.push("thématiques");
+    }
     render::rows(out, a.format, &headers, &rows)?;
     if a.format == Format::Table {
         let n: u32 = all

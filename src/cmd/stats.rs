@@ -7,6 +7,7 @@ use crate::domain::date::parse_year;
 use crate::domain::participant::{percent_fr, percent_json};
 use crate::domain::session::PUBLICS;
 use crate::domain::stats::{Counts, ProjetResultat, Stats, Territorial};
+use crate::domain::vocabulaire::THEMATIQUES;
 use crate::render::{self, Cell, Format, hours_json};
 use anyhow::Result;
 use rusqlite::Connection;
@@ -33,6 +34,9 @@ pub const NOTE_PROFILS: &str = "Profils comptés par personne nommée, une fois 
 /// What a positive exit is.
 pub const NOTE_SORTIES: &str = "Sorties positives : emploi durable (CDI ou CDD de 6 mois ou plus), formation qualifiante, création d'activité ; taux sur les sorties notées des personnes nommées venues dans l'année.";
 
+/// How sessions with several thématiques are counted.
+pub const NOTE_THEMATIQUES: &str = "Thématiques de la Coop de la médiation numérique : une session à plusieurs thématiques compte dans chacune, les lignes ne s'additionnent donc pas.";
+
 /// How places are counted.
 pub const NOTE_VILLES: &str = "Villes distinctes par code INSEE ; les arrondissements de Paris, Lyon et Marseille comptent pour leur ville ; une session à distance ne compte dans aucune.";
 pub const NOTE_INTERCOS: &str = "Établissement public territorial (EPT) pour les communes de la Métropole du Grand Paris, EPCI ailleurs ; Paris n'appartient à aucun EPT.";
@@ -54,7 +58,8 @@ pub fn compute(conn: &Connection, annee: i32) -> Result<Stats> {
     .with_people(
         &participants::attendees(conn, annee)?,
         &participants::objectifs(conn)?,
-    ))
+    )
+    .with_thematiques(&reports::thematique_groups(conn, annee)?))
 }
 
 fn counts_json(c: &Counts) -> Map<String, Value> {
@@ -120,6 +125,13 @@ fn to_json(s: &Stats) -> Value {
             "personnes": v.personnes,
         })).collect::<Vec<_>>()))).collect::<Map<String, Value>>(),
         "resultats_par_projet": s.resultats.iter().map(resultat_json).collect::<Vec<_>>(),
+        "par_thematique": s.par_thematique.iter().map(|(i, c)| {
+            let (slug, label) = THEMATIQUES[*i];
+            let mut m = counts_json(c);
+            m.insert("thematique".into(), slug.into());
+            with(m, "libelle", label)
+        }).collect::<Vec<_>>(),
+        "sans_thematique": Value::Object(counts_json(&s.sans_thematique)),
     })
 }
 
@@ -197,6 +209,14 @@ pub fn print(out: &mut dyn Write, s: &Stats, format: Format) -> Result<()> {
                 rows.push(row("à distance", "", &s.distance));
             }
             rows.extend(s.par_theme.iter().map(|(t, c)| row("thème", t, c)));
+            rows.extend(
+                s.par_thematique
+                    .iter()
+                    .map(|(i, c)| row("thématique", THEMATIQUES[*i].0, c)),
+            );
+            if s.sans_thematique.sessions > 0 {
+                rows.push(row("thématique", "sans thématique", &s.sans_thematique));
+            }
             rows.extend(s.par_projet.iter().map(|(p, _, c)| row("projet", p, c)));
             rows.extend(
                 s.par_mois
@@ -382,6 +402,22 @@ fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
         "\nPar thème\n{}",
         render::table(&headers("thème"), &themes)
     )?;
+    // A ledger that records no thématique is spared a table of one line.
+    if !s.par_thematique.is_empty() {
+        let mut thematiques: Vec<Vec<Cell>> = s
+            .par_thematique
+            .iter()
+            .map(|(i, c)| lines(THEMATIQUES[*i].1.to_string(), c))
+            .collect();
+        if s.sans_thematique.sessions > 0 {
+            thematiques.push(lines("sans thématique".into(), &s.sans_thematique));
+        }
+        writeln!(
+            out,
+            "\nPar thématique (7)\n{}",
+            render::table(&headers("thématique"), &thematiques)
+        )?;
+    }
     let projets: Vec<Vec<Cell>> = s
         .par_projet
         .iter()
@@ -442,6 +478,9 @@ fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
     writeln!(out, "(5) {NOTE_PROFILS}")?;
     if !s.resultats.is_empty() {
         writeln!(out, "(6) {NOTE_SORTIES}")?;
+    }
+    if !s.par_thematique.is_empty() {
+        writeln!(out, "(7) {NOTE_THEMATIQUES}")?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The ledger file: opening, creating, migrating, and write transactions.
 //! All SQL lives in this module and its children; they speak in domain types.
 
+pub mod activites;
 pub mod backup;
 pub mod fec_export;
 pub mod fec_stage;
@@ -36,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_doublons_territoire.sql"),
     include_str!("../../migrations/0008_historique_sessions.sql"),
     include_str!("../../migrations/0009_tiers_journaux.sql"),
+    include_str!("../../migrations/0010_vocabulaire.sql"),
     include_str!("../../migrations/0012_financeurs.sql"),
     include_str!("../../migrations/0015_rapport_textes.sql"),
 ];

@@ -174,6 +174,36 @@ pub fn session_groups(conn: &Connection, annee: i32) -> Result<Vec<Group>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The year's non-cancelled sessions summed by their set of thématiques (the bit set
+/// as stored; 0 for sessions without one), counted as in [`session_groups`].
+pub fn thematique_groups(conn: &Connection, annee: i32) -> Result<Vec<(i64, Counts)>> {
+    let (start, end) = year_bounds(annee);
+    let mut st = conn.prepare(
+        "SELECT s.thematiques, count(*), sum(s.participants), sum(s.nommes), sum(s.duree_minutes),
+                CAST(total((s.participants - s.nommes) * s.duree_minutes + s.minutes_nommes) AS INTEGER)
+         FROM (SELECT s.thematiques, s.participants, s.duree_minutes,
+                      (SELECT count(*) FROM presence pr WHERE pr.session_id = s.id) AS nommes,
+                      (SELECT total(coalesce(pr.minutes, s.duree_minutes))
+                       FROM presence pr WHERE pr.session_id = s.id) AS minutes_nommes
+               FROM session s
+               WHERE s.date >= ?1 AND s.date < ?2 AND s.annulee_le IS NULL) s
+         GROUP BY s.thematiques",
+    )?;
+    let rows = st.query_map(params![start, end], |r| {
+        Ok((
+            r.get(0)?,
+            Counts {
+                sessions: r.get(1)?,
+                participants: r.get(2)?,
+                nommes: r.get(3)?,
+                minutes: r.get(4)?,
+                minutes_stagiaires: r.get(5)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Partners active in the year: those of its sessions, and the partners the tiers of the
 /// year's entries are linked to. A supplier or a lender that is only a tiers of the books
 /// (not in the partners' list) never counts.

@@ -4,6 +4,7 @@ use crate::bail_user;
 use crate::db::{now, participants, refs};
 use crate::domain::duration::Minutes;
 use crate::domain::session::{Correction, Lieu, NewSession, PUBLICS, Place, Publics};
+use crate::domain::vocabulaire::{MATERIELS, THEMATIQUES, Vocabulaire};
 use crate::error::in_field;
 use crate::territory::{self, Resolution};
 use anyhow::Result;
@@ -27,6 +28,7 @@ pub struct Session {
     pub motif_annulation: Option<String>,
     /// Of the participants, how many are named (the rest are anonymous).
     pub nommes: u32,
+    pub vocabulaire: Vocabulaire,
 }
 
 /// Reads the place columns (lieu, code_insee, commune_saisie).
@@ -72,10 +74,12 @@ pub fn insert(conn: &Connection, s: &NewSession, doublon: bool) -> Result<i64> {
     }
     let (lieu, code) = place_columns(&s.lieu);
     let p = s.publics;
+    let (thematiques, materiel, niveau) = s.vocabulaire.columns();
     conn.prepare_cached(
         "INSERT INTO session (date, projet_id, lieu, code_insee, duree_minutes, participants,
-             femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire_id, intitule, formateur, cree_le)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+             femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire_id, intitule, formateur, cree_le,
+             thematiques, materiel, niveau)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         s.date.format("%Y-%m-%d").to_string(),
@@ -93,6 +97,9 @@ pub fn insert(conn: &Connection, s: &NewSession, doublon: bool) -> Result<i64> {
         s.intitule,
         s.formateur,
         now(),
+        thematiques,
+        materiel,
+        niveau,
     ])?;
     let id = conn.last_insert_rowid();
     participants::add_presences(conn, id, &presents)?;
@@ -137,7 +144,8 @@ const SELECT: &str = "SELECT s.id, s.date, p.nom, p.theme, s.lieu, s.code_insee,
         s.duree_minutes, s.participants,
         s.femmes, s.qpv, s.jeunes_ml, s.demandeurs_emploi, s.rsa, pa.nom, s.intitule, s.formateur,
         s.annulee_le, s.motif_annulation,
-        (SELECT count(*) FROM presence pr WHERE pr.session_id = s.id)
+        (SELECT count(*) FROM presence pr WHERE pr.session_id = s.id),
+        s.thematiques, s.materiel, s.niveau
     FROM session s
     JOIN projet p ON p.id = s.projet_id
     LEFT JOIN partenaire pa ON pa.id = s.partenaire_id";
@@ -158,6 +166,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Session> {
         annulee_le: r.get(17)?,
         motif_annulation: r.get(18)?,
         nommes: r.get(19)?,
+        vocabulaire: Vocabulaire::from_columns(r.get(20)?, r.get(21)?, r.get(22)?),
     })
 }
 
@@ -291,6 +300,11 @@ fn readable(s: &Session) -> Vec<(String, Option<String>)> {
     out.push(("partenaire".into(), s.partenaire.clone()));
     out.push(("intitulé".into(), s.intitule.clone()));
     out.push(("formateur".into(), s.formateur.clone()));
+    let v = &s.vocabulaire;
+    let list = |l: Vec<&str>| Some(l.join(", ")).filter(|l| !l.is_empty());
+    out.push(("thématiques".into(), list(v.thematiques.slugs(THEMATIQUES))));
+    out.push(("matériel".into(), list(v.materiel.slugs(MATERIELS))));
+    out.push(("niveau".into(), v.niveau_slug().map(String::from)));
     out
 }
 
@@ -386,6 +400,7 @@ pub fn correct(
         )?;
     }
     let p = Publics::from_values(values);
+    let (thematiques, materiel, niveau) = c.vocabulaire.apply(before.vocabulaire).columns();
     conn.execute(
         "UPDATE session SET
              date = coalesce(?2, date),
@@ -394,7 +409,8 @@ pub fn correct(
              femmes = ?6, qpv = ?7, jeunes_ml = ?8, demandeurs_emploi = ?9, rsa = ?10,
              partenaire_id = CASE WHEN ?11 THEN ?12 ELSE partenaire_id END,
              intitule = CASE WHEN ?13 THEN ?14 ELSE intitule END,
-             formateur = CASE WHEN ?15 THEN ?16 ELSE formateur END
+             formateur = CASE WHEN ?15 THEN ?16 ELSE formateur END,
+             thematiques = ?17, materiel = ?18, niveau = ?19
          WHERE id = ?1",
         params![
             numero,
@@ -413,6 +429,9 @@ pub fn correct(
             c.intitule.clone().flatten(),
             c.formateur.is_some(),
             c.formateur.clone().flatten(),
+            thematiques,
+            materiel,
+            niveau,
         ],
     )?;
     if let Some(lieu) = &c.lieu {

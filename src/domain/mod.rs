@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod actif_passif;
+pub mod activites;
 pub mod bilan;
 pub mod chart;
 pub mod date;
@@ -20,6 +21,7 @@ pub mod suggest;
 pub mod text;
 pub mod tiers;
 pub mod verifie;
+pub mod vocabulaire;
 
 /// An optional text field as typed: trimmed, and `None` when empty.
 pub fn optional_text(value: Option<&str>) -> Option<String> {

@@ -4,6 +4,7 @@ use crate::bail_user;
 use crate::domain::date::parse_past_date;
 use crate::domain::duration::Minutes;
 use crate::domain::participant::{Present, parse_presents};
+use crate::domain::vocabulaire::{Vocabulaire, VocabulaireChange};
 use crate::domain::{
     MAX_NAME_CHARS, MAX_SHORT_CHARS, MAX_TEXT_CHARS, check_lengths, optional_text,
 };
@@ -124,6 +125,7 @@ pub struct NewSession {
     pub partenaire: Option<String>,
     pub intitule: Option<String>,
     pub formateur: Option<String>,
+    pub vocabulaire: Vocabulaire,
 }
 
 /// A session as typed, field by field, on the command line or in a CSV row.
@@ -145,6 +147,8 @@ pub struct SessionDraft<'a> {
     pub partenaire: Option<&'a str>,
     pub intitule: Option<&'a str>,
     pub formateur: Option<&'a str>,
+    /// Thématiques, equipment and level (see `vocabulaire`).
+    pub vocabulaire: [Option<&'a str>; 3],
 }
 
 /// Largest group accepted for one session: above this, a headcount is a typo.
@@ -190,6 +194,8 @@ impl SessionDraft<'_> {
             };
             values[i] = Some(field(PUBLICS[i].0, n)?);
         }
+        let [thematiques, materiel, niveau] = self.vocabulaire;
+        let vocabulaire = Vocabulaire::parse(thematiques, materiel, niveau)?;
         Ok(NewSession {
             date,
             projet,
@@ -201,6 +207,7 @@ impl SessionDraft<'_> {
             partenaire: optional_text(self.partenaire),
             intitule: optional_text(self.intitule),
             formateur: optional_text(self.formateur),
+            vocabulaire,
         })
     }
 
@@ -305,6 +312,7 @@ pub struct CorrectionDraft<'a> {
     pub partenaire: Option<&'a str>,
     pub intitule: Option<&'a str>,
     pub formateur: Option<&'a str>,
+    pub vocabulaire: [Option<&'a str>; 3],
 }
 
 /// A checked correction: each value parsed as `session add` parses it. What depends on
@@ -321,6 +329,7 @@ pub struct Correction {
     pub partenaire: Option<Option<String>>,
     pub intitule: Option<Option<String>>,
     pub formateur: Option<Option<String>>,
+    pub vocabulaire: VocabulaireChange,
 }
 
 impl CorrectionDraft<'_> {
@@ -337,7 +346,9 @@ impl CorrectionDraft<'_> {
             }
         }
         let text = |v: Option<&str>| v.map(|v| optional_text(Some(v)));
+        let [thematiques, materiel, niveau] = self.vocabulaire;
         Ok(Correction {
+            vocabulaire: VocabulaireChange::parse(thematiques, materiel, niveau)?,
             date: self
                 .date
                 .map(|d| field("date", parse_past_date(d)))

@@ -7,6 +7,7 @@ use crate::domain::participant::{
 };
 use crate::domain::session::Place;
 use crate::domain::suggest::fold;
+use crate::domain::vocabulaire::{Bits, THEMATIQUES};
 use crate::territory;
 use std::collections::BTreeMap;
 
@@ -97,6 +98,11 @@ pub struct Stats {
     pub profils: Vec<Profil>,
     /// Per project: people reached and exits, against the project's targets.
     pub resultats: Vec<ProjetResultat>,
+    /// Per thématique (its position in [`THEMATIQUES`]), in the national list's order:
+    /// a session with several thématiques counts in each.
+    pub par_thematique: Vec<(usize, Counts)>,
+    /// Sessions recorded without a thématique.
+    pub sans_thematique: Counts,
 }
 
 /// A named person who attended in the year, with what the figures need.
@@ -243,6 +249,26 @@ impl Stats {
         }
         self.profils = profils(self.annee, attendees);
         self.resultats = resultats(&self.par_projet, attendees, objectifs);
+        self
+    }
+
+    /// Adds the figures per thématique, from the sums of each stored set of thématiques.
+    pub fn with_thematiques(mut self, groups: &[(i64, Counts)]) -> Stats {
+        let mut per = vec![Counts::default(); THEMATIQUES.len()];
+        for (bits, counts) in groups {
+            let bits = Bits::from_column(*bits, THEMATIQUES);
+            if bits.is_empty() {
+                self.sans_thematique.add(counts);
+            }
+            for i in bits.positions(THEMATIQUES) {
+                per[i].add(counts);
+            }
+        }
+        self.par_thematique = per
+            .into_iter()
+            .enumerate()
+            .filter(|(_, c)| c.sessions > 0)
+            .collect();
         self
     }
 
@@ -567,5 +593,33 @@ mod tests {
         let bp = &s.resultats[0];
         assert_eq!((bp.personnes, bp.sorties, bp.sans_sortie()), (1 + 3, 0, 1));
         assert_eq!(bp.taux_positives, None);
+    }
+
+    #[test]
+    fn a_session_counts_in_each_of_its_thematiques() {
+        let c = |sessions, participants, minutes| Counts {
+            sessions,
+            participants,
+            nommes: 0,
+            minutes,
+            minutes_stagiaires: participants * minutes,
+        };
+        // navigation-internet (4) and e-mail (5); e-mail alone; nothing.
+        let groups = [
+            ((1 << 4) | (1 << 5), c(2, 20, 360)),
+            (1 << 5, c(1, 5, 60)),
+            (0, c(3, 9, 90)),
+        ];
+        let s = Stats::default().with_thematiques(&groups);
+        let got: Vec<(&str, i64, i64, i64)> = s
+            .par_thematique
+            .iter()
+            .map(|(i, c)| (THEMATIQUES[*i].0, c.sessions, c.participants, c.minutes))
+            .collect();
+        assert_eq!(
+            got,
+            [("navigation-internet", 2, 20, 360), ("e-mail", 3, 25, 420)]
+        );
+        assert_eq!(s.sans_thematique, c(3, 9, 90));
     }
 }
