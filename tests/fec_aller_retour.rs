@@ -437,12 +437,16 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
          ALTER TABLE session DROP COLUMN thematiques;
          ALTER TABLE session DROP COLUMN materiel;
          ALTER TABLE session DROP COLUMN niveau;
+         DROP TABLE evenement; DROP TABLE benevolat; DROP TABLE benevolat_taux;
+         DROP TABLE adherent; DROP TABLE gouvernance; DROP TABLE equipe;
+         ALTER TABLE projet DROP COLUMN description;
          ",
     )
     .unwrap();
     // The tiers and journals are migration 9: the ledger goes back to schema 8, without
     // what the later migrations added (0010: the sessions' vocabulary; 0012: funders'
-    // tables, the partners' funder type; 0015: the report's texts).
+    // tables, the partners' funder type; 0014: the association's people; 0015: the
+    // report's texts).
     conn.execute_batch(
         "DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
          DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;

@@ -2,6 +2,7 @@
 //! All SQL lives in this module and its children; they speak in domain types.
 
 pub mod activites;
+pub mod association;
 pub mod backup;
 pub mod fec_export;
 pub mod fec_stage;
@@ -39,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_tiers_journaux.sql"),
     include_str!("../../migrations/0010_vocabulaire.sql"),
     include_str!("../../migrations/0012_financeurs.sql"),
+    include_str!("../../migrations/0014_association.sql"),
     include_str!("../../migrations/0015_rapport_textes.sql"),
 ];
 

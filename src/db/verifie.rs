@@ -184,7 +184,8 @@ fn session_counts(
 /// Presences point to an existing session and person; every other reference too
 /// (`PRAGMA foreign_key_check`).
 fn references(conn: &Connection) -> Result<Vec<String>> {
-    let mut found = Vec::new();
+    // Volunteer hours and the class 8 entries that value them.
+    let mut found = crate::db::association::benevolat::verifie(conn)?;
     let mut st = conn.prepare(
         "SELECT p.session_id, p.participant_id,
                 EXISTS (SELECT 1 FROM session s NOT INDEXED WHERE s.id = p.session_id),
