@@ -302,6 +302,62 @@ fn the_figures_of_the_report_are_those_of_stats_and_bilan() {
         "{produits:?}"
     );
 
+    // The association's people: the figures of stats, the names of the records.
+    assert_eq!(tile("salarié(e)s"), fr(int(&stats["salaries"])));
+    assert_eq!(tile("bénévoles engagé(e)s"), "7");
+    assert_eq!(tile("adhérent(e)s"), "21");
+    let etp = format!("{:.1}", stats["etp"].as_f64().unwrap()).replace('.', ",");
+    assert!(
+        text.contains(&format!(
+            "<p>En 2017, l'association a employé <strong>{}</strong> salarié(e)s, soit <strong>{etp}</strong> équivalent(s) temps plein sur l'année ; {} arrivée(s), {} départ(s).</p>",
+            int(&stats["salaries"]),
+            int(&stats["arrivees"]),
+            int(&stats["departs"])
+        )),
+        "{}",
+        between(&text, "<h2>Les ressources humaines</h2>", "</section>")
+    );
+    let rh = between(&text, "<h2>Les ressources humaines</h2>", "</section>");
+    assert_eq!(
+        rh.matches("<li>Arrivée de ").count() as i64,
+        int(&stats["arrivees"])
+    );
+    assert_eq!(
+        rh.matches("<li>Départ de ").count() as i64,
+        int(&stats["departs"])
+    );
+    assert!(
+        rh.contains("Départ de <strong>Charles Mamère</strong>"),
+        "{rh}"
+    );
+    let gouvernance = between(&text, "<h2>La gouvernance</h2>", "</section>");
+    assert!(
+        gouvernance.contains("<dt>Président(e)</dt><dd>Anne-Sophie Brunet</dd>"),
+        "{gouvernance}"
+    );
+    assert!(
+        gouvernance.contains("<h3>21 adhérent(e)s</h3>"),
+        "{gouvernance}"
+    );
+    assert!(
+        gouvernance.contains("<h3>7 bénévoles engagé(e)s, 70 heures</h3>"),
+        "{gouvernance}"
+    );
+    let agenda = between(
+        &text,
+        "<h2>Agenda : les temps forts de 2017</h2>",
+        "</section>",
+    );
+    assert_eq!(
+        agenda.matches("<div class=\"mois\">").count(),
+        12,
+        "{agenda}"
+    );
+    assert!(
+        agenda.contains("<h3>Août</h3><ul><li><strong>Vacances</strong>"),
+        "{agenda}"
+    );
+
     // The texts of the printed report, and the definitions of the figures.
     assert!(text.contains("<h2>Édito</h2>"));
     assert!(text.contains("<strong>Des actions qui se pérennisent.</strong>"));
@@ -340,7 +396,8 @@ fn writing_the_report_is_logged_and_refuses_the_ledger_as_destination() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
-    assert_eq!((quoi.as_str(), personnel), ("rapport", false));
+    // The report names the association's staff, board, members and volunteers.
+    assert_eq!((quoi.as_str(), personnel), ("rapport", true));
     assert!(fichier.ends_with("/r.html"), "{fichier}");
     drop(c);
     let mode = std::os::unix::fs::PermissionsExt::mode(
@@ -403,6 +460,18 @@ fn texts_are_written_in_markdown_every_version_kept() {
     ]);
     sb.ok(&["rapport", "2017", "-o", "r.html"]);
     let html = std::fs::read_to_string(sb.path().join("r.html")).unwrap();
+    // Nobody is named in a report of an empty ledger.
+    let c = rusqlite::Connection::open(sb.ledger()).unwrap();
+    let personnel: bool = c
+        .query_row(
+            "SELECT personnel FROM export_journal WHERE quoi = 'rapport'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(!personnel);
+    drop(c);
+    assert!(!html.contains("<h2>La gouvernance</h2>") && !html.contains("<h2>Agenda"));
     assert!(html.contains("<section id=\"edito\" class=\"nouvelle-page\">\n<h2>Édito</h2>\n<div class=\"texte\"><p>Seconde version.</p>"), "{html}");
     // The perspectives: the subset rendered, raw HTML shown as text, links printed.
     let p = between(&html, "<h2>Perspectives</h2>", "</section>");
@@ -564,9 +633,9 @@ fn the_demo_report_prints_to_pdf_in_a_real_browser() {
         String::from_utf8_lossy(&status.stderr)
     );
     let pages = pages_of(&pdf);
-    // Each section opens a page: cover, édito, three pages of figures and map, the
-    // actions by theme (five to six), the bilan financier (two), perspectives and
-    // definitions; the people and agenda add a few. Fewer than 12 means sections no
+    // Each section opens a page: cover, édito, three pages of figures and map, two of
+    // agenda, the actions by theme (five to six), staff, governance, the bilan financier
+    // (two), perspectives and definitions: 19 today. Fewer than 12 means sections no
     // longer start on their own page or went missing; more than 28 means the layout
     // broke (a table or the map spilling a page per row).
     assert!((12..=28).contains(&pages), "{pages} pages");

@@ -4,7 +4,7 @@
 
 use crate::bail_user;
 use crate::cmd::{Ctx, bilan, export, stats};
-use crate::db::{financeurs, participants, rapport, refs, reports};
+use crate::db::{association, financeurs, participants, rapport, refs, reports};
 use crate::domain::date::parse_year;
 use crate::domain::money::Money;
 use crate::domain::stats::Stats;
@@ -118,8 +118,10 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         w.write_all(html.as_bytes())?;
         Ok(html.len())
     })?;
-    // Figures and texts only: no person of the participant register is named.
-    export::note(&mut ledger, "rapport", Some(dest.absolute()), false);
+    // No participant is ever named; the association's own people (staff, board,
+    // members, volunteers) are, as in the printed report.
+    let personnel = crate::html::rapport::names_people(&donnees);
+    export::note(&mut ledger, "rapport", Some(dest.absolute()), personnel);
     writeln!(
         out,
         "Rapport d'activité {annee} écrit : {} ({} octets). Ouvrez-le dans un navigateur ; pour le PDF : Imprimer > Enregistrer au format PDF (voir `ici rapport --help`).",
@@ -166,10 +168,27 @@ pub fn gather(conn: &Connection, annee: i32) -> Result<Donnees> {
             .map(|(t, cents)| (t, Money(cents)))
             .collect(),
         precedent: (!precedent.blocs.is_empty()).then_some(precedent),
+        equipe: association::equipe(conn, Some(annee))?,
+        gouvernance: association::gouvernance(conn, Some(annee))?,
+        adherents: association::adherents(conn, Some(annee))?,
+        benevoles: benevoles(conn, annee)?,
+        evenements: association::evenements(conn, Some(annee))?,
         textes: rapport::texts(conn, annee)?,
         avertissement: None,
         note_sorties: None,
     })
+}
+
+/// The named volunteers with hours in the year (cancelled records aside), by name.
+fn benevoles(conn: &Connection, annee: i32) -> Result<Vec<String>> {
+    let mut names: Vec<String> = association::benevolat::benevolat(conn, Some(annee))?
+        .into_iter()
+        .filter(|b| !b.annule)
+        .filter_map(|b| b.personne)
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 fn run_texte(ctx: &Ctx, t: TexteArgs, out: &mut dyn Write) -> Result<()> {

@@ -3,7 +3,7 @@
 //! against its targets.
 
 use super::{Donnees, enumeration, heures, n};
-use crate::db::refs::{THEMES, theme_label};
+use crate::db::refs::{Projet, THEMES, theme_label};
 use crate::domain::participant::percent_fr;
 use crate::domain::session::PUBLICS;
 use crate::domain::stats::Stats;
@@ -40,17 +40,21 @@ pub fn section(d: &Donnees) -> String {
             heures(totals.minutes),
         );
         for (p, s) in projets {
-            out.push_str(&projet(d, &p.nom, p.intitule.as_deref(), s));
+            out.push_str(&projet(d, p, s));
         }
         out.push_str("</div>\n");
     }
     super::section("actions", "Nos actions", &out)
 }
 
-fn projet(d: &Donnees, nom: &str, intitule: Option<&str>, s: &Stats) -> String {
+fn projet(d: &Donnees, p: &Projet, s: &Stats) -> String {
+    let nom = p.nom.as_str();
     let mut out = format!("<article class=\"projet\"><h4>{}</h4>", escape(nom));
-    if let Some(t) = intitule {
+    if let Some(t) = &p.intitule {
         let _ = write!(out, "<p class=\"intitule\">{}</p>", escape(t));
+    }
+    if let Some(t) = &p.description {
+        let _ = write!(out, "<p class=\"description\">{}</p>", escape(t));
     }
     out.push_str("<dl class=\"faits\">");
     let mut fait = |dt: &str, dd: String| {

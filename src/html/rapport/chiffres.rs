@@ -78,6 +78,30 @@ pub fn section(d: &Donnees) -> String {
         "actions menées",
         "projets ayant eu au moins une session".into(),
     );
+    let a = &s.association;
+    if a.salaries > 0 {
+        tuile(
+            &mut out,
+            n(a.salaries),
+            "salarié(e)s",
+            format!(
+                "{},{} équivalent(s) temps plein sur l'année",
+                a.etp_dixiemes / 10,
+                a.etp_dixiemes % 10
+            ),
+        );
+    }
+    if a.benevoles > 0 {
+        tuile(
+            &mut out,
+            n(a.benevoles),
+            "bénévoles engagé(e)s",
+            format!("{} heures de bénévolat", heures(a.minutes_benevolat)),
+        );
+    }
+    if a.adherents > 0 {
+        tuile(&mut out, n(a.adherents), "adhérent(e)s", String::new());
+    }
     out.push_str("</div>\n");
 
     let months: Vec<Bar> = (1..=12u32)

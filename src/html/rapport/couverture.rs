@@ -10,7 +10,16 @@ pub fn cover(d: &Donnees) -> String {
         sommaire.push(("edito", "Édito"));
     }
     sommaire.push(("chiffres", "Les chiffres"));
+    if !d.evenements.is_empty() {
+        sommaire.push(("agenda", "Agenda : les temps forts"));
+    }
     sommaire.push(("actions", "Nos actions"));
+    if !d.equipe.is_empty() {
+        sommaire.push(("rh", "Les ressources humaines"));
+    }
+    if !(d.gouvernance.is_empty() && d.adherents.is_empty() && d.benevoles.is_empty()) {
+        sommaire.push(("gouvernance", "La gouvernance"));
+    }
     sommaire.push(("finances", "Bilan financier"));
     if d.textes.contains_key("perspectives") {
         sommaire.push(("perspectives", "Perspectives"));

@@ -3,12 +3,13 @@
 
 use super::Donnees;
 use crate::cmd::stats::{
-    NOTE_HEURES, NOTE_INTERCOS, NOTE_PERSONNES, NOTE_PROFILS, NOTE_SORTIES, NOTE_VILLES,
+    NOTE_EQUIPE, NOTE_HEURES, NOTE_INTERCOS, NOTE_PERSONNES, NOTE_PROFILS, NOTE_SORTIES,
+    NOTE_VILLES,
 };
 use crate::html::{carte, escape};
 use std::fmt::Write as _;
 
-const DEFINITIONS: [(&str, &str); 9] = [
+const DEFINITIONS: [(&str, &str); 10] = [
     (
         "Sessions",
         "Les ateliers et formations enregistrés dans l'année, hors sessions annulées.",
@@ -27,6 +28,10 @@ const DEFINITIONS: [(&str, &str); 9] = [
     ),
     ("Publics", NOTE_PROFILS),
     ("Sorties positives", NOTE_SORTIES),
+    (
+        "Salariés, équivalent temps plein, bénévoles, adhérents",
+        NOTE_EQUIPE,
+    ),
 ];
 
 const FINANCES: [(&str, &str); 4] = [

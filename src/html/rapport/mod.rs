@@ -6,11 +6,14 @@
 //! lays them out. Each section has its own file.
 
 mod actions;
+mod agenda;
 mod chiffres;
 mod couverture;
 mod definitions;
+mod equipe;
 mod finances;
 
+use crate::db::association::{Adherent, Evenement, Mandat, Membre};
 use crate::db::refs::Projet;
 use crate::domain::bilan::Bilan;
 use crate::domain::financeur::TypeFinanceur;
@@ -38,6 +41,16 @@ pub struct Donnees {
     pub subventions_par_type: Vec<(Option<TypeFinanceur>, Money)>,
     /// The year before, for the comparison; `None` when it has no entry.
     pub precedent: Option<Bilan>,
+    /// The staff contracts with a day in the year.
+    pub equipe: Vec<Membre>,
+    /// The offices of the bureau and the board held in the year.
+    pub gouvernance: Vec<Mandat>,
+    /// The year's memberships.
+    pub adherents: Vec<Adherent>,
+    /// The named volunteers with hours in the year, by name.
+    pub benevoles: Vec<String>,
+    /// The year's highlights, by date.
+    pub evenements: Vec<Evenement>,
     /// The free texts (édito, resultat, perspectives), Markdown.
     pub textes: BTreeMap<String, String>,
     /// Said on the cover and beside the figures it concerns (the demonstration's data).
@@ -52,7 +65,10 @@ pub fn document(d: &Donnees) -> String {
     body.push_str(&couverture::cover(d));
     body.push_str(&couverture::edito(d));
     body.push_str(&chiffres::section(d));
+    body.push_str(&agenda::section(d));
     body.push_str(&actions::section(d));
+    body.push_str(&equipe::ressources_humaines(d));
+    body.push_str(&equipe::gouvernance(d));
     body.push_str(&finances::section(d));
     body.push_str(&couverture::perspectives(d));
     body.push_str(&definitions::section(d));
@@ -126,6 +142,15 @@ const MOIS: [&str; 12] = [
     "décembre",
 ];
 
+/// Whether the report names people of the association (staff, board, members,
+/// volunteers): the export log then records it as holding personal data.
+pub fn names_people(d: &Donnees) -> bool {
+    !(d.equipe.is_empty()
+        && d.gouvernance.is_empty()
+        && d.adherents.is_empty()
+        && d.benevoles.is_empty())
+}
+
 /// The report's own styles, on top of the shared frame.
 const CSS: &str = "
 .couverture { min-height: 230mm; display: flex; flex-direction: column; justify-content: center; }
@@ -153,6 +178,11 @@ dl.faits dd { margin: 0; }
 .resultat-annonce { font-size: 13pt; margin: 3mm 0 5mm; }
 .theme { break-before: page; }
 .theme:first-of-type { break-before: auto; }
+.agenda { columns: 2; column-gap: 8mm; }
+.agenda .mois { break-inside: avoid; }
+.agenda h3 { margin-top: 0; color: #0072B2; text-transform: uppercase; font-size: 10.5pt; }
+.agenda ul { padding-left: 4mm; margin: 0 0 4mm; }
+.agenda li { margin-bottom: 1.5mm; }
 dl.definitions dt { font-weight: bold; margin-top: 2mm; }
 dl.definitions dd { margin: 0 0 1mm; }
 ";
