@@ -302,6 +302,31 @@ fn the_figures_of_the_report_are_those_of_stats_and_bilan() {
         "{produits:?}"
     );
 
+    // Each project's sessions and hours are those of stats' par_projet.
+    for p in stats["par_projet"].as_array().unwrap() {
+        let article = between(
+            &text,
+            &format!(
+                "<article class=\"projet\"><h4>{}</h4>",
+                p["projet"].as_str().unwrap()
+            ),
+            "</article>",
+        );
+        let hours = p["heures_formation"].as_f64().unwrap();
+        let hours = if hours.fract() == 0.0 {
+            fr(hours as i64)
+        } else {
+            format!("{hours:.1}").replace('.', ",")
+        };
+        assert!(
+            article.contains(&format!(
+                "<dd>{} sessions, {hours} heures de formation",
+                fr(int(&p["sessions"]))
+            )),
+            "{p}\n{article}"
+        );
+    }
+
     // The association's people: the figures of stats, the names of the records.
     assert_eq!(tile("salarié(e)s"), fr(int(&stats["salaries"])));
     assert_eq!(tile("bénévoles engagé(e)s"), "7");
