@@ -13,7 +13,7 @@ CREATE TABLE projet (
 
 -- Partners and funders: the actors the association works with. A transaction's
 -- tiers is a partner, so a subsidy and a workshop name the same actor. type_financeur
--- (0012): the Cerfa line its subsidies go on; NULL: not a funder, or not said.
+-- (0011): the Cerfa line its subsidies go on; NULL: not a funder, or not said.
 CREATE TABLE partenaire (
     id         INTEGER PRIMARY KEY,
     nom        TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(nom)) > 0),
@@ -401,7 +401,7 @@ BEGIN
     SELECT RAISE(ABORT, 'une écriture ne se supprime pas : contrepassez-la');
 END;
 
--- Funders (0012): grant agreements, budgets and their versions, the allocation of
+-- Funders (0011): grant agreements, budgets and their versions, the allocation of
 -- entries and shared costs to projects, explanations of a compte rendu's gaps.
 
 -- A grant agreement: who funds which project, over which period, how much, and the gap
@@ -440,6 +440,7 @@ CREATE UNIQUE INDEX budget_version ON budget (annee, coalesce(projet_id, 0), ver
 -- subsidy line (74) may name its funder.
 CREATE TABLE budget_ligne (
     id            INTEGER PRIMARY KEY,
+    gid           BLOB NOT NULL UNIQUE,
     budget_id     INTEGER NOT NULL REFERENCES budget (id),
     compte        TEXT NOT NULL CHECK (compte GLOB '[678][0-9]*'),
     montant       INTEGER NOT NULL CHECK (montant >= 0),
@@ -476,6 +477,7 @@ CREATE TABLE repartition (
 CREATE UNIQUE INDEX repartition_courante ON repartition (annee) WHERE remplacee_le IS NULL;
 
 CREATE TABLE repartition_part (
+    gid            BLOB NOT NULL UNIQUE,
     repartition_id INTEGER NOT NULL REFERENCES repartition (id),
     projet_id      INTEGER NOT NULL REFERENCES projet (id),
     -- The figure the share comes from: minutes, participations, people, or the
@@ -499,7 +501,7 @@ CREATE TABLE explication (
 );
 CREATE UNIQUE INDEX explication_ligne
     ON explication (projet_id, annee, rubrique, coalesce(partenaire_id, 0));
--- Association (0014): the people of the association — staff, board, members, volunteers — and the
+-- Association (0012): the people of the association — staff, board, members, volunteers — and the
 -- agenda of the year, for the annual report. They are not beneficiaries: they live
 -- apart from the participant register, in tables of their own. Volunteer hours are
 -- valued at a rate per hour and booked in class 8 (see `benevolat.ecriture_id`).
@@ -591,7 +593,7 @@ CREATE INDEX evenement_date ON evenement (date);
 -- What a project is about, for the report's « Nos actions ».
 ALTER TABLE projet ADD COLUMN description TEXT;
 
--- 0015: the free texts of the annual report, every version kept.
+-- 0013: the free texts of the annual report, every version kept.
 CREATE TABLE rapport_texte (
     id       INTEGER PRIMARY KEY,
     gid      BLOB NOT NULL UNIQUE,

@@ -1777,7 +1777,7 @@ fn demo_json_gives_bilan_and_stats() {
     expect_code(&out, 0, &["demo", "--format", "json"]);
     let v: Value = serde_json::from_slice(&out.stdout).expect("demo JSON");
     let keys: Vec<&String> = v.as_object().expect("an object").keys().collect();
-    assert_eq!(keys, ["bilan", "stats"]);
+    assert_eq!(keys, ["bilan", "compte_rendu", "stats"]);
     assert_2017_figures(&v["bilan"], &v["stats"]);
     assert_eq!(
         entries(sb.path()),

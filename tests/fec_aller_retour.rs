@@ -444,9 +444,10 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
     )
     .unwrap();
     // The tiers and journals are migration 9: the ledger goes back to schema 8, without
-    // what the later migrations added (0010: the sessions' vocabulary; 0012: funders'
-    // tables, the partners' funder type; 0014: the association's people; 0015: the
-    // report's texts).
+    // what the later migrations added (the sessions' vocabulary, 0010_vocabulaire.sql;
+    // the funders' tables and the partners' funder type, 0011_financeurs.sql; the
+    // association's people, 0012_association.sql; the report's texts,
+    // 0013_rapport_textes.sql).
     conn.execute_batch(
         "DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
          DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;

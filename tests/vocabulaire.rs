@@ -451,14 +451,18 @@ fn an_older_ledger_gains_the_columns_and_keeps_its_sessions() {
     }
     let before = sb.json(&["session", "list"]);
     let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
+    // Back to schema 9, before the vocabulary (0010), without what the later migrations
+    // made (0011: the funders' tables and the partners' funder type).
     conn.execute_batch(
         "ALTER TABLE session DROP COLUMN thematiques;
          ALTER TABLE session DROP COLUMN materiel;
-         ALTER TABLE session DROP COLUMN niveau;",
+         ALTER TABLE session DROP COLUMN niveau;
+         DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
+         DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;
+         DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;",
     )
     .unwrap();
-    conn.pragma_update(None, "user_version", ici::db::SCHEMA_VERSION - 1)
-        .unwrap();
+    conn.pragma_update(None, "user_version", 9).unwrap();
     drop(conn);
     let after = sb.json(&["session", "list"]);
     assert_eq!(column(&after, "thematiques"), [json!([]), json!([])]);

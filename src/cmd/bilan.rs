@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use std::io::Write;
 
 mod actif_passif_rendu;
+pub mod analytique;
 mod resultat;
 
 #[derive(Debug, clap::Args)]
@@ -63,17 +64,12 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         return actif_passif_rendu::print(out, &actif_passif(conn, annee)?, a.format);
     }
     if a.par == Some(Par::Projet) {
-        return print_par_projet(
-            out,
-            annee,
-            &reports::resultats_par_projet(conn, annee)?,
-            a.format,
-        );
+        return print_par_projet(out, annee, &analytique::ventilation(conn, annee)?, a.format);
     }
-    let perimetre = match &a.projet {
-        Some(nom) => reports::Perimetre::Projet(refs::projet_id(conn, nom)?),
-        None => reports::Perimetre::Tout,
-    };
+    if let Some(nom) = &a.projet {
+        return print_projet(out, conn, annee, nom, &a);
+    }
+    let perimetre = reports::Perimetre::Tout;
     let bilan = compute_in(conn, annee, perimetre, a.detail)?;
     let precedent = if a.comparer {
         Some(compute_in(conn, annee - 1, perimetre, a.detail)?)
@@ -93,6 +89,93 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
         a.detail,
         a.format,
     )
+}
+
+/// One project's compte de résultat: its entries, the shares allocated to it and its
+/// part of the year's key (loans stay those its entries name).
+fn compute_projet(
+    conn: &Connection,
+    annee: i32,
+    projet_id: i64,
+    nom: &str,
+    detail: bool,
+) -> Result<(Bilan, analytique::Ventilation)> {
+    let v = analytique::ventilation(conn, annee)?;
+    let mut soldes: Vec<_> = reports::soldes(conn, annee, reports::Perimetre::Projet(projet_id))?
+        .into_iter()
+        .filter(|s| s.compte.starts_with("16"))
+        .collect();
+    soldes.extend(v.soldes(nom));
+    Ok((Bilan::build(annee, &soldes, detail), v))
+}
+
+fn print_projet(
+    out: &mut dyn Write,
+    conn: &Connection,
+    annee: i32,
+    nom: &str,
+    a: &Args,
+) -> Result<()> {
+    let projet_id = refs::projet_id(conn, nom)?;
+    let nom: String = conn.query_row("SELECT nom FROM projet WHERE id = ?1", [projet_id], |r| {
+        r.get(0)
+    })?;
+    let (bilan, v) = compute_projet(conn, annee, projet_id, &nom, a.detail)?;
+    let precedent = if a.comparer {
+        Some(compute_projet(conn, annee - 1, projet_id, &nom, a.detail)?.0)
+    } else {
+        None
+    };
+    let totaux = v
+        .par_projet()
+        .into_iter()
+        .find(|(p, _)| p.as_deref() == Some(nom.as_str()))
+        .map(|(_, t)| t)
+        .unwrap_or_default();
+    let titre = format!("Compte de résultat {annee} — projet {nom}");
+    if a.format == Format::Json {
+        let mut buf = Vec::new();
+        print_with(
+            &mut buf,
+            &bilan,
+            precedent.as_ref(),
+            &titre,
+            Some(&nom),
+            a.detail,
+            a.format,
+        )?;
+        let mut j: Value = serde_json::from_slice(&buf)?;
+        j["charges_directes"] = Money(totaux.charges_directes).plain().into();
+        j["charges_affectees"] = Money(totaux.charges_affectees).plain().into();
+        j["charges_reparties"] = Money(totaux.charges_reparties).plain().into();
+        j["produits_directs"] = Money(totaux.produits_directs).plain().into();
+        j["produits_affectes"] = Money(totaux.produits_affectes).plain().into();
+        j["repartition"] = v.repartition_json();
+        return render::json(out, &j);
+    }
+    print_with(
+        out,
+        &bilan,
+        precedent.as_ref(),
+        &titre,
+        Some(&nom),
+        a.detail,
+        a.format,
+    )?;
+    if a.format == Format::Table {
+        writeln!(
+            out,
+            "Charges : {} directes, {} affectées (`ici affecte`), {} réparties par la clé. {}",
+            Money(totaux.charges_directes),
+            Money(totaux.charges_affectees),
+            Money(totaux.charges_reparties),
+            v.repartition_fr(annee)
+        )?;
+        if let Some(w) = v.alerte(annee) {
+            writeln!(out, "{w}")?;
+        }
+    }
+    Ok(())
 }
 
 /// The whole association's compte de résultat by group.
@@ -263,44 +346,69 @@ fn print_with(
 fn print_par_projet(
     out: &mut dyn Write,
     annee: i32,
-    resultats: &[(Option<String>, i64, i64)],
+    v: &analytique::Ventilation,
     format: Format,
 ) -> Result<()> {
+    let resultats = v.par_projet();
     let name = |p: &Option<String>| p.clone().unwrap_or_else(|| "non affecté".into());
     if format == Format::Json {
         let projets: Vec<Value> = resultats
             .iter()
-            .map(|(p, pr, ch)| {
+            .map(|(p, t)| {
                 json!({
                     "projet": p,
                     "libelle": name(p),
-                    "total_produits": Money(*pr).plain(),
-                    "total_charges": Money(*ch).plain(),
-                    "resultat": Money(pr - ch).plain(),
+                    "total_produits": Money(t.produits()).plain(),
+                    "total_charges": Money(t.charges()).plain(),
+                    "resultat": Money(t.produits() - t.charges()).plain(),
+                    "produits_directs": Money(t.produits_directs).plain(),
+                    "produits_affectes": Money(t.produits_affectes).plain(),
+                    "charges_directes": Money(t.charges_directes).plain(),
+                    "charges_affectees": Money(t.charges_affectees).plain(),
+                    "charges_reparties": Money(t.charges_reparties).plain(),
                 })
             })
             .collect();
-        return render::json(out, &json!({ "annee": annee, "projets": projets }));
+        let (left, share) = v.non_affecte();
+        return render::json(
+            out,
+            &json!({
+                "annee": annee,
+                "projets": projets,
+                "repartition": v.repartition_json(),
+                "charges_non_affectees": Money(left).plain(),
+                "charges_non_affectees_pct": share.map(crate::domain::compte_rendu::pct_json),
+            }),
+        );
     }
     let mut rows: Vec<Vec<Cell>> = resultats
         .iter()
-        .map(|(p, pr, ch)| {
+        .map(|(p, t)| {
             vec![
                 Cell::text(name(p)),
-                Cell::Money(Money(*pr)),
-                Cell::Money(Money(*ch)),
-                Cell::Money(Money(pr - ch)),
+                Cell::Money(Money(t.produits())),
+                Cell::Money(Money(t.charges())),
+                Cell::Money(Money(t.produits() - t.charges())),
+                Cell::Money(Money(t.charges_directes)),
+                Cell::Money(Money(t.charges_affectees + t.charges_reparties)),
             ]
         })
         .collect();
-    let (tp, tc): (i64, i64) = resultats
-        .iter()
-        .fold((0, 0), |(a, b), r| (a + r.1, b + r.2));
+    let (tp, tc, td, ti) = resultats.iter().fold((0, 0, 0, 0), |(a, b, c, d), (_, t)| {
+        (
+            a + t.produits(),
+            b + t.charges(),
+            c + t.charges_directes,
+            d + t.charges_affectees + t.charges_reparties,
+        )
+    });
     rows.push(vec![
         Cell::text("Total"),
         Cell::Money(Money(tp)),
         Cell::Money(Money(tc)),
         Cell::Money(Money(tp - tc)),
+        Cell::Money(Money(td)),
+        Cell::Money(Money(ti)),
     ]);
     if format == Format::Table {
         writeln!(out, "Résultat par projet {annee}")?;
@@ -308,7 +416,21 @@ fn print_par_projet(
     render::rows(
         out,
         format,
-        &["projet", "produits", "charges", "résultat"],
+        &[
+            "projet",
+            "produits",
+            "charges",
+            "résultat",
+            "dont charges directes",
+            "dont affectées ou réparties",
+        ],
         &rows,
-    )
+    )?;
+    if format == Format::Table {
+        writeln!(out, "{}", v.repartition_fr(annee))?;
+        if let Some(w) = v.alerte(annee) {
+            writeln!(out, "{w}")?;
+        }
+    }
+    Ok(())
 }

@@ -5,7 +5,7 @@
 
 use crate::bail_user;
 use crate::cmd::association_csv::{self, Quoi};
-use crate::cmd::{Ctx, bilan, import, import_fec, stats};
+use crate::cmd::{Ctx, bilan, compte_rendu, import, import_fec, stats};
 use crate::db::{Ledger, backup};
 use crate::domain::money::group_thousands;
 use crate::output::{self, Existing, Pending};
@@ -14,6 +14,8 @@ use anyhow::{Context, Result, bail};
 use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+mod financeurs;
 
 /// The 2017 activity data, in the order they must be loaded: the partners come before
 /// the books so that the FEC's third parties find them by name.
@@ -185,6 +187,7 @@ pub fn ledger_2017() -> Result<Ledger> {
         }
         Ok(())
     })?;
+    ledger.write(|tx| financeurs::load(tx))?;
     Ok(ledger)
 }
 
@@ -222,6 +225,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     };
     let bilan = bilan::compute(ledger.conn(), 2017)?;
     let stats = stats::compute(ledger.conn(), 2017)?;
+    let rendu = compte_rendu::compute(ledger.conn(), MEDNUM94.0, 2017)?;
     let written_note = written.map(|(path, size)| {
         format!(
             "Registre de démonstration écrit : {} ({} octets, lisible par vous seul). Interrogez-le avec --ledger, par exemple : ici --ledger {} bilan 2017 --actif-passif",
@@ -237,6 +241,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             let mut v = serde_json::json!({
                 "bilan": bilan_json(&bilan)?,
                 "stats": stats_json(&stats)?,
+                "compte_rendu": compte_rendu::to_json(&rendu),
             });
             if let Some((path, size)) = written {
                 v["registre_ecrit"] = serde_json::json!({
@@ -255,6 +260,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             writeln!(out)?;
             stats::print(out, &stats, Format::Table)?;
             writeln!(out, "\n{SORTIES_ILLUSTRATIVES}")?;
+            writeln!(out)?;
+            compte_rendu::print_table(out, &rendu)?;
+            writeln!(out, "\n{}", financeurs::NOTE)?;
             if let Some(note) = written_note {
                 writeln!(out, "\n{note}")?;
             }
@@ -264,8 +272,11 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             bilan::print(out, &bilan, format)?;
             writeln!(out)?;
             stats::print(out, &stats, format)?;
+            writeln!(out)?;
+            compte_rendu::print(out, &rendu, format)?;
             // The CSV tables stay data only; what must be said goes beside them.
             eprintln!("{SORTIES_ILLUSTRATIVES}");
+            eprintln!("{}", financeurs::NOTE);
             if let Some(note) = written_note {
                 eprintln!("{note}");
             }

@@ -3,14 +3,18 @@
 pub mod adherent;
 pub mod association;
 pub mod association_csv;
+pub mod affecte;
 pub mod balance;
 pub mod benevolat;
 pub mod bilan;
+pub mod budget;
 pub mod cloture;
 pub mod commune;
 pub mod completions;
 pub mod compte;
+pub mod compte_rendu;
 pub mod confirm;
+pub mod convention;
 pub mod demo;
 pub mod ecriture;
 pub mod equipe;
@@ -32,6 +36,7 @@ pub mod participant;
 pub mod participant_oublie;
 pub mod projet;
 pub mod rapport;
+pub mod repartition;
 pub mod sauvegarde;
 pub mod session;
 pub mod solde;
@@ -74,7 +79,7 @@ pub enum Commande {
     /// Projets (actions) : ajouter, lister, décrire, renommer, fusionner
     #[command(subcommand)]
     Projet(projet::Commande),
-    /// Partenaires et financeurs : ajouter, lister, renommer, fusionner
+    /// Partenaires et financeurs : ajouter, lister, type de financeur, renommer, fusionner
     #[command(subcommand)]
     Partenaire(partenaire::Commande),
     /// Tiers des écritures (fournisseurs, financeurs, prêteurs…) : ajouter, lister, corriger
@@ -125,6 +130,18 @@ pub enum Commande {
     Compte(compte::Commande),
     /// Compte de résultat de l'année : produits, charges, excédent ou déficit
     Bilan(bilan::Args),
+    /// Conventions de subvention : financeur, projet, période, montant, seuil d'écart
+    #[command(subcommand)]
+    Convention(convention::Commande),
+    /// Budgets prévisionnels (Cerfa 12156) : importer, montrer
+    #[command(subcommand)]
+    Budget(budget::Commande),
+    /// Affecte une écriture (ou une part) à un projet, sans la modifier
+    Affecte(affecte::Args),
+    /// Clé de répartition de l'année des charges communes entre projets
+    Repartition(repartition::Args),
+    /// Compte rendu financier d'une action subventionnée (Cerfa 15059)
+    CompteRendu(compte_rendu::Args),
     /// Balance générale de l'année : débit, crédit et solde de chaque compte mouvementé
     Balance(balance::Args),
     /// Grand livre de l'année : chaque ligne, compte par compte, avec le solde progressif
@@ -235,6 +252,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Cloture(a) => cloture::run(&ctx, a, out),
         Commande::Compte(c) => compte::run(c, out),
         Commande::Bilan(a) => bilan::run(&ctx, a, out),
+        Commande::Convention(c) => convention::run(&ctx, c, out),
+        Commande::Budget(c) => budget::run(&ctx, c, out),
+        Commande::Affecte(a) => affecte::run(&ctx, a, out),
+        Commande::Repartition(a) => repartition::run(&ctx, a, out),
+        Commande::CompteRendu(a) => compte_rendu::run(&ctx, a, out),
         Commande::Balance(a) => balance::run(&ctx, a, out),
         Commande::GrandLivre(a) => grand_livre::run(&ctx, a, out),
         Commande::Journal(a) => journal::run(&ctx, a, out),

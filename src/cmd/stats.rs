@@ -67,6 +67,33 @@ pub fn compute(conn: &Connection, annee: i32) -> Result<Stats> {
     Ok(stats)
 }
 
+/// The figures of one project's year: its sessions, the named people who came to it
+/// (their profiles and exits for this project only), its session partners.
+pub fn compute_projet(conn: &Connection, annee: i32, projet: &str) -> Result<Stats> {
+    let groups: Vec<_> = reports::session_groups(conn, annee)?
+        .into_iter()
+        .filter(|g| g.projet == projet)
+        .collect();
+    let attendees: Vec<_> = participants::attendees(conn, annee)?
+        .into_iter()
+        .filter_map(|mut a| {
+            a.projets.retain(|(p, _)| p == projet);
+            (!a.projets.is_empty()).then_some(a)
+        })
+        .collect();
+    let objectifs: Vec<_> = participants::objectifs(conn)?
+        .into_iter()
+        .filter(|o| o.projet == projet)
+        .collect();
+    Ok(Stats::build(
+        annee,
+        &groups,
+        crate::db::financeurs::partenaires_du_projet(conn, annee, projet)?,
+        0,
+    )
+    .with_people(&attendees, &objectifs))
+}
+
 fn counts_json(c: &Counts) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("sessions".into(), c.sessions.into());
@@ -91,7 +118,7 @@ fn etp_fr(dixiemes: i64) -> String {
     format!("{},{}", dixiemes / 10, dixiemes % 10)
 }
 
-fn to_json(s: &Stats) -> Value {
+pub fn to_json(s: &Stats) -> Value {
     let publics: Map<String, Value> = PUBLICS
         .iter()
         .zip(&s.publics)

@@ -39,9 +39,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_historique_sessions.sql"),
     include_str!("../../migrations/0009_tiers_journaux.sql"),
     include_str!("../../migrations/0010_vocabulaire.sql"),
-    include_str!("../../migrations/0012_financeurs.sql"),
-    include_str!("../../migrations/0014_association.sql"),
-    include_str!("../../migrations/0015_rapport_textes.sql"),
+    include_str!("../../migrations/0011_financeurs.sql"),
+    include_str!("../../migrations/0012_association.sql"),
+    include_str!("../../migrations/0013_rapport_textes.sql"),
 ];
 
 /// The schema version this build writes.

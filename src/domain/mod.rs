@@ -7,6 +7,7 @@ pub mod activites;
 pub mod association;
 pub mod bilan;
 pub mod chart;
+pub mod compte_rendu;
 pub mod date;
 pub mod doublon;
 pub mod duration;

@@ -10,6 +10,7 @@ pub mod carte;
 pub mod charts;
 pub mod markdown;
 pub mod rapport;
+pub mod compte_rendu;
 
 use std::fmt::Write as _;
 

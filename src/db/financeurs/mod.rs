@@ -1,10 +1,15 @@
 //! What funders ask for: funder types, grant agreements, budgets, the analytic
 //! allocation of entries and shared costs, and the explanations of a compte rendu.
 
+pub mod analytique;
+pub mod budget;
+pub mod conventions;
+
 use crate::domain::date::year_bounds;
 use crate::domain::financeur::TypeFinanceur;
 use anyhow::Result;
 use rusqlite::{Connection, params};
+use std::collections::BTreeMap;
 
 /// The year's subsidies (class 74, credit minus debit) per funder type. A line's funder
 /// is the partner of its tiers (the tiers of the line, else the entry's); a line whose
@@ -37,6 +42,48 @@ pub fn produits_par_type(
     // None (unknown) last.
     out.sort_by_key(|(t, _)| (t.is_none(), *t));
     Ok(out)
+}
+
+/// Every partner's funder type, by name.
+pub fn types_financeurs(conn: &Connection) -> Result<BTreeMap<String, Option<TypeFinanceur>>> {
+    let mut st = conn.prepare_cached("SELECT nom, type_financeur FROM partenaire")?;
+    let rows = st.query_map([], |r| {
+        let code: Option<String> = r.get(1)?;
+        Ok((
+            r.get::<_, String>(0)?,
+            code.as_deref().and_then(TypeFinanceur::from_code),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The partners named on a project's sessions of the year.
+pub fn partenaires_du_projet(conn: &Connection, annee: i32, projet: &str) -> Result<Vec<String>> {
+    let (start, end) = year_bounds(annee);
+    let mut st = conn.prepare_cached(
+        "SELECT DISTINCT p.nom FROM session s JOIN partenaire p ON p.id = s.partenaire_id
+         JOIN projet j ON j.id = s.projet_id
+         WHERE j.nom = ?3 AND s.date >= ?1 AND s.date < ?2 AND s.annulee_le IS NULL
+         ORDER BY p.nom",
+    )?;
+    let rows = st.query_map(params![start, end, projet], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The first and last dates of a project's sessions in the year.
+pub fn periode_sessions(
+    conn: &Connection,
+    annee: i32,
+    projet: &str,
+) -> Result<Option<(String, String)>> {
+    let (start, end) = year_bounds(annee);
+    let (a, b): (Option<String>, Option<String>) = conn.query_row(
+        "SELECT min(s.date), max(s.date) FROM session s JOIN projet j ON j.id = s.projet_id
+         WHERE j.nom = ?3 AND s.date >= ?1 AND s.date < ?2 AND s.annulee_le IS NULL",
+        params![start, end, projet],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(a.zip(b))
 }
 
 #[cfg(test)]

@@ -269,6 +269,13 @@ impl Nature {
     }
 }
 
+/// The nature of a class-8 account booked under `plan`, as (key, label, whether it is
+/// an emploi (86) rather than a contribution (87)), matched by meaning: 870 and 875
+/// swapped between the 1999 and 2018 charts.
+pub fn contribution_nature(plan: Plan, compte: &str) -> Option<(&'static str, &'static str, bool)> {
+    Nature::of(plan, compte).map(|n| (n.cle(), n.libelle(), n.is_emploi()))
+}
+
 /// One line of the contributions volontaires block.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Contribution {

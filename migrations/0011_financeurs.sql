@@ -1,4 +1,4 @@
--- 0012: what funders ask for. The funder type of a partner (the lines of the Cerfa's
+-- 0011: what funders ask for. The funder type of a partner (the lines of the Cerfa's
 -- table of subsidies), grant agreements, budgets kept with their earlier versions,
 -- the analytic allocation of entries and of shared costs to projects (never an edit of
 -- an entry), and the explanations of gaps written for a compte rendu financier.
@@ -46,6 +46,7 @@ CREATE UNIQUE INDEX budget_version ON budget (annee, coalesce(projet_id, 0), ver
 -- subsidy line (74) may name its funder.
 CREATE TABLE budget_ligne (
     id            INTEGER PRIMARY KEY,
+    gid           BLOB NOT NULL UNIQUE,
     budget_id     INTEGER NOT NULL REFERENCES budget (id),
     compte        TEXT NOT NULL CHECK (compte GLOB '[678][0-9]*'),
     montant       INTEGER NOT NULL CHECK (montant >= 0),
@@ -82,6 +83,7 @@ CREATE TABLE repartition (
 CREATE UNIQUE INDEX repartition_courante ON repartition (annee) WHERE remplacee_le IS NULL;
 
 CREATE TABLE repartition_part (
+    gid            BLOB NOT NULL UNIQUE,
     repartition_id INTEGER NOT NULL REFERENCES repartition (id),
     projet_id      INTEGER NOT NULL REFERENCES projet (id),
     -- The figure the share comes from: minutes, participations, people, or the
