@@ -452,14 +452,19 @@ fn an_older_ledger_gains_the_columns_and_keeps_its_sessions() {
     let before = sb.json(&["session", "list"]);
     let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
     // Back to schema 9, before the vocabulary (0010), without what the later migrations
-    // made (0011: the funders' tables and the partners' funder type).
+    // made (0011: the funders' tables and the partners' funder type; 0012: the
+    // association's people; 0013: the report's texts).
     conn.execute_batch(
         "ALTER TABLE session DROP COLUMN thematiques;
          ALTER TABLE session DROP COLUMN materiel;
          ALTER TABLE session DROP COLUMN niveau;
          DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
          DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;
-         DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;",
+         DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;
+         DROP TABLE evenement; DROP TABLE benevolat; DROP TABLE benevolat_taux;
+         DROP TABLE adherent; DROP TABLE gouvernance; DROP TABLE equipe;
+         ALTER TABLE projet DROP COLUMN description;
+         DROP TABLE rapport_texte;",
     )
     .unwrap();
     conn.pragma_update(None, "user_version", 9).unwrap();

@@ -1,9 +1,9 @@
 //! The subcommands, one file each, and the dispatch between them.
 
 pub mod adherent;
+pub mod affecte;
 pub mod association;
 pub mod association_csv;
-pub mod affecte;
 pub mod balance;
 pub mod benevolat;
 pub mod bilan;

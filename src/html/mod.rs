@@ -8,9 +8,9 @@
 
 pub mod carte;
 pub mod charts;
+pub mod compte_rendu;
 pub mod markdown;
 pub mod rapport;
-pub mod compte_rendu;
 
 use std::fmt::Write as _;
 
