@@ -4,10 +4,9 @@
 
 use crate::bail_user;
 use crate::cmd::{Ctx, bilan, export, stats};
-use crate::db::{association, financeurs, participants, rapport, refs, reports};
+use crate::db::{association, financeurs, rapport, refs};
 use crate::domain::date::parse_year;
 use crate::domain::money::Money;
-use crate::domain::stats::Stats;
 use crate::error::user;
 use crate::html::{markdown, rapport::Donnees};
 use crate::output::{self, Existing};
@@ -134,28 +133,14 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
 /// Everything the report shows, read through the stats and bilan code.
 pub fn gather(conn: &Connection, annee: i32) -> Result<Donnees> {
     let stats = stats::compute(conn, annee)?;
-    let groups = reports::session_groups(conn, annee)?;
-    let attendees = participants::attendees(conn, annee)?;
-    let objectifs = participants::objectifs(conn)?;
     let partenaires_projet = rapport::partenaires_par_projet(conn, annee)?;
     let projets = refs::projets(conn, None)?
         .into_iter()
         .map(|p| {
-            let own: Vec<_> = groups
-                .iter()
-                .filter(|g| g.projet == p.nom)
-                .cloned()
-                .collect();
-            let people: Vec<_> = attendees
-                .iter()
-                .filter(|a| a.projets.iter().any(|(nom, _)| *nom == p.nom))
-                .cloned()
-                .collect();
-            let partenaires = partenaires_projet.get(&p.nom).cloned().unwrap_or_default();
-            let s = Stats::build(annee, &own, partenaires, 0).with_people(&people, &objectifs);
-            (p, s)
+            let s = stats::compute_projet(conn, annee, &p.nom)?;
+            Ok((p, s))
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     let precedent = bilan::compute(conn, annee - 1)?;
     Ok(Donnees {
         annee,
