@@ -501,6 +501,7 @@ CREATE TABLE explication (
 );
 CREATE UNIQUE INDEX explication_ligne
     ON explication (projet_id, annee, rubrique, coalesce(partenaire_id, 0));
+
 -- Association (0012): the people of the association — staff, board, members, volunteers — and the
 -- agenda of the year, for the annual report. They are not beneficiaries: they live
 -- apart from the participant register, in tables of their own. Volunteer hours are

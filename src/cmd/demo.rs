@@ -180,6 +180,7 @@ pub fn ledger_2017() -> Result<Ledger> {
         load_fec(&mut ledger, name, &with_lender(name, bytes)?)
             .with_context(|| format!("chargement de {name}"))?;
     }
+    ledger.write(|tx| financeurs::load(tx))?;
     ledger.write(|tx| {
         for (quoi, name, text) in ASSOCIATION_2017 {
             association_csv::load_bytes(tx, quoi, name, text.as_bytes())
@@ -187,7 +188,6 @@ pub fn ledger_2017() -> Result<Ledger> {
         }
         Ok(())
     })?;
-    ledger.write(|tx| financeurs::load(tx))?;
     Ok(ledger)
 }
 
