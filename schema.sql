@@ -8,7 +8,8 @@ CREATE TABLE projet (
     nom        TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(nom)) > 0),
     theme      TEXT NOT NULL CHECK (theme IN ('citoyennete', 'education-populaire', 'emploi')),
     intitule   TEXT,
-    cree_le    TEXT NOT NULL
+    cree_le    TEXT NOT NULL,
+    gid        BLOB
 );
 
 -- Partners and funders: the actors the association works with. A transaction's
@@ -21,7 +22,8 @@ CREATE TABLE partenaire (
     type_financeur TEXT
         CHECK (type_financeur IN ('etat', 'region', 'departement', 'intercommunalite', 'commune',
                                   'organisme-social', 'fonds-europeens', 'asp',
-                                  'etablissement-public', 'prive', 'autre'))
+                                  'etablissement-public', 'prive', 'autre')),
+    gid        BLOB
 );
 
 -- A workshop. Its place is a commune by INSEE code (a municipal arrondissement
@@ -60,6 +62,7 @@ CREATE TABLE session (
     materiel          INTEGER NOT NULL DEFAULT 0
         CHECK (materiel BETWEEN 0 AND 31),
     niveau            INTEGER CHECK (niveau BETWEEN 1 AND 3),
+    gid               BLOB,
     CHECK ((annulee_le IS NULL) = (motif_annulation IS NULL)),
     CHECK (CASE lieu
              WHEN 'distance' THEN code_insee IS NULL AND commune_saisie IS NULL
@@ -87,7 +90,8 @@ CREATE TABLE ecriture (
     cree_le        TEXT NOT NULL,
     journal        TEXT,
     numero_source  TEXT,
-    annule_id      INTEGER REFERENCES ecriture (id)
+    annule_id      INTEGER REFERENCES ecriture (id),
+    gid            BLOB
 );
 CREATE INDEX ecriture_date ON ecriture (date);
 CREATE INDEX ecriture_tiers ON ecriture (tiers_id, date);
@@ -100,6 +104,7 @@ CREATE TABLE ligne (
     compte       TEXT NOT NULL CHECK (compte GLOB '[1-8][0-9]*' AND length(compte) BETWEEN 2 AND 10),
     debit        INTEGER NOT NULL DEFAULT 0 CHECK (debit BETWEEN 0 AND 100000000000),
     credit       INTEGER NOT NULL DEFAULT 0 CHECK (credit BETWEEN 0 AND 100000000000),
+    gid          BLOB,
     CHECK ((debit = 0) <> (credit = 0))
 );
 -- Covers the yearly aggregates: the sums read the index, not the table.
@@ -148,7 +153,10 @@ BEGIN
     SELECT RAISE(ABORT, 'une écriture ne se supprime pas : contrepassez-la');
 END;
 
+-- A line without its global id may get one, once (0012).
 CREATE TRIGGER ligne_non_modifiable BEFORE UPDATE ON ligne
+WHEN OLD.gid IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.ecriture_id IS NOT OLD.ecriture_id
+     OR NEW.compte IS NOT OLD.compte OR NEW.debit IS NOT OLD.debit OR NEW.credit IS NOT OLD.credit
 BEGIN
     SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
 END;
@@ -175,11 +183,14 @@ END;
 
 -- A person who attends. Each profile attribute is NULL when it was not asked and
 -- 'nc' (non communiqué) when it was asked and not given. An erased person keeps
--- only an opaque code (X-…) and their attendance.
+-- only an opaque code (X-…) and their attendance. A ledger with a poste of its own
+-- gives codes with its prefix (AB-0001, 0012).
 CREATE TABLE participant (
     id               INTEGER PRIMARY KEY,
     code             TEXT NOT NULL UNIQUE
-                     CHECK (code GLOB 'P-[0-9][0-9][0-9][0-9]*' OR code GLOB 'X-[0-9A-F]*'),
+                     CHECK (code GLOB 'P-[0-9][0-9][0-9][0-9]*' OR code GLOB 'X-[0-9A-F]*'
+                            OR code GLOB '[A-Z][A-Z]-[0-9][0-9][0-9][0-9]*'
+                            OR code GLOB '[A-Z][A-Z][A-Z]-[0-9][0-9][0-9][0-9]*'),
     sexe             TEXT CHECK (sexe IN ('f', 'h', 'nc')),
     -- The year only: the age bracket is derived from it.
     annee_naissance  INTEGER CHECK (annee_naissance BETWEEN 1900 AND 2100),
@@ -196,7 +207,8 @@ CREATE TABLE participant (
     code_insee       TEXT CHECK (code_insee GLOB '[0-9][0-9AB][0-9][0-9][0-9]'),
     -- Who sent the person (prescripteur).
     prescripteur_id  INTEGER REFERENCES partenaire (id),
-    cree_le          TEXT NOT NULL
+    cree_le          TEXT NOT NULL,
+    gid              BLOB
 );
 CREATE INDEX participant_prescripteur ON participant (prescripteur_id) WHERE prescripteur_id IS NOT NULL;
 
@@ -223,6 +235,7 @@ CREATE TABLE presence (
     participant_id  INTEGER NOT NULL REFERENCES participant (id),
     -- Time actually attended when less than the session; NULL: the whole session.
     minutes         INTEGER CHECK (minutes > 0 AND minutes <= 720),
+    gid             BLOB,
     PRIMARY KEY (session_id, participant_id)
 ) WITHOUT ROWID;
 CREATE INDEX presence_participant ON presence (participant_id, session_id);
@@ -244,6 +257,7 @@ CREATE TABLE sortie (
                         'formation-qualifiante', 'creation-activite', 'recherche-emploi',
                         'inactif', 'abandon', 'nc')),
     cree_le         TEXT NOT NULL,
+    gid             BLOB,
     PRIMARY KEY (participant_id, projet_id)
 ) WITHOUT ROWID;
 CREATE INDEX sortie_projet ON sortie (projet_id);
@@ -314,7 +328,7 @@ CREATE INDEX session_commune ON session (code_insee) WHERE code_insee IS NOT NUL
 -- Codes merged into another by `participant fusionne`, never given again; linked
 -- to nothing.
 CREATE TABLE code_fusionne (
-    code TEXT PRIMARY KEY CHECK (code GLOB 'P-[0-9][0-9][0-9][0-9]*')
+    code TEXT PRIMARY KEY CHECK (code GLOB '*-[0-9][0-9][0-9][0-9]*' AND code NOT GLOB 'X-*')
 );
 
 -- Session history (0008): each field changed by `ici session corrige`, with the old
@@ -329,11 +343,15 @@ CREATE TABLE session_correction (
     champ       TEXT NOT NULL,
     avant       TEXT,
     apres       TEXT,
-    motif       TEXT
+    motif       TEXT,
+    gid         BLOB
 );
 CREATE INDEX session_correction_session ON session_correction (session_id, id);
 
 CREATE TRIGGER session_correction_definitive_modification BEFORE UPDATE ON session_correction
+WHEN OLD.gid IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.session_id IS NOT OLD.session_id
+     OR NEW.fait_le IS NOT OLD.fait_le OR NEW.champ IS NOT OLD.champ
+     OR NEW.avant IS NOT OLD.avant OR NEW.apres IS NOT OLD.apres OR NEW.motif IS NOT OLD.motif
 BEGIN
     SELECT RAISE(ABORT, 'l''historique d''une session ne se modifie pas');
 END;
@@ -356,7 +374,8 @@ CREATE TABLE tiers (
     nature        TEXT NOT NULL CHECK (nature IN ('fournisseur', 'usager', 'financeur', 'salarie',
                                                  'organisme-social', 'preteur', 'autre')),
     partenaire_id INTEGER UNIQUE REFERENCES partenaire (id),
-    cree_le       TEXT NOT NULL
+    cree_le       TEXT NOT NULL,
+    gid           BLOB
 );
 
 -- Every entry's journal; `numero` is continuous per exercice and journal for the
@@ -502,7 +521,51 @@ CREATE TABLE explication (
 CREATE UNIQUE INDEX explication_ligne
     ON explication (projet_id, annee, rubrique, coalesce(partenaire_id, 0));
 
--- Association (0012): the people of the association — staff, board, members, volunteers — and the
+-- Global ids (0012): every record's `gid` (a UUID v7, 16 bytes), the same on every
+-- ledger it travels to; set by every insert, checked by `ici verifie`.
+CREATE UNIQUE INDEX projet_gid ON projet (gid);
+CREATE UNIQUE INDEX partenaire_gid ON partenaire (gid);
+CREATE UNIQUE INDEX session_gid ON session (gid);
+CREATE UNIQUE INDEX presence_gid ON presence (gid);
+CREATE UNIQUE INDEX participant_gid ON participant (gid);
+CREATE UNIQUE INDEX sortie_gid ON sortie (gid);
+CREATE UNIQUE INDEX tiers_gid ON tiers (gid);
+CREATE UNIQUE INDEX ecriture_gid ON ecriture (gid);
+CREATE UNIQUE INDEX ligne_gid ON ligne (gid);
+CREATE UNIQUE INDEX session_correction_gid ON session_correction (gid);
+
+-- Changes as records (0012): each change of a travelling record, with its gid, time
+-- (UTC) and origin ledger; `donnees` holds the fields written, as JSON.
+CREATE TABLE changement (
+    origine  TEXT NOT NULL,
+    numero   INTEGER NOT NULL CHECK (numero > 0),
+    fait_le  TEXT NOT NULL,
+    quoi     TEXT NOT NULL,
+    cible    BLOB NOT NULL,
+    genre    TEXT NOT NULL CHECK (genre IN ('ecrit', 'supprime')),
+    donnees  TEXT,
+    PRIMARY KEY (origine, numero)
+) WITHOUT ROWID;
+CREATE INDEX changement_cible ON changement (cible);
+
+-- A project, partner, presence or exit recorded on two ledgers is one record: the
+-- global id not kept points to the one kept.
+CREATE TABLE gid_alias (
+    alias BLOB PRIMARY KEY,
+    gid   BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX gid_alias_gid ON gid_alias (gid);
+
+-- What was sent to whom (`ici lot export --pour NOM`): per origin ledger, the highest
+-- change number sent, so that the next batch starts after it.
+CREATE TABLE lot_envoi (
+    destination TEXT NOT NULL,
+    origine     TEXT NOT NULL,
+    jusqu_a     INTEGER NOT NULL,
+    PRIMARY KEY (destination, origine)
+) WITHOUT ROWID;
+
+-- Association (0013): the people of the association — staff, board, members, volunteers — and the
 -- agenda of the year, for the annual report. They are not beneficiaries: they live
 -- apart from the participant register, in tables of their own. Volunteer hours are
 -- valued at a rate per hour and booked in class 8 (see `benevolat.ecriture_id`).
@@ -594,7 +657,7 @@ CREATE INDEX evenement_date ON evenement (date);
 -- What a project is about, for the report's « Nos actions ».
 ALTER TABLE projet ADD COLUMN description TEXT;
 
--- 0013: the free texts of the annual report, every version kept.
+-- 0014: the free texts of the annual report, every version kept.
 CREATE TABLE rapport_texte (
     id       INTEGER PRIMARY KEY,
     gid      BLOB NOT NULL UNIQUE,

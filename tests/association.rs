@@ -912,6 +912,37 @@ fn the_demo_counts_the_reports_volunteers_and_members_from_records() {
             "21 adhérent(s) en 2017 ; cotisations notées : 420,00\u{a0}€ ; au compte 756 de 2017 : 420,00\u{a0}€.\n"
         )
     );
+    // Hours given to a funded action show in its compte rendu, 86 against 87.
+    let out = sb
+        .bare()
+        .args([
+            "--ledger",
+            ledger.to_str().unwrap(),
+            "benevolat",
+            "add",
+            "--date",
+            "2017-11-15",
+            "--heures",
+            "5",
+            "--projet",
+            "MEDNUM94",
+        ])
+        .output()
+        .unwrap();
+    common::expect_code(&out, 0, &["benevolat", "add"]);
+    let cr = on(&["compte-rendu", "MEDNUM94", "2017"]);
+    let realisation = |side: &str, rubrique: &str| -> Value {
+        cr[side]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["rubrique"] == rubrique)
+            .map(|l| l["realisation"].clone())
+            .unwrap_or(Value::Null)
+    };
+    // 5 h at 9,76 €.
+    assert_eq!(realisation("charges", "86"), "48.80", "{cr}");
+    assert_eq!(realisation("produits", "87"), "48.80", "{cr}");
     let projets = on(&["projet", "list"]);
     assert!(
         projets
@@ -966,4 +997,40 @@ fn merging_projects_carries_volunteering_agenda_and_description() {
     assert_eq!(projets[1]["description"], "Le réseau.");
     // The class 8 entry followed the project too.
     assert_eq!(class_8(&sb, &["2017", "--projet", "NET94"]), (2_000, 2_000));
+}
+
+#[test]
+fn a_trainers_ledger_books_no_volunteer_hours() {
+    let sb = Sandbox::empty();
+    sb.ok(&["init", "--role", "formateur"]);
+    // The people and the agenda are kept on any ledger.
+    sb.ok(&["adherent", "add", "Annick Babise", "--date", "2017-01-15"]);
+    sb.ok(&[
+        "evenement",
+        "add",
+        "--date",
+        "2017-06-01",
+        "--titre",
+        "Lancement",
+    ]);
+    for args in [
+        vec![
+            "benevolat",
+            "taux",
+            "2017",
+            "--montant",
+            "9,76",
+            "--source",
+            "SMIC",
+        ],
+        vec!["benevolat", "add", "--date", "2017-03-01", "--heures", "2"],
+    ] {
+        let err = sb.refused(&args, 2);
+        assert!(
+            err.contains("`ici benevolat") && err.contains("rôle formateur"),
+            "{args:?}: {err}"
+        );
+    }
+    // Reading is allowed: there is nothing to read.
+    assert_eq!(sb.json(&["benevolat", "list"]), serde_json::json!([]));
 }

@@ -1089,6 +1089,7 @@ fn a_schema_3_ledger_migrates_with_its_sessions_anonymous() {
     session_on(&sb, "2017-03-08", &["--participants", "5"]);
     // Back to what an `ici` of schema 3 wrote: the participants' tables did not exist.
     let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
+    conn.execute_batch(&common::without_global_ids()).unwrap();
     conn.execute_batch(
         "DROP TRIGGER presence_dans_effectif;
          DROP TABLE effacement; DROP TABLE objectif; DROP TABLE sortie; DROP TABLE presence;

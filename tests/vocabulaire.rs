@@ -452,8 +452,8 @@ fn an_older_ledger_gains_the_columns_and_keeps_its_sessions() {
     let before = sb.json(&["session", "list"]);
     let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
     // Back to schema 9, before the vocabulary (0010), without what the later migrations
-    // made (0011: the funders' tables and the partners' funder type; 0012: the
-    // association's people; 0013: the report's texts).
+    // made (0011: the funders' tables and the partners' funder type; 0012: global ids).
+    conn.execute_batch(&common::without_global_ids()).unwrap();
     conn.execute_batch(
         "ALTER TABLE session DROP COLUMN thematiques;
          ALTER TABLE session DROP COLUMN materiel;
@@ -467,6 +467,8 @@ fn an_older_ledger_gains_the_columns_and_keeps_its_sessions() {
          DROP TABLE rapport_texte;",
     )
     .unwrap();
+    // Back to schema 9, before the vocabulary (0010), the funders (0011), the
+    // association's people (0013) and the report's texts (0014).
     conn.pragma_update(None, "user_version", 9).unwrap();
     drop(conn);
     let after = sb.json(&["session", "list"]);

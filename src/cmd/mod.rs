@@ -31,6 +31,7 @@ pub mod import_ecritures;
 pub mod import_fec;
 pub mod init;
 pub mod journal;
+pub mod lot;
 pub mod partenaire;
 pub mod participant;
 pub mod participant_oublie;
@@ -165,6 +166,9 @@ pub enum Commande {
     Import(import::Args),
     /// Exporte sessions ou écritures en CSV pour un financeur
     Export(export::Args),
+    /// Lots de changements entre les postes (formateurs, coordination) : export, import
+    #[command(subcommand)]
+    Lot(lot::Commande),
     /// Vérifie le registre : intégrité du fichier, écritures équilibrées, exercices clos
     /// inchangés…
     Verifie(verifie::Args),
@@ -226,8 +230,64 @@ impl Ctx {
     }
 }
 
+/// The accounting commands, by name: refused on a ledger whose role keeps no books.
+fn accounting(c: &Commande) -> Option<&'static str> {
+    Some(match c {
+        Commande::Produit(_) => "produit",
+        Commande::Charge(_) => "charge",
+        Commande::Emprunt(_) => "emprunt",
+        Commande::Ecriture(_) => "ecriture",
+        Commande::Tiers(_) => "tiers",
+        Commande::Cloture(_) => "cloture",
+        Commande::Bilan(_) => "bilan",
+        Commande::Balance(_) => "balance",
+        Commande::GrandLivre(_) => "grand-livre",
+        Commande::Journal(_) => "journal",
+        Commande::Solde(_) => "solde",
+        Commande::Import(a) => match a.quoi {
+            import::Kind::Finances => "import finances",
+            import::Kind::Fec => "import fec",
+            import::Kind::Ecritures => "import ecritures",
+            _ => return None,
+        },
+        Commande::Export(a) => match a.quoi {
+            export::Kind::Finances => "export finances",
+            export::Kind::Fec => "export fec",
+            _ => return None,
+        },
+        // Volunteer hours are booked in class 8 as they are recorded.
+        Commande::Benevolat(b) => match b {
+            benevolat::Commande::List { .. } | benevolat::Commande::Taux { montant: None, .. } => {
+                return None;
+            }
+            _ => "benevolat",
+        },
+        Commande::Association(association::Commande::Import {
+            quoi: association_csv::Quoi::Taux | association_csv::Quoi::Benevolat,
+            ..
+        }) => "association import benevolat",
+        _ => return None,
+    })
+}
+
+/// Refuses an accounting command on a trainer's or the coordination's ledger. A
+/// ledger that cannot be read is left to the command itself to report.
+fn check_role(ctx: &Ctx, c: &Commande) -> Result<()> {
+    let Some(what) = accounting(c) else {
+        return Ok(());
+    };
+    let Ok(path) = ctx.ledger_path() else {
+        return Ok(());
+    };
+    let Ok(ledger) = Ledger::open_read(&path) else {
+        return Ok(());
+    };
+    crate::domain::role::check_books(crate::db::role::role(ledger.conn())?, what)
+}
+
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let ctx = Ctx { ledger: cli.ledger };
+    check_role(&ctx, &cli.commande)?;
     match cli.commande {
         Commande::Init(a) => init::run(&ctx, a, out),
         Commande::Projet(c) => projet::run(&ctx, c, out),
@@ -267,6 +327,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Commune(c) => commune::run(c, out),
         Commande::Import(a) => import::run(&ctx, a, out),
         Commande::Export(a) => export::run(&ctx, a, out),
+        Commande::Lot(c) => lot::run(&ctx, c, out),
         Commande::Verifie(a) => verifie::run(&ctx, a, out),
         Commande::Sauvegarde(a) => sauvegarde::run(&ctx, a, out),
         Commande::Demo(a) => demo::run(&ctx, a, out),

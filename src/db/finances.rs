@@ -177,8 +177,8 @@ pub fn insert_placed(
     let tiers_id = partenaire_id;
     conn.prepare_cached(
         "INSERT INTO ecriture (date, libelle, piece, tiers_id, projet_id, cree_le,
-                               journal, numero_source, annule_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                               journal, numero_source, annule_id, gid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         e.date.format("%Y-%m-%d").to_string(),
@@ -190,6 +190,7 @@ pub fn insert_placed(
         journal,
         e.numero_source,
         e.annule,
+        super::gid::new(),
     ])?;
     let id = conn.last_insert_rowid();
     let exercice = e.date.year();
@@ -229,14 +230,15 @@ pub fn insert_placed(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     let mut st = conn.prepare_cached(
-        "INSERT INTO ligne (ecriture_id, compte, debit, credit) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO ligne (ecriture_id, compte, debit, credit, gid) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for (i, l) in e.lignes.iter().enumerate() {
         st.execute(params![
             id,
             l.compte.as_str(),
             l.debit.cents(),
-            l.credit.cents()
+            l.credit.cents(),
+            super::gid::new()
         ])?;
         let ligne_id = conn.last_insert_rowid();
         if let Some(d) = placement.lines.get(i) {

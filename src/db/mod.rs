@@ -11,10 +11,12 @@ pub mod financeurs;
 pub mod gid;
 pub mod journal;
 pub mod livres;
+pub mod lot;
 pub mod participants;
 pub mod rapport;
 pub mod refs;
 pub mod reports;
+pub mod role;
 pub mod sessions;
 pub mod territoire;
 pub mod tiers;
@@ -23,7 +25,7 @@ pub mod verifie;
 use crate::bail_user;
 use crate::error::{is_system_failure, sqlite_fr, user};
 use anyhow::{Context, Result, anyhow, bail};
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 /// Numbered migrations, applied in order; `PRAGMA user_version` is the number applied.
@@ -40,8 +42,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_tiers_journaux.sql"),
     include_str!("../../migrations/0010_vocabulaire.sql"),
     include_str!("../../migrations/0011_financeurs.sql"),
-    include_str!("../../migrations/0012_association.sql"),
-    include_str!("../../migrations/0013_rapport_textes.sql"),
+    include_str!("../../migrations/0012_identite_globale.sql"),
+    include_str!("../../migrations/0013_association.sql"),
+    include_str!("../../migrations/0014_rapport_textes.sql"),
 ];
 
 /// The schema version this build writes.
@@ -137,6 +140,7 @@ impl Ledger {
         )?;
         let mut ledger = Ledger::new(conn, Some(path))?;
         ledger.migrate()?;
+        lot::install_triggers(&ledger.conn)?;
         Ok(ledger)
     }
 
@@ -205,6 +209,7 @@ impl Ledger {
     pub fn in_memory() -> Result<Ledger> {
         let mut ledger = Ledger::new(Connection::open_in_memory()?, None)?;
         ledger.migrate()?;
+        lot::install_triggers(&ledger.conn)?;
         Ok(ledger)
     }
 
@@ -289,6 +294,20 @@ impl Ledger {
         if current == SCHEMA_VERSION {
             return Ok(());
         }
+        // A migration may rebuild a table others point to (0012): foreign keys are
+        // checked once, at the end, as SQLite's own procedure for it does.
+        self.conn.pragma_update(None, "foreign_keys", false)?;
+        let migrated = self.migrate_locked();
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        let current = migrated?;
+        if current > 0 {
+            self.migrated_from = Some(current);
+        }
+        Ok(())
+    }
+
+    /// Applies the missing migrations in one transaction; returns the version found.
+    fn migrate_locked(&mut self) -> Result<i64> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -308,13 +327,21 @@ impl Ledger {
             if i + 1 == 6 {
                 verifie::store_missing_digests(&tx)?;
             }
+            // Rows recorded before global ids get theirs.
+            if i + 1 == 12 {
+                gid::backfill(&tx)?;
+                lot::start_journal(&tx)?;
+            }
+        }
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            bail!("migration du registre : une référence de la table {table} ne mène nulle part");
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
-        if current > 0 {
-            self.migrated_from = Some(current);
-        }
-        Ok(())
+        Ok(current)
     }
 
     /// Runs `f` in one write transaction, taken at once so that concurrent writers queue

@@ -92,12 +92,13 @@ pub fn add_projet(
         refuse_similar(conn, Table::Projet, &nom, None)?;
     }
     conn.execute(
-        "INSERT INTO projet (nom, theme, intitule, cree_le) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO projet (nom, theme, intitule, cree_le, gid) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             nom,
             theme,
             intitule.map(str::trim).filter(|s| !s.is_empty()),
-            now()
+            now(),
+            super::gid::new()
         ],
     )?;
     Ok(nom)
@@ -118,8 +119,13 @@ pub fn add_partenaire(
         refuse_similar(conn, Table::Partenaire, &nom, None)?;
     }
     conn.execute(
-        "INSERT INTO partenaire (nom, cree_le, type_financeur) VALUES (?1, ?2, ?3)",
-        params![nom, now(), type_financeur.map(TypeFinanceur::code)],
+        "INSERT INTO partenaire (nom, cree_le, type_financeur, gid) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            nom,
+            now(),
+            type_financeur.map(TypeFinanceur::code),
+            super::gid::new()
+        ],
     )?;
     Ok(nom)
 }

@@ -78,8 +78,8 @@ pub fn insert(conn: &Connection, s: &NewSession, doublon: bool) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO session (date, projet_id, lieu, code_insee, duree_minutes, participants,
              femmes, qpv, jeunes_ml, demandeurs_emploi, rsa, partenaire_id, intitule, formateur, cree_le,
-             thematiques, materiel, niveau)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+             thematiques, materiel, niveau, gid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?
     .execute(params![
         s.date.format("%Y-%m-%d").to_string(),
@@ -100,6 +100,7 @@ pub fn insert(conn: &Connection, s: &NewSession, doublon: bool) -> Result<i64> {
         thematiques,
         materiel,
         niveau,
+        super::gid::new(),
     ])?;
     let id = conn.last_insert_rowid();
     participants::add_presences(conn, id, &presents)?;
@@ -456,11 +457,17 @@ pub fn correct(
     let fait_le = now();
     for ch in &changes {
         conn.prepare_cached(
-            "INSERT INTO session_correction (session_id, fait_le, champ, avant, apres, motif)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO session_correction (session_id, fait_le, champ, avant, apres, motif, gid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
         .execute(params![
-            numero, fait_le, ch.champ, ch.avant, ch.apres, motif
+            numero,
+            fait_le,
+            ch.champ,
+            ch.avant,
+            ch.apres,
+            motif,
+            super::gid::new()
         ])?;
     }
     Ok((after, changes))

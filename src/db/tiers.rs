@@ -69,8 +69,8 @@ pub fn add(conn: &Connection, nom: &str, nature: &str, partenaire: Option<&str>)
         .transpose()?;
     refuse_linked_twice(conn, partenaire_id, None)?;
     conn.execute(
-        "INSERT INTO tiers (nom, nature, partenaire_id, cree_le) VALUES (?1, ?2, ?3, ?4)",
-        params![nom, nature, partenaire_id, now()],
+        "INSERT INTO tiers (nom, nature, partenaire_id, cree_le, gid) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![nom, nature, partenaire_id, now(), super::gid::new()],
     )?;
     Ok(nom.to_string())
 }
@@ -189,8 +189,8 @@ pub fn for_entry(conn: &Connection, nom: &str, nature: &str) -> Result<Found> {
             });
         }
         conn.execute(
-            "INSERT INTO tiers (nom, nature, partenaire_id, cree_le) VALUES (?1, ?2, ?3, ?4)",
-            params![pnom, nature, pid, now()],
+            "INSERT INTO tiers (nom, nature, partenaire_id, cree_le, gid) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![pnom, nature, pid, now(), super::gid::new()],
         )?;
         return Ok(Found {
             id: conn.last_insert_rowid(),
@@ -240,9 +240,15 @@ pub fn for_aux(conn: &Connection, nom: &str, nature: &str) -> Result<i64> {
         .is_none()
     });
     conn.prepare_cached(
-        "INSERT INTO tiers (nom, nature, partenaire_id, cree_le) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO tiers (nom, nature, partenaire_id, cree_le, gid) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![nom.trim(), nature, partenaire_id, now()])?;
+    .execute(params![
+        nom.trim(),
+        nature,
+        partenaire_id,
+        now(),
+        super::gid::new()
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 

@@ -182,10 +182,14 @@ fn session_counts(
 }
 
 /// Presences point to an existing session and person; every other reference too
-/// (`PRAGMA foreign_key_check`).
+/// (`PRAGMA foreign_key_check`); every record has the global id other ledgers know it by.
 fn references(conn: &Connection) -> Result<Vec<String>> {
+    let mut found: Vec<String> = crate::db::gid::missing(conn)?
+        .into_iter()
+        .map(|(table, n)| format!("table {table} : {n} ligne(s) sans identifiant global"))
+        .collect();
     // Volunteer hours and the class 8 entries that value them.
-    let mut found = crate::db::association::benevolat::verifie(conn)?;
+    found.extend(crate::db::association::benevolat::verifie(conn)?);
     let mut st = conn.prepare(
         "SELECT p.session_id, p.participant_id,
                 EXISTS (SELECT 1 FROM session s NOT INDEXED WHERE s.id = p.session_id),

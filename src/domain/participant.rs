@@ -187,25 +187,59 @@ const SYNONYMS: &[(&str, &str)] = &[
 
 /// The code of the `n`th participant: `P-0042`.
 pub fn format_code(n: u32) -> String {
-    format!("P-{n:04}")
+    format_code_for(DEFAULT_PREFIX, n)
 }
+
+/// The code of the `n`th participant of a ledger whose codes start with `prefix`
+/// (`ici init --poste AB`): `AB-0042`.
+pub fn format_code_for(prefix: &str, n: u32) -> String {
+    format!("{prefix}-{n:04}")
+}
+
+/// The prefix of codes on a ledger without a poste of its own.
+pub const DEFAULT_PREFIX: &str = "P";
 
 /// Largest participant number: six digits are more people than the association
 /// will ever meet.
 pub const MAX_NUMERO: u32 = 999_999;
 
-/// A participant code as typed (`P-0042`, `p42`, `P 42`) to its number.
-pub fn parse_code(input: &str) -> Result<u32> {
+/// A poste's prefix as typed (`ab`) to its stored form (`AB`): two or three letters,
+/// so that it never reads as the default `P` nor an erased person's `X`.
+pub fn parse_poste(input: &str) -> Result<String> {
+    let t = input.trim().to_ascii_uppercase();
+    if (2..=3).contains(&t.len()) && t.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(t)
+    } else {
+        bail_user!(
+            "poste « {} » invalide : deux ou trois lettres, par exemple --poste AB (les codes seront AB-0001, AB-0002…)",
+            input.trim()
+        )
+    }
+}
+
+/// A participant code as typed (`P-0042`, `p42`, `AB 42`) to its prefix and number:
+/// `P`, or a poste's two or three letters.
+pub fn split_code(input: &str) -> Result<(String, u32)> {
     let s: String = input
         .trim()
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .collect();
-    let digits = s.strip_prefix(['P', 'p']).unwrap_or("");
+    let letters = s.chars().take_while(char::is_ascii_alphabetic).count();
+    let (prefix, digits) = s.split_at(letters);
+    let prefix = prefix.to_ascii_uppercase();
+    let prefix_ok = prefix == DEFAULT_PREFIX || (2..=3).contains(&letters);
     match digits.parse::<u32>() {
-        Ok(n) if n > 0 && n <= MAX_NUMERO && digits.chars().all(|c| c.is_ascii_digit()) => Ok(n),
+        Ok(n)
+            if prefix_ok
+                && n > 0
+                && n <= MAX_NUMERO
+                && digits.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            Ok((prefix, n))
+        }
         _ => bail_user!(
-            "code « {} » invalide : un code de participant s'écrit P- suivi de chiffres, par exemple P-0042",
+            "code « {} » invalide : un code de participant s'écrit P- suivi de chiffres, par exemple P-0042 (ou le préfixe du poste : AB-0042)",
             input.trim()
         ),
     }
@@ -218,13 +252,17 @@ pub fn normalise_code(input: &str) -> Result<String> {
     if t.len() > 2 && t.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("x-")) {
         return Ok(t.to_ascii_uppercase());
     }
-    parse_code(t).map(format_code)
+    split_code(t).map(|(prefix, n)| format_code_for(&prefix, n))
 }
 
 /// Up to three known codes a mistyped one was probably meant to be: one or two
 /// characters away (P-0099 → P-0009), the closest number first.
 pub fn nearest_codes<'a>(code: &str, known: &'a [String]) -> Vec<&'a str> {
-    let number = |c: &str| c.get(2..).and_then(|d| d.parse::<i64>().ok()).unwrap_or(0);
+    let number = |c: &str| {
+        c.split_once('-')
+            .and_then(|(_, d)| d.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let mut near: Vec<(usize, i64, &str)> = known
         .iter()
         .map(|k| (strsim::levenshtein(code, k), k.as_str()))
@@ -617,8 +655,15 @@ mod tests {
             "P-00a2",
             "P-1234567",
             "Dupont",
+            "ABCD-0001",
         ] {
             assert!(normalise_code(bad).is_err(), "{bad}");
+        }
+        assert_eq!(normalise_code("ab 42").unwrap(), "AB-0042");
+        assert_eq!(normalise_code("CDE-0001").unwrap(), "CDE-0001");
+        assert_eq!(parse_poste(" ab ").unwrap(), "AB");
+        for bad in ["P", "ABCD", "A1", ""] {
+            assert!(parse_poste(bad).is_err(), "{bad}");
         }
     }
 

@@ -329,3 +329,39 @@ impl Sandbox {
             .expect("count")
     }
 }
+
+/// SQL taking a ledger back to before its global ids and change journal (migration
+/// 12), for tests that rebuild an older ledger.
+pub fn without_global_ids() -> String {
+    let mut sql = String::from(
+        "DROP TABLE changement; DROP TABLE gid_alias; DROP TABLE lot_envoi;
+         DROP TRIGGER ligne_non_modifiable;
+         CREATE TRIGGER ligne_non_modifiable BEFORE UPDATE ON ligne
+         BEGIN
+             SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
+         END;
+         DROP TRIGGER session_correction_definitive_modification;
+         CREATE TRIGGER session_correction_definitive_modification BEFORE UPDATE ON session_correction
+         BEGIN
+             SELECT RAISE(ABORT, 'l''historique d''une session ne se modifie pas');
+         END;
+         DELETE FROM parametre WHERE cle IN ('origine', 'poste');\n",
+    );
+    for table in [
+        "projet",
+        "partenaire",
+        "session",
+        "session_correction",
+        "participant",
+        "presence",
+        "sortie",
+        "tiers",
+        "ecriture",
+        "ligne",
+    ] {
+        sql.push_str(&format!(
+            "DROP INDEX IF EXISTS {table}_gid; ALTER TABLE {table} DROP COLUMN gid;\n"
+        ));
+    }
+    sql
+}

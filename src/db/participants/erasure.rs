@@ -89,8 +89,8 @@ pub fn erase(conn: &Connection, input: &str) -> Result<Erasure> {
         |r| r.get(0),
     )?;
     conn.execute(
-        "INSERT INTO participant (id, code, cree_le) VALUES (?1, ?2, ?3)",
-        params![new_id, opaque, &today[..4]],
+        "INSERT INTO participant (id, code, cree_le, gid) VALUES (?1, ?2, ?3, ?4)",
+        params![new_id, opaque, &today[..4], crate::db::gid::new()],
     )?;
     conn.execute(
         "UPDATE presence SET participant_id = ?1 WHERE participant_id = ?2",

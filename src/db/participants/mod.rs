@@ -13,9 +13,9 @@ use crate::db::sessions::place_from_columns;
 use crate::db::{now, refs, sessions};
 use crate::domain::duration::Minutes;
 use crate::domain::participant::{
-    Change, DIPLOMES, Identite, MAX_NUMERO, OUI_NON, Present, Profile, ProfileChanges, SEXES,
-    SITUATIONS, STATUTS, format_code, is_erased_code, nearest_codes, normalise_code, parse_code,
-    stored,
+    Change, DEFAULT_PREFIX, DIPLOMES, Identite, MAX_NUMERO, OUI_NON, Present, Profile,
+    ProfileChanges, SEXES, SITUATIONS, STATUTS, format_code_for, is_erased_code, nearest_codes,
+    normalise_code, split_code, stored,
 };
 use crate::domain::session::{PUBLICS, Place};
 use crate::domain::stats::Objectif;
@@ -93,25 +93,35 @@ pub fn add(
     if !doublon && let Some(same) = same_person(conn, &keys_of(changes), None)? {
         return Err(doublons::refusal(&same));
     }
+    let prefix = poste(conn)?.unwrap_or_else(|| DEFAULT_PREFIX.to_string());
     let numero = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => {
-            let n = parse_code(c).map_err(|e| in_field("code", e))?;
-            if code_taken(conn, &format_code(n))? {
+            let (typed, n) = split_code(c).map_err(|e| in_field("code", e))?;
+            if typed != prefix {
+                return Err(in_field(
+                    "code",
+                    user(format!(
+                        "le code {} n'est pas de ce registre, dont les codes commencent par {prefix}- ; sans --code, un code libre est donné",
+                        format_code_for(&typed, n)
+                    )),
+                ));
+            }
+            if code_taken(conn, &format_code_for(&prefix, n))? {
                 return Err(in_field(
                     "code",
                     user(format!(
                         "le code {} est déjà attribué (voir `ici participant show {}`) ; sans --code, un code libre est donné",
-                        format_code(n),
-                        format_code(n)
+                        format_code_for(&prefix, n),
+                        format_code_for(&prefix, n)
                     )),
                 ));
             }
-            if doublons::code_merged(conn, &format_code(n))? {
+            if doublons::code_merged(conn, &format_code_for(&prefix, n))? {
                 return Err(in_field(
                     "code",
                     user(format!(
                         "le code {} n'est plus attribué : il a été réuni à un autre par `ici participant fusionne` ; sans --code, un code libre est donné",
-                        format_code(n)
+                        format_code_for(&prefix, n)
                     )),
                 ));
             }
@@ -120,19 +130,19 @@ pub fn add(
                     "code",
                     user(format!(
                         "le code {} n'est plus attribué : il est inférieur au plus haut code déjà donné, et depuis qu'une personne a été effacée à sa demande, un code ancien a pu être le sien ; sans --code, un code libre est donné",
-                        format_code(n)
+                        format_code_for(&prefix, n)
                     )),
                 ));
             }
             n
         }
-        None => next_numero(conn)?,
+        None => next_numero(conn, &prefix)?,
     };
-    let code = format_code(numero);
+    let code = format_code_for(&prefix, numero);
     let prescripteur_id = prescripteur(conn, &changes.prescripteur)?;
     conn.execute(
-        "INSERT INTO participant (code, cree_le) VALUES (?1, ?2)",
-        params![code, now()],
+        "INSERT INTO participant (code, cree_le, gid) VALUES (?1, ?2, ?3)",
+        params![code, now(), crate::db::gid::new()],
     )?;
     let id = conn.last_insert_rowid();
     apply(conn, id, changes, prescripteur_id)?;
@@ -151,18 +161,39 @@ fn code_taken(conn: &Connection, code: &str) -> Result<bool> {
 }
 
 /// The number after the highest ever given, erased people's included.
-fn next_numero(conn: &Connection) -> Result<u32> {
+fn next_numero(conn: &Connection, prefix: &str) -> Result<u32> {
     let last: i64 = conn.query_row(
         "SELECT max(coalesce((SELECT dernier FROM participant_compteur WHERE id = 1), 0),
-                    coalesce((SELECT max(CAST(substr(code, 3) AS INTEGER)) FROM participant
-                              WHERE code GLOB 'P-*'), 0))",
-        [],
+                    coalesce((SELECT max(CAST(substr(code, length(?1) + 2) AS INTEGER))
+                                FROM participant WHERE code GLOB ?1 || '-[0-9]*'), 0))",
+        [prefix],
         |r| r.get(0),
     )?;
     match u32::try_from(last + 1) {
         Ok(n) if n <= MAX_NUMERO => Ok(n),
-        _ => bail_user!("plus de code de participant libre (P-{MAX_NUMERO} atteint)"),
+        _ => bail_user!("plus de code de participant libre ({prefix}-{MAX_NUMERO} atteint)"),
     }
+}
+
+/// Records the ledger's own code prefix: codes given from now on start with it.
+pub fn set_poste(conn: &Connection, prefix: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO parametre (cle, valeur) VALUES ('poste', ?1)
+         ON CONFLICT (cle) DO UPDATE SET valeur = excluded.valeur",
+        [prefix],
+    )?;
+    Ok(())
+}
+
+/// The ledger's own code prefix (`ici init --poste AB`), if it has one.
+pub fn poste(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT valeur FROM parametre WHERE cle = 'poste'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// The prescriber's id for a change of prescriber: `None` leaves it, `Some(None)`
@@ -248,7 +279,7 @@ pub fn find(conn: &Connection, input: &str) -> Result<Participant> {
 /// "participant P-0099 inconnu (vouliez-vous dire « P-0009 » ?)".
 fn unknown_code(conn: &Connection, code: &str) -> Result<String> {
     let known: Vec<String> = conn
-        .prepare_cached("SELECT code FROM participant WHERE code GLOB 'P-*'")?
+        .prepare_cached("SELECT code FROM participant WHERE code NOT GLOB 'X-*'")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let near: Vec<String> = nearest_codes(code, &known)
@@ -354,10 +385,10 @@ pub fn resolve_presents(conn: &Connection, presents: &[Present]) -> Result<Vec<R
 /// Writes the named people of a new session.
 pub fn add_presences(conn: &Connection, session_id: i64, presents: &[Resolved]) -> Result<()> {
     let mut st = conn.prepare_cached(
-        "INSERT INTO presence (session_id, participant_id, minutes) VALUES (?1, ?2, ?3)",
+        "INSERT INTO presence (session_id, participant_id, minutes, gid) VALUES (?1, ?2, ?3, ?4)",
     )?;
     for (id, minutes) in presents {
-        st.execute(params![session_id, id, minutes])?;
+        st.execute(params![session_id, id, minutes, crate::db::gid::new()])?;
     }
     Ok(())
 }
@@ -701,11 +732,11 @@ pub fn set_sortie(
             situation: stored(SITUATIONS, Some(&s)).unwrap_or("nc"),
         });
     conn.execute(
-        "INSERT INTO sortie (participant_id, projet_id, date, situation, cree_le)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO sortie (participant_id, projet_id, date, situation, cree_le, gid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (participant_id, projet_id)
          DO UPDATE SET date = excluded.date, situation = excluded.situation, cree_le = excluded.cree_le",
-        params![p.id, projet_id, iso, situation, now()],
+        params![p.id, projet_id, iso, situation, now(), crate::db::gid::new()],
     )?;
     Ok(SortieOutcome {
         code: p.code,

@@ -1,4 +1,4 @@
--- 0012: the people of the association — staff, board, members, volunteers — and the
+-- 0013: the people of the association — staff, board, members, volunteers — and the
 -- agenda of the year, for the annual report. They are not beneficiaries: they live
 -- apart from the participant register, in tables of their own. Volunteer hours are
 -- valued at a rate per hour and booked in class 8 (see `benevolat.ecriture_id`).

@@ -1,0 +1,292 @@
+//! Changes as records: every creation, correction, cancellation, erasure, rename or
+//! merge of a record that travels between ledgers is kept in `changement`, with the
+//! record's global id, the time (UTC) and the ledger it was made on (`origine`, with
+//! its own number there), in the same transaction as the change itself.
+//!
+//! How a table travels: its name in [`TRAVELLING`] (after the tables it refers to),
+//! and a `gid BLOB` column set on insert. Nothing else: the journal is written by
+//! triggers generated from the table's own columns when the ledger is opened (temporary
+//! triggers, so that no migration is needed when a column is added), and a row is
+//! serialised by its column list: every column but `id` and `gid`, a reference to
+//! another table (`projet_id`) carried as the referenced row's global id. A new
+//! column of a travelling table is carried with no line of code; a column that must
+//! not travel goes in [`KEPT_HOME`].
+
+pub mod apply;
+
+use crate::domain::lot::{Change, Identite};
+use anyhow::Result;
+use rusqlite::{Connection, params};
+
+/// The tables whose rows travel in batches, parents first. Tables added by later
+/// work (evenement, benevolat, equipe, gouvernance, adherent) are one line each here.
+/// Books (ecriture, ligne, tiers, convention, budget) never travel: they are written
+/// on the treasurer's ledger only.
+pub const TRAVELLING: &[&str] = &[
+    "projet",
+    "partenaire",
+    "session",
+    "session_correction",
+    "participant",
+    "presence",
+    "sortie",
+];
+
+/// Columns of travelling tables that stay on their ledger.
+pub const KEPT_HOME: &[(&str, &str)] = &[];
+
+/// One column of a travelling table as a batch carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    /// For a reference, the table it points to (carried as that row's gid).
+    pub parent: Option<String>,
+}
+
+/// The columns of `table` a batch carries, in table order.
+pub fn columns(conn: &Connection, table: &str) -> Result<Vec<Column>> {
+    let parents: Vec<(String, String)> = conn
+        .prepare(&format!("PRAGMA main.foreign_key_list({table})"))?
+        .query_map([], |r| Ok((r.get::<_, String>(3)?, r.get::<_, String>(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let names: Vec<String> = conn
+        .prepare(&format!("PRAGMA main.table_info({table})"))?
+        .query_map([], |r| r.get::<_, String>(1))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(names
+        .into_iter()
+        .filter(|n| n != "id" && n != "gid")
+        .filter(|n| !KEPT_HOME.contains(&(table, n.as_str())))
+        .map(|name| {
+            let parent = parents
+                .iter()
+                .find(|(from, _)| *from == name)
+                .map(|(_, to)| to.clone());
+            Column { name, parent }
+        })
+        .collect())
+}
+
+/// SQL for one column's value as carried, read from the row `row` (`NEW`, `OLD`, an
+/// alias): a reference becomes the hex of the referenced row's gid.
+fn value_sql(c: &Column, row: &str) -> String {
+    match &c.parent {
+        Some(p) => format!(
+            "(SELECT hex(gid) FROM main.{p} WHERE id = {row}.{})",
+            c.name
+        ),
+        None => format!("{row}.{}", c.name),
+    }
+}
+
+/// SQL building the JSON object of a row's carried columns.
+fn row_json_sql(cols: &[Column], row: &str) -> String {
+    let parts: Vec<String> = cols
+        .iter()
+        .map(|c| format!("'{}', {}", c.name, value_sql(c, row)))
+        .collect();
+    format!("json_object({})", parts.join(", "))
+}
+
+/// SQL inserting one change of this ledger; `cible` and `donnees` are SQL expressions.
+fn journal_sql(table: &str, genre: &str, cible: &str, donnees: &str) -> String {
+    format!(
+        "INSERT INTO main.changement (origine, numero, fait_le, quoi, cible, genre, donnees)
+         SELECT o.valeur,
+                (SELECT coalesce(max(numero), 0) + 1 FROM main.changement WHERE origine = o.valeur),
+                strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '{table}', {cible}, '{genre}', {donnees}
+           FROM main.parametre o WHERE o.cle = 'origine';"
+    )
+}
+
+/// Creates this connection's triggers that journal every change of a travelling row.
+/// A row without a global id (written by hand) is not journaled: `ici verifie`
+/// reports it.
+/// While `temp.lot_silence` holds a row (a batch being applied), they stay silent:
+/// the batch's own changes are journaled as received, under their origin.
+pub fn install_triggers(conn: &Connection) -> Result<()> {
+    let mut sql = String::from("CREATE TEMP TABLE IF NOT EXISTS lot_silence (x);\n");
+    let quiet = "NOT EXISTS (SELECT 1 FROM temp.lot_silence)";
+    for table in TRAVELLING {
+        let cols = columns(conn, table)?;
+        if cols.is_empty() {
+            continue; // a table a later migration adds
+        }
+        let changed: Vec<String> = cols
+            .iter()
+            .map(|c| format!("NEW.{0} IS NOT OLD.{0}", c.name))
+            .collect();
+        // Only the fields that changed: a correction on one laptop and another on a
+        // second one each keep their field.
+        let delta = cols
+            .iter()
+            .map(|c| {
+                format!(
+                    "SELECT '{0}' AS k, {1} AS v WHERE NEW.{0} IS NOT OLD.{0}",
+                    c.name,
+                    value_sql(c, "NEW")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        sql.push_str(&format!(
+            "DROP TRIGGER IF EXISTS temp.lot_{table}_cree;
+             CREATE TEMP TRIGGER lot_{table}_cree AFTER INSERT ON main.{table}
+             WHEN {quiet} AND NEW.gid IS NOT NULL
+             BEGIN {} END;
+             DROP TRIGGER IF EXISTS temp.lot_{table}_corrige;
+             CREATE TEMP TRIGGER lot_{table}_corrige AFTER UPDATE ON main.{table}
+             WHEN {quiet} AND OLD.gid IS NOT NULL AND ({})
+             BEGIN {} END;
+             DROP TRIGGER IF EXISTS temp.lot_{table}_supprime;
+             CREATE TEMP TRIGGER lot_{table}_supprime AFTER DELETE ON main.{table}
+             WHEN {quiet} AND OLD.gid IS NOT NULL
+             BEGIN {} END;\n",
+            journal_sql(table, "ecrit", "NEW.gid", &row_json_sql(&cols, "NEW")),
+            changed.join(" OR "),
+            journal_sql(
+                table,
+                "ecrit",
+                "NEW.gid",
+                &format!("(SELECT json_group_object(k, v) FROM ({delta}))")
+            ),
+            journal_sql(table, "supprime", "OLD.gid", "NULL"),
+        ));
+    }
+    sql.push_str(ERASURE_SCRUB);
+    conn.execute_batch(&sql)?;
+    Ok(())
+}
+
+/// When a person leaves the ledger (erased at their request, or merged into another
+/// code), the journal forgets what it knew of them: their profile and code, and the
+/// day of their exits; their presences' changes name nobody. Their attendance stays,
+/// under the row it moved to, as the erasure itself keeps it. Never silenced: a
+/// batch that erases applies it too.
+const ERASURE_SCRUB: &str = "
+DROP TRIGGER IF EXISTS temp.lot_participant_oubli;
+CREATE TEMP TRIGGER lot_participant_oubli AFTER DELETE ON main.participant
+BEGIN
+    UPDATE main.changement SET donnees = NULL WHERE cible = OLD.gid AND genre = 'ecrit';
+    UPDATE main.changement
+       SET donnees = json_replace(json_set(donnees, '$.participant_id', NULL),
+                                  '$.date', substr(json_extract(donnees, '$.date'), 1, 4) || '-01-01',
+                                  '$.cree_le', substr(json_extract(donnees, '$.date'), 1, 4))
+     WHERE quoi = 'sortie' AND json_extract(donnees, '$.participant_id') = hex(OLD.gid);
+    UPDATE main.changement SET donnees = json_set(donnees, '$.participant_id', NULL)
+     WHERE quoi = 'presence' AND json_extract(donnees, '$.participant_id') = hex(OLD.gid);
+END;
+";
+
+/// Gives the ledger its own global id (its origin in batches) and journals the
+/// creation of every travelling row already there, so that a batch with `--tout`
+/// carries what was recorded before changes were kept. Run by migration 0012.
+pub fn start_journal(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "INSERT INTO parametre (cle, valeur) VALUES ('origine', ?1) ON CONFLICT (cle) DO NOTHING",
+        [crate::db::gid::new().simple().to_string().to_uppercase()],
+    )?;
+    for table in TRAVELLING {
+        let cols = columns(conn, table)?;
+        if cols.is_empty() {
+            continue;
+        }
+        conn.execute_batch(&format!(
+            "INSERT INTO changement (origine, numero, fait_le, quoi, cible, genre, donnees)
+             SELECT o.valeur,
+                    (SELECT coalesce(max(numero), 0) FROM changement WHERE origine = o.valeur)
+                        + row_number() OVER (ORDER BY r.gid),
+                    strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '{table}', r.gid, 'ecrit', {}
+               FROM {table} r, parametre o WHERE o.cle = 'origine'
+              ORDER BY r.gid;",
+            row_json_sql(&cols, "r")
+        ))?;
+    }
+    Ok(())
+}
+
+/// This ledger's own global id (hex): the origin of its changes in batches.
+pub fn origine(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row(
+        "SELECT valeur FROM parametre WHERE cle = 'origine'",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Per origin ledger, the highest change number a batch carries.
+pub type Sent = Vec<(String, i64)>;
+
+/// The changes a batch for `destination` carries: all (`tout`), or those not sent
+/// to it yet; in the order of their origin and number. With the highest number sent
+/// per origin, to note once the file is written.
+pub fn to_send(conn: &Connection, destination: &str, tout: bool) -> Result<(Vec<Change>, Sent)> {
+    let mut st = conn.prepare(
+        "SELECT c.origine, c.numero, c.fait_le, c.quoi, c.cible, c.genre, c.donnees
+           FROM changement c
+          WHERE ?2 OR c.numero > coalesce((SELECT jusqu_a FROM lot_envoi e
+                                            WHERE e.destination = ?1 AND e.origine = c.origine), 0)
+          ORDER BY c.origine, c.numero",
+    )?;
+    let rows = st.query_map(params![destination, tout], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Vec<u8>>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
+        ))
+    })?;
+    let mut changes = Vec::new();
+    let mut upto: Vec<(String, i64)> = Vec::new();
+    for row in rows {
+        let (origine, numero, fait_le, quoi, cible, genre, donnees) = row?;
+        match upto.last_mut() {
+            Some((o, n)) if *o == origine => *n = numero,
+            _ => upto.push((origine.clone(), numero)),
+        }
+        changes.push(Change {
+            origine,
+            numero,
+            fait_le,
+            quoi,
+            cible: apply::hex(&cible),
+            genre,
+            donnees: donnees.map(|d| serde_json::from_str(&d)).transpose()?,
+        });
+    }
+    Ok((changes, upto))
+}
+
+/// Notes what was sent to `destination`, so that the next batch for it starts after.
+pub fn note_sent(conn: &Connection, destination: &str, upto: &[(String, i64)]) -> Result<()> {
+    let mut st = conn.prepare(
+        "INSERT INTO lot_envoi (destination, origine, jusqu_a) VALUES (?1, ?2, ?3)
+         ON CONFLICT (destination, origine) DO UPDATE SET jusqu_a = max(jusqu_a, excluded.jusqu_a)",
+    )?;
+    for (o, n) in upto {
+        st.execute(params![destination, o, n])?;
+    }
+    Ok(())
+}
+
+/// The identities of the people a batch names, for `--avec-identite`.
+pub fn identities(conn: &Connection) -> Result<Vec<Identite>> {
+    let mut st = conn.prepare(
+        "SELECT hex(p.gid), i.nom, i.prenom, i.telephone, i.courriel
+           FROM participant_identite i JOIN participant p ON p.id = i.participant_id
+          ORDER BY p.gid",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(Identite {
+            participant: r.get(0)?,
+            nom: r.get(1)?,
+            prenom: r.get(2)?,
+            telephone: r.get(3)?,
+            courriel: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
