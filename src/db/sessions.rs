@@ -122,10 +122,14 @@ fn duplicate_of(conn: &Connection, s: &NewSession, projet_id: i64) -> Result<Opt
     let (lieu, code) = place_columns(&s.lieu);
     let numero: Option<i64> = conn
         .prepare_cached(
-            "SELECT id FROM session
-             WHERE projet_id = ?1 AND date = ?2 AND annulee_le IS NULL
-               AND lieu = ?3 AND code_insee IS ?4 AND duree_minutes = ?5
-             ORDER BY id LIMIT 1",
+            // The values come in through `p`, not as `date = ?2`: compared with a
+            // column of a table that has partial indexes, a bound value makes SQLite
+            // prepare the statement again for each new value.
+            "WITH p (projet_id, jour, lieu, code, duree) AS (SELECT ?1, ?2, ?3, ?4, ?5)
+             SELECT s.id FROM p, session s
+             WHERE s.projet_id = p.projet_id AND s.date = p.jour AND s.annulee_le IS NULL
+               AND s.lieu = p.lieu AND s.code_insee IS p.code AND s.duree_minutes = p.duree
+             ORDER BY s.id LIMIT 1",
         )?
         .query_row(
             params![
