@@ -217,47 +217,55 @@ pub fn origine(conn: &Connection) -> Result<String> {
 /// Per origin ledger, the highest change number a batch carries.
 pub type Sent = Vec<(String, i64)>;
 
-/// The changes a batch for `destination` carries: all (`tout`), or those not sent
-/// to it yet; in the order of their origin and number. With the highest number sent
-/// per origin, to note once the file is written.
-pub fn to_send(conn: &Connection, destination: &str, tout: bool) -> Result<(Vec<Change>, Sent)> {
-    let mut st = conn.prepare(
-        "SELECT c.origine, c.numero, c.fait_le, c.quoi, c.cible, c.genre, c.donnees
-           FROM changement c
+const TO_SEND: &str = "FROM changement c
           WHERE ?2 OR c.numero > coalesce((SELECT jusqu_a FROM lot_envoi e
-                                            WHERE e.destination = ?1 AND e.origine = c.origine), 0)
-          ORDER BY c.origine, c.numero",
-    )?;
-    let rows = st.query_map(params![destination, tout], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, Vec<u8>>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, Option<String>>(6)?,
-        ))
-    })?;
-    let mut changes = Vec::new();
+                                            WHERE e.destination = ?1 AND e.origine = c.origine), 0)";
+
+/// How many changes a batch for `destination` carries (see [`to_send`]).
+pub fn count_to_send(conn: &Connection, destination: &str, tout: bool) -> Result<usize> {
+    Ok(conn.query_row(
+        &format!("SELECT count(*) {TO_SEND}"),
+        params![destination, tout],
+        |r| r.get::<_, i64>(0),
+    )? as usize)
+}
+
+/// The changes a batch for `destination` carries: all (`tout`), or those not sent
+/// to it yet; in the order of their origin and number, handed one at a time to
+/// `each` (a large batch is never held whole). Returns the highest number sent per
+/// origin, to note once the file is written.
+pub fn to_send(
+    conn: &Connection,
+    destination: &str,
+    tout: bool,
+    each: &mut dyn FnMut(&Change) -> Result<()>,
+) -> Result<Sent> {
+    let mut st = conn.prepare(&format!(
+        "SELECT c.origine, c.numero, c.fait_le, c.quoi, c.cible, c.genre, c.donnees
+           {TO_SEND}
+          ORDER BY c.origine, c.numero"
+    ))?;
+    let mut rows = st.query(params![destination, tout])?;
     let mut upto: Vec<(String, i64)> = Vec::new();
-    for row in rows {
-        let (origine, numero, fait_le, quoi, cible, genre, donnees) = row?;
+    while let Some(r) = rows.next()? {
+        let origine: String = r.get(0)?;
+        let numero: i64 = r.get(1)?;
         match upto.last_mut() {
             Some((o, n)) if *o == origine => *n = numero,
             _ => upto.push((origine.clone(), numero)),
         }
-        changes.push(Change {
+        let donnees: Option<String> = r.get(6)?;
+        each(&Change {
             origine,
             numero,
-            fait_le,
-            quoi,
-            cible: apply::hex(&cible),
-            genre,
+            fait_le: r.get(2)?,
+            quoi: r.get(3)?,
+            cible: apply::hex(&r.get::<_, Vec<u8>>(4)?),
+            genre: r.get(5)?,
             donnees: donnees.map(|d| serde_json::from_str(&d)).transpose()?,
-        });
+        })?;
     }
-    Ok((changes, upto))
+    Ok(upto)
 }
 
 /// Notes what was sent to `destination`, so that the next batch for it starts after.
