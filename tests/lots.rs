@@ -537,3 +537,80 @@ fn twins_recorded_on_one_laptop_are_not_listed_as_duplicates() {
         "{out}"
     );
 }
+
+/// The presences a ledger holds, as (session date, participant code), sorted.
+fn presences(sb: &Sandbox) -> Vec<(String, String)> {
+    let c = Connection::open(sb.ledger()).unwrap();
+    c.prepare(
+        "SELECT s.date, p.code FROM presence x JOIN session s ON s.id = x.session_id
+           JOIN participant p ON p.id = x.participant_id ORDER BY 1, 2",
+    )
+    .unwrap()
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+#[test]
+fn presences_recorded_before_a_merge_was_known_follow_it() {
+    let (fa, co) = (poste("FA"), poste("CO"));
+    fa.ok(&["projet", "add", "NET94", "--theme", "emploi"]);
+    fa.ok(&["participant", "add", "--sexe", "f", "--naissance", "1980"]);
+    fa.ok(&["participant", "add", "--sexe", "f"]);
+    let workshop = |date: &str, present: &str| {
+        session(
+            &fa,
+            &[
+                "-d",
+                date,
+                "-p",
+                "NET94",
+                "-c",
+                "Villejuif",
+                "--duree",
+                "2h",
+                "--participants",
+                "4",
+                "--presents",
+                present,
+            ],
+        )
+    };
+    workshop("2017-03-01", "FA-0001");
+    workshop("2017-03-02", "FA-0002");
+    let a0 = export(&fa, "a0.lot", &["--pour", "CO"]);
+    co.ok(&["lot", "import", &a0]);
+    // The coordinator finds one person under two codes and merges them...
+    co.ok(&["participant", "fusionne", "FA-0002", "--dans", "FA-0001"]);
+    // ...while the trainer, not knowing it yet, notes FA-0002 at two more workshops.
+    workshop("2017-03-08", "FA-0002");
+    workshop("2017-03-15", "FA-0001,FA-0002");
+    let a1 = export(&fa, "a1.lot", &["--pour", "CO"]);
+    let out = co.ok(&["lot", "import", &a1]);
+    assert!(out.contains("presence 3"), "{out}");
+    let merged: Vec<(String, String)> = [
+        ("2017-03-01", "FA-0001"),
+        ("2017-03-02", "FA-0001"),
+        ("2017-03-08", "FA-0001"),
+        ("2017-03-15", "FA-0001"),
+    ]
+    .iter()
+    .map(|(d, c)| (d.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(presences(&co), merged);
+    // The merge reaches the trainer: FA-0002 is gone there too, its presences moved.
+    let c0 = export(&co, "c0.lot", &["--pour", "FA"]);
+    fa.ok(&["lot", "import", &c0]);
+    assert_eq!(presences(&fa), merged);
+    let err = fa.fails(&["participant", "show", "FA-0002"], 2);
+    assert!(err.contains("FA-0002"), "{err}");
+    // And both ledgers agree, whatever else travels afterwards.
+    let a2 = export(&fa, "a2.lot", &["--pour", "CO"]);
+    co.ok(&["lot", "import", &a2]);
+    let (dfa, dco) = (dump(&fa.ledger()), dump(&co.ledger()));
+    for table in ["participant", "presence", "session"] {
+        assert_eq!(dfa[table], dco[table], "{table}");
+    }
+    assert_eq!(count(&dco, "participant"), 1);
+}

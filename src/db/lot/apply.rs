@@ -9,8 +9,11 @@
 //!   recorded on two ledgers, are one presence, one exit (the same way);
 //! - a session like one already there (same date, project, place and duration) is
 //!   kept, and listed: the duplicate rule asks a person to decide;
-//! - a person deleted (erased, or merged into another code) stays deleted: what
-//!   arrives about them afterwards is dropped, their identity too;
+//! - a person erased stays deleted: what arrives about them afterwards is dropped,
+//!   their identity too;
+//! - a person merged into another code (on any ledger) stays deleted, and what
+//!   names them, arrived before or after the merge, names the code they were merged
+//!   into (their deletion carries it, see `db::lot::note_merge`);
 //! - a project or partner deleted by a merge on another ledger, but still named here
 //!   by a session, an entry or a person, is kept and listed;
 //! - a participant code already held here by another person refuses the batch.
@@ -54,9 +57,9 @@ impl<'c> Import<'c> {
     pub fn start(conn: &'c Connection) -> Result<Self> {
         conn.execute("INSERT INTO temp.lot_silence VALUES (1)", [])?;
         // A record is rebuilt with a dozen statements: all kept prepared, and the pages
-        // of a large batch kept in memory (64 MiB), for the length of this import.
+        // of a large batch kept in memory (32 MiB), for the length of this import.
         conn.set_prepared_statement_cache_capacity(256);
-        conn.execute_batch("PRAGMA cache_size = -65536")?;
+        conn.execute_batch("PRAGMA cache_size = -32768")?;
         Ok(Import {
             conn,
             report: Report::default(),
@@ -312,7 +315,7 @@ fn parent_id(conn: &Connection, parent: &str, h: &str, report: &mut Report) -> R
         return Ok(Some(id));
     }
     if parent == "participant" {
-        return Ok(None);
+        return merged_into(conn, &gid);
     }
     let has_changes: bool = conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM changement WHERE cible = ?1)")?
@@ -558,6 +561,51 @@ fn delete(conn: &Connection, table: &str, gid: &[u8], report: &mut Report) -> Re
         return Ok(());
     };
     let id = key[0].1.clone();
+    if table == "participant"
+        && let Some(into) = merged_into(conn, &gid)?
+    {
+        // Merged on another ledger: what was recorded here under this person before
+        // the merge was known moves to the one they became, as the merge itself did
+        // there: one presence per session, the later exit per project. Twins become
+        // one record, as `same_record` makes them where the merge arrives first.
+        let twins: Vec<(Vec<u8>, Vec<u8>)> = conn
+            .prepare(
+                "SELECT q.gid, p.gid FROM presence q JOIN presence p
+                    ON p.session_id = q.session_id AND p.participant_id = ?2
+                 WHERE q.participant_id = ?1",
+            )?
+            .query_map(params![id, into], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (from, kept) in twins {
+            conn.execute("DELETE FROM presence WHERE gid = ?1", [&from])?;
+            merge_ids(conn, "presence", &kept, &from)?;
+        }
+        conn.execute(
+            "UPDATE presence SET participant_id = ?2 WHERE participant_id = ?1",
+            params![id, into],
+        )?;
+        let twins: Vec<(Vec<u8>, Vec<u8>, bool)> = conn
+            .prepare(
+                "SELECT q.gid, p.gid, q.date > p.date FROM sortie q JOIN sortie p
+                    ON p.projet_id = q.projet_id AND p.participant_id = ?2
+                 WHERE q.participant_id = ?1",
+            )?
+            .query_map(params![id, into], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (from, kept, later) in twins {
+            let (gone, stays) = if later {
+                (&kept, &from)
+            } else {
+                (&from, &kept)
+            };
+            conn.execute("DELETE FROM sortie WHERE gid = ?1", [gone])?;
+            merge_ids(conn, "sortie", stays, gone)?;
+        }
+        conn.execute(
+            "UPDATE sortie SET participant_id = ?2 WHERE participant_id = ?1",
+            params![id, into],
+        )?;
+    }
     if table == "participant" {
         conn.execute("DELETE FROM presence WHERE participant_id = ?1", [&id])?;
         conn.execute("DELETE FROM sortie WHERE participant_id = ?1", [&id])?;
@@ -586,6 +634,37 @@ fn delete(conn: &Connection, table: &str, gid: &[u8], report: &mut Report) -> Re
         Err(e) => return Err(e.into()),
     }
     Ok(())
+}
+
+/// The local id of the person the participant `gid` was merged into, on any ledger
+/// (their deletion names them, see `db::lot::note_merge`), following merges of merges;
+/// `None` for a person erased, or not here.
+fn merged_into(conn: &Connection, gid: &[u8]) -> Result<Option<i64>> {
+    let mut gid = gid.to_vec();
+    // A chain of merges is short; the bound only guards against a cycle.
+    for _ in 0..32 {
+        let next: Option<String> = conn
+            .prepare_cached(
+                "SELECT json_extract(donnees, '$.dans') FROM changement
+                  WHERE cible = ?1 AND quoi = 'participant' AND genre = 'supprime'
+                    AND json_extract(donnees, '$.dans') IS NOT NULL
+                  ORDER BY fait_le, origine, numero LIMIT 1",
+            )?
+            .query_row([&gid], |r| r.get(0))
+            .optional()?;
+        let Some(next) = next else {
+            return Ok(None);
+        };
+        gid = unhex(&next)?;
+        let id: Option<i64> = conn
+            .prepare_cached("SELECT id FROM participant WHERE gid = ?1")?
+            .query_row([&gid], |r| r.get(0))
+            .optional()?;
+        if id.is_some() {
+            return Ok(id);
+        }
+    }
+    Ok(None)
 }
 
 fn is_foreign_key(e: &rusqlite::Error) -> bool {

@@ -105,7 +105,7 @@ fn journal_sql(table: &str, genre: &str, cible: &str, donnees: &str) -> String {
 /// While `temp.lot_silence` holds a row (a batch being applied), they stay silent:
 /// the batch's own changes are journaled as received, under their origin.
 pub fn install_triggers(conn: &Connection) -> Result<()> {
-    let mut sql = String::from("CREATE TEMP TABLE IF NOT EXISTS lot_silence (x);\n");
+    let mut sql = format!("CREATE TEMP TABLE IF NOT EXISTS lot_silence (x);\n{MERGES}\n");
     let quiet = "NOT EXISTS (SELECT 1 FROM temp.lot_silence)";
     for table in TRAVELLING {
         let cols = columns(conn, table)?;
@@ -150,24 +150,73 @@ pub fn install_triggers(conn: &Connection) -> Result<()> {
                 "NEW.gid",
                 &format!("(SELECT json_group_object(k, v) FROM ({delta}))")
             ),
-            journal_sql(table, "supprime", "OLD.gid", "NULL"),
+            journal_sql(
+                table,
+                "supprime",
+                "OLD.gid",
+                // A person merged into another: the deletion names who they now are.
+                if *table == "participant" {
+                    "(SELECT json_object('dans', hex(vers)) FROM temp.lot_fusion WHERE de = OLD.gid)"
+                } else {
+                    "NULL"
+                }
+            ),
         ));
     }
-    sql.push_str(ERASURE_SCRUB);
+    sql.push_str(&erasure_scrub());
     conn.execute_batch(&sql)?;
     Ok(())
 }
 
-/// When a person leaves the ledger (erased at their request, or merged into another
-/// code), the journal forgets what it knew of them: their profile and code, and the
-/// day of their exits; their presences' changes name nobody. Their attendance stays,
-/// under the row it moved to, as the erasure itself keeps it. Never silenced: a
-/// batch that erases applies it too.
-const ERASURE_SCRUB: &str = "
+/// The people merged into another one (`participant fusionne`) by the transaction
+/// under way, by global id: the journal notes who each one now is.
+const MERGES: &str =
+    "CREATE TEMP TABLE IF NOT EXISTS lot_fusion (de BLOB PRIMARY KEY, vers BLOB NOT NULL);";
+
+/// Notes, before the person `from` is deleted by a merge into `into` (local ids), who
+/// they become: their deletion is journaled with it, and what names them in the
+/// journal, here or on the ledgers the deletion reaches, names `into` instead.
+pub fn note_merge(conn: &Connection, from: i64, into: i64) -> Result<()> {
+    conn.execute_batch(MERGES)?;
+    conn.execute(
+        "INSERT OR REPLACE INTO temp.lot_fusion (de, vers)
+         SELECT a.gid, b.gid FROM participant a, participant b
+          WHERE a.id = ?1 AND b.id = ?2 AND a.gid IS NOT NULL AND b.gid IS NOT NULL",
+        params![from, into],
+    )?;
+    Ok(())
+}
+
+/// SQL, in a trigger on `participant`: the global id (hex) of the person `OLD` was
+/// merged into, by this transaction or on the ledger whose deletion is being applied;
+/// NULL for an erasure.
+const MERGED_INTO: &str = "coalesce(
+    (SELECT hex(vers) FROM temp.lot_fusion WHERE de = OLD.gid),
+    (SELECT json_extract(donnees, '$.dans') FROM main.changement
+      WHERE cible = OLD.gid AND quoi = 'participant' AND genre = 'supprime'
+        AND json_extract(donnees, '$.dans') IS NOT NULL LIMIT 1))";
+
+/// When a person leaves the ledger, the journal forgets what it knew of them: their
+/// profile and code. Erased at their request: the day of their exits, and their
+/// presences' changes name nobody; their attendance stays, under the row it moved to,
+/// as the erasure itself keeps it. Merged into another person: their presences and
+/// exits name that person, so that those recorded elsewhere before the merge was
+/// known still arrive (`apply` follows the same link). Never silenced: a batch that
+/// erases or merges applies it too.
+fn erasure_scrub() -> String {
+    format!(
+        "
 DROP TRIGGER IF EXISTS temp.lot_participant_oubli;
 CREATE TEMP TRIGGER lot_participant_oubli AFTER DELETE ON main.participant
 BEGIN
     UPDATE main.changement SET donnees = NULL WHERE cible = OLD.gid AND genre = 'ecrit';
+    UPDATE main.changement SET donnees = json_set(donnees, '$.participant_id', {m})
+     WHERE quoi IN ('presence', 'sortie') AND {m} IS NOT NULL
+       AND json_extract(donnees, '$.participant_id') = hex(OLD.gid);
+    UPDATE main.changement
+       SET donnees = CASE WHEN {m} IS NULL THEN NULL ELSE json_object('dans', {m}) END
+     WHERE quoi = 'participant' AND genre = 'supprime'
+       AND json_extract(donnees, '$.dans') = hex(OLD.gid);
     UPDATE main.changement
        SET donnees = json_replace(json_set(donnees, '$.participant_id', NULL),
                                   '$.date', substr(json_extract(donnees, '$.date'), 1, 4) || '-01-01',
@@ -176,7 +225,10 @@ BEGIN
     UPDATE main.changement SET donnees = json_set(donnees, '$.participant_id', NULL)
      WHERE quoi = 'presence' AND json_extract(donnees, '$.participant_id') = hex(OLD.gid);
 END;
-";
+",
+        m = MERGED_INTO
+    )
+}
 
 /// Gives the ledger its own global id (its origin in batches) and journals the
 /// creation of every travelling row already there, so that a batch with `--tout`
