@@ -61,6 +61,9 @@ fn export(ctx: &Ctx, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
     let mut ledger = ctx.open()?;
     let destination = a.pour.as_deref().map(str::trim).unwrap_or("");
     let conn = ledger.conn();
+    // One view of the ledger for the whole file: the count the header announces and
+    // the changes that follow agree even if another command writes meanwhile.
+    let view = conn.unchecked_transaction()?;
     let origine = lot::origine(conn)?;
     let count = lot::count_to_send(conn, destination, a.tout)?;
     let identites = if a.avec_identite {
@@ -78,6 +81,7 @@ fn export(ctx: &Ctx, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
         batch.finish()?;
         Ok(upto)
     })?;
+    view.commit()?;
     ledger.write(|tx| lot::note_sent(tx, destination, &upto))?;
     // Codes, profiles and attendance are personal data, even without names.
     note(&mut ledger, "lot", Some(dest.absolute()), true);
