@@ -67,16 +67,16 @@ fn export(ctx: &Ctx, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
     let origine = lot::origine(conn)?;
     let count = lot::count_to_send(conn, destination, a.tout)?;
     let identites = if a.avec_identite {
-        lot::identities(conn)?
+        lot::count_identities(conn)?
     } else {
-        Vec::new()
+        0
     };
     let fait_le = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let upto = output::write_file(&dest, |w| {
-        let mut batch = format::Writer::start(w, &origine, &fait_le, count, identites.len())?;
+        let mut batch = format::Writer::start(w, &origine, &fait_le, count, identites)?;
         let upto = lot::to_send(conn, destination, a.tout, &mut |c| batch.change(c))?;
-        for i in &identites {
-            batch.identity(i)?;
+        if a.avec_identite {
+            lot::identities(conn, &mut |i| batch.identity(i))?;
         }
         batch.finish()?;
         Ok(upto)
@@ -96,7 +96,7 @@ fn export(ctx: &Ctx, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
         dest.path().display(),
         count,
         if a.avec_identite {
-            format!(", {} identité(s)", identites.len())
+            format!(", {identites} identité(s)")
         } else {
             ", sans identité".to_string()
         }

@@ -50,7 +50,9 @@ pub struct Import<'c> {
     conn: &'c Connection,
     report: Report,
     touched: BTreeMap<usize, BTreeSet<Vec<u8>>>,
-    identites: Vec<Identite>,
+    /// Whether the records were rebuilt: the identities, after the changes in a batch,
+    /// are then written as they are read.
+    rebuilt: bool,
 }
 
 impl<'c> Import<'c> {
@@ -64,12 +66,17 @@ impl<'c> Import<'c> {
             conn,
             report: Report::default(),
             touched: BTreeMap::new(),
-            identites: Vec::new(),
+            rebuilt: false,
         })
     }
 
     /// Journals one change of the batch, unless it is known here already.
     pub fn change(&mut self, c: &Change) -> Result<()> {
+        if self.rebuilt {
+            bail_user!(
+                "le lot donne un changement après les identités, ce qu'`ici lot export` ne fait jamais ; rien n'a été importé. Demandez un nouvel envoi du lot"
+            );
+        }
         let Some(rank) = TRAVELLING.iter().position(|t| *t == c.quoi) else {
             return Ok(()); // a table this build does not carry
         };
@@ -98,23 +105,22 @@ impl<'c> Import<'c> {
         Ok(())
     }
 
-    /// Keeps an identity the batch carries, written once its records are here.
+    /// Writes an identity the batch carries, once the records are rebuilt.
     pub fn identity(&mut self, i: Identite) -> Result<()> {
-        self.identites.push(i);
-        Ok(())
+        self.rebuild()?;
+        set_identity(self.conn, &i)
     }
 
     /// Rebuilds every record the new changes touch, parents first; deletes those gone.
-    pub fn finish(self) -> Result<Report> {
-        let Import {
-            conn,
-            mut report,
-            touched,
-            identites,
-        } = self;
-        let report = &mut report;
+    fn rebuild(&mut self) -> Result<()> {
+        if self.rebuilt {
+            return Ok(());
+        }
+        self.rebuilt = true;
+        let conn = self.conn;
+        let report = &mut self.report;
         let mut deleted: Vec<(usize, Vec<u8>)> = Vec::new();
-        for (rank, gids) in &touched {
+        for (rank, gids) in &self.touched {
             let table = TRAVELLING[*rank];
             let cols = columns(conn, table)?;
             for gid in gids {
@@ -129,11 +135,15 @@ impl<'c> Import<'c> {
         for (rank, gid) in deleted {
             delete(conn, TRAVELLING[rank], &gid, report)?;
         }
-        for i in &identites {
-            set_identity(conn, i)?;
-        }
-        conn.execute("DELETE FROM temp.lot_silence", [])?;
-        Ok(std::mem::take(report))
+        self.touched.clear();
+        Ok(())
+    }
+
+    /// Ends the import: what it did.
+    pub fn finish(mut self) -> Result<Report> {
+        self.rebuild()?;
+        self.conn.execute("DELETE FROM temp.lot_silence", [])?;
+        Ok(self.report)
     }
 }
 

@@ -332,21 +332,33 @@ pub fn note_sent(conn: &Connection, destination: &str, upto: &[(String, i64)]) -
     Ok(())
 }
 
-/// The identities of the people a batch names, for `--avec-identite`.
-pub fn identities(conn: &Connection) -> Result<Vec<Identite>> {
-    let mut st = conn.prepare(
-        "SELECT hex(p.gid), i.nom, i.prenom, i.telephone, i.courriel
-           FROM participant_identite i JOIN participant p ON p.id = i.participant_id
-          ORDER BY p.gid",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok(Identite {
+const IDENTITIES: &str =
+    "FROM participant_identite i JOIN participant p ON p.id = i.participant_id";
+
+/// How many identities a batch with `--avec-identite` carries.
+pub fn count_identities(conn: &Connection) -> Result<usize> {
+    Ok(
+        conn.query_row(&format!("SELECT count(*) {IDENTITIES}"), [], |r| {
+            r.get::<_, i64>(0)
+        })? as usize,
+    )
+}
+
+/// The identities of the people a batch names, for `--avec-identite`, handed one at
+/// a time to `each`.
+pub fn identities(conn: &Connection, each: &mut dyn FnMut(&Identite) -> Result<()>) -> Result<()> {
+    let mut st = conn.prepare(&format!(
+        "SELECT hex(p.gid), i.nom, i.prenom, i.telephone, i.courriel {IDENTITIES} ORDER BY p.gid"
+    ))?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        each(&Identite {
             participant: r.get(0)?,
             nom: r.get(1)?,
             prenom: r.get(2)?,
             telephone: r.get(3)?,
             courriel: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+    }
+    Ok(())
 }
