@@ -430,6 +430,8 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
     conn.execute_batch(&common::without_global_ids()).unwrap();
     conn.execute_batch(
         "DROP TABLE ligne_detail; DROP TABLE ecriture_journal; DROP TABLE tiers;
+         DROP TRIGGER totaux_ecriture_change; DROP TRIGGER totaux_ligne;
+         DROP TABLE totaux_compte;
          DROP TRIGGER ecriture_non_modifiable;
          UPDATE ecriture SET journal = NULL WHERE numero_source IS NULL;
          CREATE TRIGGER ecriture_non_modifiable BEFORE UPDATE ON ecriture
@@ -444,7 +446,8 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
     .unwrap();
     // The tiers and journals are migration 9: the ledger goes back to schema 8, without
     // what the later migrations added (the sessions' vocabulary, 0010_vocabulaire.sql;
-    // the funders' tables and the partners' funder type, 0011_financeurs.sql).
+    // the funders' tables and the partners' funder type, 0011_financeurs.sql; the books'
+    // yearly sums, 0013_totaux.sql, whose triggers read the lines' tiers, dropped above).
     conn.execute_batch(
         "DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
          DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;

@@ -1099,6 +1099,8 @@ fn a_schema_3_ledger_migrates_with_its_sessions_anonymous() {
          DROP TABLE parametre; DROP INDEX session_commune; DROP TABLE code_fusionne;
          DROP TABLE session_correction; DROP INDEX session_cree_le;
          DROP TABLE ligne_detail; DROP TABLE ecriture_journal; DROP TABLE tiers;
+         DROP TRIGGER totaux_ecriture_change; DROP TRIGGER totaux_ligne;
+         DROP TABLE totaux_compte; DROP INDEX session_annulee;
          ALTER TABLE session DROP COLUMN thematiques; ALTER TABLE session DROP COLUMN materiel;
          ALTER TABLE session DROP COLUMN niveau;
          DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;

@@ -388,13 +388,13 @@ fn verifie_passes_a_sound_ledger() {
     sb.ok(&["cloture", "2017", "--oui"]);
     let out = sb.ok(&["verifie"]);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 7, "{out}");
-    assert!(lines[..6].iter().all(|l| l.starts_with("ok ")), "{out}");
-    assert_eq!(lines[6], "Registre vérifié : aucune anomalie.");
+    assert_eq!(lines.len(), 8, "{out}");
+    assert!(lines[..7].iter().all(|l| l.starts_with("ok ")), "{out}");
+    assert_eq!(lines[7], "Registre vérifié : aucune anomalie.");
     let v = sb.json(&["verifie"]);
     assert_eq!(v["ok"], Value::Bool(true));
     let checks = v["verifications"].as_array().unwrap();
-    assert_eq!(checks.len(), 6);
+    assert_eq!(checks.len(), 7);
     for c in checks {
         assert_eq!(c["ok"], Value::Bool(true), "{c}");
         assert_eq!(c["details"], Value::Array(vec![]), "{c}");

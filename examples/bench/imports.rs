@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use super::{Rng, fr, group_thousands};
+use crate::floors::Filled;
 
 /// Communes typed in the generated sessions: names the resolver knows, one resolved per
 /// import thanks to its cache however many rows name it.
@@ -33,6 +34,8 @@ struct Measure {
     floor_ms: Option<f64>,
     rss_kib: Option<u64>,
     verdict: String,
+    /// The ledger the last run filled, kept for the measures against SQLite.
+    filled: Option<PathBuf>,
 }
 
 /// What a load gave: rows and a total (participants, cents).
@@ -47,7 +50,7 @@ pub fn run(
     quick: bool,
     fec: &Path,
     fec_lines: usize,
-) -> Result<String> {
+) -> Result<(String, Vec<Filled>)> {
     let sqlite3 = which("sqlite3");
     let time = Path::new("/usr/bin/time");
     let time = time.exists().then_some(time);
@@ -140,7 +143,20 @@ pub fn run(
         writeln!(md, "\n> `sqlite3` introuvable : pas de plancher mesuré.")?;
     }
     writeln!(md)?;
-    Ok(md)
+    let filled = measures
+        .iter()
+        .filter_map(|m| {
+            let kind = ["sessions", "finances"]
+                .into_iter()
+                .find(|k| m.commande.contains(k))?;
+            Some(Filled {
+                kind,
+                rows: m.lignes,
+                path: m.filled.clone()?,
+            })
+        })
+        .collect();
+    Ok((md, filled))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -166,13 +182,18 @@ fn measure(
         Ok(())
     };
     let import_args = |ledger: &Path| -> Vec<std::ffi::OsString> {
-        vec![
+        let mut args: Vec<std::ffi::OsString> = vec![
             "--ledger".into(),
             ledger.into(),
             "import".into(),
             kind.into(),
             file.into(),
-        ]
+        ];
+        // Drawn at random, two rows may be the same session: both are meant.
+        if kind == "sessions" {
+            args.push("--doublon".into());
+        }
+        args
     };
     // The check run, also warming the caches.
     fresh()?;
@@ -188,12 +209,13 @@ fn measure(
             ici_ms: None,
             floor_ms: None,
             rss_kib: None,
+            filled: None,
             verdict: format!(
                 "échec : {}",
                 String::from_utf8_lossy(&status.stderr)
                     .lines()
                     .next()
-                    .unwrap_or("")
+                    .map_or_else(|| status.status.to_string(), str::to_string)
             ),
         });
     }
@@ -247,7 +269,10 @@ fn measure(
         }
         None => None,
     };
+    let filled = template.with_file_name(format!("rempli-{kind}-{lignes}.sqlite"));
+    std::fs::rename(&ledger, &filled).context("registre rempli par l'import")?;
     Ok(Measure {
+        filled: Some(filled),
         commande,
         lignes,
         ici_ms: Some(median(&mut ici_times)),
@@ -339,7 +364,7 @@ fn ici(bin: &Path, ledger: &Path, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-fn which(name: &str) -> Option<PathBuf> {
+pub(crate) fn which(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH")?
         .to_str()?
         .split(':')

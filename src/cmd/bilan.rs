@@ -5,7 +5,7 @@
 //! with `--actif-passif`, the balance sheet at 31 December.
 
 use crate::cmd::Ctx;
-use crate::db::{refs, reports};
+use crate::db::{refs, reports, totaux};
 use crate::domain::actif_passif::ActifPassif;
 use crate::domain::bilan::{Bilan, Section};
 use crate::domain::date::{parse_year, year_bounds};
@@ -186,7 +186,7 @@ pub fn compute(conn: &Connection, annee: i32) -> Result<Bilan> {
 fn compute_in(conn: &Connection, annee: i32, p: reports::Perimetre, detail: bool) -> Result<Bilan> {
     Ok(Bilan::build(
         annee,
-        &reports::soldes(conn, annee, p)?,
+        &totaux::soldes(conn, annee, p)?,
         detail,
     ))
 }

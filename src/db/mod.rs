@@ -18,6 +18,7 @@ pub mod role;
 pub mod sessions;
 pub mod territoire;
 pub mod tiers;
+pub mod totaux;
 pub mod verifie;
 
 use crate::bail_user;
@@ -41,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_vocabulaire.sql"),
     include_str!("../../migrations/0011_financeurs.sql"),
     include_str!("../../migrations/0012_identite_globale.sql"),
+    include_str!("../../migrations/0013_totaux.sql"),
 ];
 
 /// The schema version this build writes.

@@ -18,7 +18,7 @@ type Check = fn(&Connection) -> Result<Vec<String>>;
 /// Runs every check. A check SQLite cannot even finish (the file too damaged to read)
 /// is itself an anomaly, reported in French; the following checks still run.
 pub fn run(conn: &Connection) -> Rapport {
-    let checks: [(&'static str, Check); 6] = [
+    let checks: [(&'static str, Check); 7] = [
         ("intégrité du fichier (SQLite, index compris)", integrity),
         ("écritures équilibrées", balanced),
         (
@@ -28,6 +28,10 @@ pub fn run(conn: &Connection) -> Rapport {
         ("répartitions des sessions dans leur effectif", breakdowns),
         ("présences et autres références", references),
         ("exercices clos inchangés depuis leur clôture", closed_years),
+        (
+            "totaux par année et par compte égaux aux lignes",
+            crate::db::totaux::ecarts,
+        ),
     ];
     Rapport::new(
         checks

@@ -34,14 +34,24 @@ impl Home {
             .filter_map(|d| super::departement(d).map(|t| t.code))
             .collect();
         let used: Vec<&'static Commune> = used.iter().filter_map(|c| commune(c)).collect();
-        let used_codes: std::collections::HashSet<&str> = used.iter().map(|c| c.code).collect();
+        let index = index();
         let mut local = Vec::new();
-        for c in &index().communes {
-            let wanted = departements.contains(&c.departement) || used_codes.contains(c.code);
-            if wanted {
+        if !departements.is_empty() {
+            for i in index.range() {
+                if departements.contains(&index.departement(i)) {
+                    let c = index.commune(i);
+                    local.push((words(c.nom), c));
+                }
+            }
+        }
+        for &c in &used {
+            if !departements.contains(&c.departement) {
                 local.push((words(c.nom), c));
             }
         }
+        // In the table's order, as a scan of the whole table would give them.
+        local.sort_by(|a, b| a.1.code.cmp(b.1.code));
+        local.dedup_by(|a, b| a.1.code == b.1.code);
         Home {
             departements,
             used,
@@ -109,7 +119,7 @@ impl Home {
             .iter()
             .filter(|(name, c)| {
                 let without_article = match name.first() {
-                    Some(w) if super::ARTICLES.contains(&w.as_str()) => &name[1..],
+                    Some(w) if super::keys::ARTICLES.contains(&w.as_str()) => &name[1..],
                     _ => &name[..],
                 };
                 (starts(name) || starts(without_article))

@@ -1,92 +1,51 @@
-//! The in-memory index over the embedded tables: built once, then hash-map lookups
-//! on normalised keys, and the similarity scan behind "did you mean".
+//! The commune index, built at build time by `build.rs` and embedded in the
+//! binary: records sorted by INSEE code and (key, commune) pairs sorted by key,
+//! all searched by binary search, so that a command pays nothing for the table it
+//! does not read. A commune is turned into a [`Commune`] the first time it is
+//! asked for, and kept. Also the similarity scan behind "did you mean".
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::ops::Range;
 use std::sync::OnceLock;
 
-use deunicode::deunicode_char;
-
+pub(super) use super::keys::{fold_into, name_key};
 use super::{
-    ARTICLES, COMMUNES_TSV, Commune, MAX_FUZZY_LEN, MAX_SUGGESTIONS, MIN_SIMILARITY, Qualifier,
-    Resolution, TERRITOIRES_TSV, Territoire,
+    Commune, MAX_FUZZY_LEN, MAX_SUGGESTIONS, MIN_SIMILARITY, Qualifier, Resolution,
+    TERRITOIRES_TSV, Territoire,
 };
 
-/// FxHash: much faster than the default SipHash on short keys. Every key
-/// comes from the embedded data, so there is no flooding to defend against.
-#[derive(Default, Clone, Copy)]
-pub(super) struct FxHasher(u64);
+include!(concat!(env!("OUT_DIR"), "/communes_count.rs"));
 
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
+/// Every name, key and code of the table, concatenated; spans point into it.
+static TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/communes.txt"));
+/// [`RECORD`] words per commune, sorted by INSEE code (see `build.rs`).
+static RECORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/communes.bin"));
+/// (key span, commune) sorted by key: full names and arrondissement aliases.
+static NAMES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.bin"));
+/// (key span, commune) sorted by key: names without their leading article.
+static LOOSE_NAMES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/loose.bin"));
+/// (postal code span, commune) sorted by code.
+static POSTAL: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/postal.bin"));
+
+const RECORD: usize = 9;
+const CODE: usize = 0;
+const NOM: usize = 1;
+const DEPARTEMENT: usize = 2;
+const PARENT: usize = 3;
+const INTERCO: usize = 4;
+const POSTAUX: usize = 5;
+const POPULATION: usize = 6;
+const KEY: usize = 7;
+const ARTICLE: usize = 8;
+
+fn word(bytes: &[u8], n: usize) -> u32 {
+    let at = n * 4;
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
 }
 
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let mut word = [0; 8];
-        let rest = chunks.remainder();
-        word[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(word));
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
-pub(super) fn fast_map<K, V>(capacity: usize) -> FastMap<K, V> {
-    FastMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default())
-}
-
-/// Indices of the communes sharing a key: almost always just one.
-#[derive(Debug)]
-pub(super) enum Ids {
-    One(usize),
-    Many(Vec<usize>),
-}
-
-impl Ids {
-    fn as_slice(&self) -> &[usize] {
-        match self {
-            Self::One(i) => std::slice::from_ref(i),
-            Self::Many(list) => list,
-        }
-    }
-}
-
-pub(super) fn add_id<K: Eq + Hash>(map: &mut FastMap<K, Ids>, key: K, i: usize) {
-    match map.entry(key) {
-        Entry::Vacant(slot) => {
-            slot.insert(Ids::One(i));
-        }
-        Entry::Occupied(mut slot) => {
-            let ids = slot.get_mut();
-            match ids {
-                Ids::One(j) if *j == i => {}
-                Ids::One(j) => *ids = Ids::Many(vec![*j, i]),
-                Ids::Many(list) => push_unique(list, i),
-            }
-        }
-    }
+fn text(span: u32) -> &'static str {
+    let start = (span >> 8) as usize;
+    &TEXT[start..start + (span & 0xff) as usize]
 }
 
 pub(super) fn push_unique(list: &mut Vec<usize>, i: usize) {
@@ -95,18 +54,10 @@ pub(super) fn push_unique(list: &mut Vec<usize>, i: usize) {
     }
 }
 
-/// The in-memory index over the embedded communes table.
+/// The embedded commune index; every method is a lookup in static data.
 pub(super) struct Index {
-    pub(super) communes: Vec<Commune>,
-    pub(super) population: Vec<u32>,
-    /// Normalised name of each commune, with the length of its leading article.
-    pub(super) keys: Vec<(&'static str, usize)>,
-    pub(super) insee: FastMap<&'static str, usize>,
-    pub(super) postal: FastMap<&'static str, Ids>,
-    /// Full normalised names, plus `paris18`-like arrondissement aliases.
-    pub(super) names: FastMap<&'static str, Ids>,
-    /// Names without their leading article, for names that have one.
-    pub(super) loose_names: FastMap<&'static str, Ids>,
+    /// Communes already turned into [`Commune`]s, by record number.
+    communes: [OnceLock<Commune>; COUNT],
 }
 
 pub(super) struct Territoires {
@@ -115,8 +66,10 @@ pub(super) struct Territoires {
 }
 
 pub(super) fn index() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(Index::build)
+    static INDEX: Index = Index {
+        communes: [const { OnceLock::new() }; COUNT],
+    };
+    &INDEX
 }
 
 pub(super) fn territoires() -> &'static Territoires {
@@ -162,10 +115,6 @@ pub(super) fn rows(text: &'static str) -> impl Iterator<Item = (usize, &'static 
         .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
 }
 
-pub(super) fn non_empty(s: &'static str) -> Option<&'static str> {
-    (!s.is_empty()).then_some(s)
-}
-
 impl Territoires {
     pub(super) fn build() -> Self {
         let mut departements = HashMap::new();
@@ -186,101 +135,109 @@ impl Territoires {
     }
 }
 
-impl Index {
-    pub(super) fn build() -> Self {
-        let capacity = COMMUNES_TSV.len() / 40;
-        let mut communes = Vec::with_capacity(capacity);
-        let mut population = Vec::with_capacity(capacity);
-        // Every normalised key is written into one arena, whose slices then
-        // serve as hash-map keys without an allocation each.
-        let mut arena = String::with_capacity(COMMUNES_TSV.len() / 3);
-        let mut spans: Vec<(usize, usize, usize)> = Vec::with_capacity(capacity);
-        let mut alias_spans: Vec<(usize, usize, usize)> = Vec::new();
-        let mut folded = String::new();
-        for (n, line) in rows(COMMUNES_TSV) {
-            let [code, nom, dep, parent, interco, cps, pop] = fields::<7>("communes.tsv", n, line);
-            let i = communes.len();
-            population.push(pop.parse().unwrap_or_else(|_| {
-                panic!(
-                    "communes.tsv, ligne {} : population illisible {pop:?}",
-                    n + 1
-                )
-            }));
-            fold_into(nom, &mut folded);
-            let start = arena.len();
-            let article = push_key(&folded, &mut arena);
-            spans.push((start, arena.len(), article));
-            if !parent.is_empty() {
-                push_arrondissement_aliases(&folded, &mut arena, |start, end| {
-                    alias_spans.push((start, end, i));
-                });
-            }
-            communes.push(Commune {
-                code,
-                nom,
-                departement: dep,
-                parent: non_empty(parent),
-                interco: non_empty(interco),
-                codes_postaux: cps.split(',').filter(|p| !p.is_empty()).collect(),
-            });
-        }
-        // Built once and kept for the whole run, like the index itself.
-        let arena: &'static str = arena.leak();
+/// The records of a sorted pair table whose key equals `key`.
+fn pairs_equal(table: &'static [u8], key: &str) -> impl Iterator<Item = usize> {
+    let count = table.len() / 8;
+    let key_at = |n: usize| text(word(table, 2 * n));
+    let start = partition(count, |n| key_at(n) < key);
+    let end = start + partition(count - start, |n| key_at(start + n) <= key);
+    (start..end).map(move |n| word(table, 2 * n + 1) as usize)
+}
 
-        let mut insee = fast_map(communes.len());
-        let mut postal = fast_map(communes.len() / 4);
-        let mut names = fast_map(communes.len() + alias_spans.len());
-        let mut loose_names = fast_map(communes.len() / 8);
-        let mut keys = Vec::with_capacity(communes.len());
-        for (i, (c, &(start, end, article))) in communes.iter().zip(&spans).enumerate() {
-            let previous = insee.insert(c.code, i);
-            assert!(
-                previous.is_none(),
-                "communes.tsv : code {} en double",
-                c.code
-            );
-            for p in &c.codes_postaux {
-                add_id(&mut postal, *p, i);
+/// The first of `0..count` for which `before` is false (`before` holds on a prefix).
+fn partition(count: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut low, mut high) = (0, count);
+    while low < high {
+        let mid = low + (high - low) / 2;
+        if before(mid) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    low
+}
+
+impl Index {
+    fn field(&self, i: usize, f: usize) -> u32 {
+        word(RECORDS, i * RECORD + f)
+    }
+
+    fn str_field(&self, i: usize, f: usize) -> &'static str {
+        text(self.field(i, f))
+    }
+
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        COUNT
+    }
+
+    pub(super) fn range(&self) -> Range<usize> {
+        0..COUNT
+    }
+
+    pub(super) fn code(&self, i: usize) -> &'static str {
+        self.str_field(i, CODE)
+    }
+
+    pub(super) fn departement(&self, i: usize) -> &'static str {
+        self.str_field(i, DEPARTEMENT)
+    }
+
+    pub(super) fn population(&self, i: usize) -> u32 {
+        self.field(i, POPULATION)
+    }
+
+    /// The postal codes of a commune, joined by commas.
+    pub(super) fn postal_codes(&self, i: usize) -> &'static str {
+        self.str_field(i, POSTAUX)
+    }
+
+    /// The normalised name of a commune, with the length of its leading article.
+    pub(super) fn key(&self, i: usize) -> (&'static str, usize) {
+        (self.str_field(i, KEY), self.field(i, ARTICLE) as usize)
+    }
+
+    pub(super) fn keys(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
+        self.range().map(|i| self.key(i))
+    }
+
+    /// The commune of record `i`, made once.
+    pub(super) fn commune(&'static self, i: usize) -> &'static Commune {
+        self.communes[i].get_or_init(|| {
+            let optional = |f| Some(self.str_field(i, f)).filter(|s| !s.is_empty());
+            Commune {
+                code: self.code(i),
+                nom: self.str_field(i, NOM),
+                departement: self.departement(i),
+                parent: optional(PARENT),
+                interco: optional(INTERCO),
+                codes_postaux: self
+                    .postal_codes(i)
+                    .split(',')
+                    .filter(|p| !p.is_empty())
+                    .collect(),
             }
-            let key = &arena[start..end];
-            add_id(&mut names, key, i);
-            if article > 0 {
-                add_id(&mut loose_names, &key[article..], i);
-            }
-            keys.push((key, article));
-        }
-        for &(start, end, i) in &alias_spans {
-            add_id(&mut names, &arena[start..end], i);
-        }
-        // A postal code of both a city and one of its arrondissements
-        // (75018: Paris and Paris 18e) designates the arrondissement.
-        for ids in postal.values_mut() {
-            if let Ids::Many(list) = ids {
-                let parents: Vec<&str> = list.iter().filter_map(|&i| communes[i].parent).collect();
-                list.retain(|&i| !parents.contains(&communes[i].code));
-            }
-        }
-        Self {
-            communes,
-            population,
-            keys,
-            insee,
-            postal,
-            names,
-            loose_names,
-        }
+        })
+    }
+
+    /// Every commune, in INSEE code order.
+    #[cfg(test)]
+    pub(super) fn communes(&'static self) -> impl Iterator<Item = &'static Commune> {
+        self.range().map(|i| self.commune(i))
     }
 
     pub(super) fn by_insee(&self, code: &str) -> Option<usize> {
+        let find = |code: &str| {
+            let at = partition(COUNT, |i| self.code(i) < code);
+            (at < COUNT && self.code(at) == code).then_some(at)
+        };
         let code = code.trim();
-        self.insee
-            .get(code)
-            .or_else(|| self.insee.get(code.to_ascii_uppercase().as_str()))
-            .copied()
+        find(code).or_else(|| find(code.to_ascii_uppercase().as_str()))
     }
 
-    pub(super) fn by_postal(&self, code: &str) -> &[usize] {
-        self.postal.get(code).map_or(&[], Ids::as_slice)
+    pub(super) fn by_postal(&self, code: &str) -> Vec<usize> {
+        pairs_equal(POSTAL, code).collect()
     }
 
     /// The commune with this INSEE code first (and whether there is one),
@@ -288,7 +245,7 @@ impl Index {
     pub(super) fn by_any_code(&self, code: &str) -> (Vec<usize>, bool) {
         let mut found: Vec<usize> = self.by_insee(code).into_iter().collect();
         let by_insee = !found.is_empty();
-        for &i in self.by_postal(code) {
+        for i in self.by_postal(code) {
             push_unique(&mut found, i);
         }
         (found, by_insee)
@@ -300,15 +257,13 @@ impl Index {
         if key.is_empty() {
             return Vec::new();
         }
-        if let Some(found) = self.names.get(key.as_str()) {
-            return found.as_slice().to_vec();
+        let found: Vec<usize> = pairs_equal(NAMES, &key).collect();
+        if !found.is_empty() {
+            return found;
         }
         let loose = &key[article..];
-        let mut found = self
-            .names
-            .get(loose)
-            .map_or(Vec::new(), |ids| ids.as_slice().to_vec());
-        for &i in self.loose_names.get(loose).map_or(&[][..], Ids::as_slice) {
+        let mut found: Vec<usize> = pairs_equal(NAMES, loose).collect();
+        for i in pairs_equal(LOOSE_NAMES, loose) {
             push_unique(&mut found, i);
         }
         found
@@ -324,17 +279,16 @@ impl Index {
             Qualifier::Departement(dep) => candidates
                 .iter()
                 .copied()
-                .filter(|&i| self.communes[i].departement == dep)
+                .filter(|&i| self.departement(i) == dep)
                 .collect(),
             Qualifier::Postal(code) => self
                 .by_postal(code)
-                .iter()
-                .copied()
+                .into_iter()
                 .filter(|&i| {
-                    candidates.contains(&i)
-                        || self.communes[i]
-                            .parent
-                            .is_some_and(|p| candidates.iter().any(|&j| self.communes[j].code == p))
+                    candidates.contains(&i) || {
+                        let parent = self.str_field(i, PARENT);
+                        !parent.is_empty() && candidates.iter().any(|&j| self.code(j) == parent)
+                    }
                 })
                 .collect(),
         };
@@ -370,7 +324,7 @@ impl Index {
     ) -> Resolution {
         match candidates.len() {
             0 => Resolution::Unknown(Vec::new()),
-            1 => Resolution::Found(&self.communes[candidates[0]]),
+            1 => Resolution::Found(self.commune(candidates[0])),
             _ => {
                 let keep_first = keep_first.min(candidates.len());
                 self.sort_by_population(&mut candidates[keep_first..]);
@@ -381,16 +335,16 @@ impl Index {
 
     pub(super) fn sort_by_population(&self, list: &mut [usize]) {
         list.sort_by(|&a, &b| {
-            self.population[b]
-                .cmp(&self.population[a])
-                .then(self.communes[a].code.cmp(self.communes[b].code))
+            self.population(b)
+                .cmp(&self.population(a))
+                .then(self.code(a).cmp(self.code(b)))
         });
     }
 
     /// The names closest to `text` (optionally within one département), best first.
     pub(super) fn nearest(&self, text: &str, dep: Option<&str>, limit: usize) -> Vec<usize> {
         let (key, article) = name_key(text);
-        let in_dep = |i: usize| dep.is_none_or(|d| self.communes[i].departement == d);
+        let in_dep = |i: usize| dep.is_none_or(|d| self.departement(i) == d);
         self.fuzzy(&key, article, in_dep, limit)
     }
 
@@ -412,11 +366,11 @@ impl Index {
         let (key_counts, loose_counts) = (letter_counts(key), letter_counts(loose));
         let better = |a: &(f64, usize), b: &(f64, usize)| {
             b.0.total_cmp(&a.0)
-                .then(self.population[b.1].cmp(&self.population[a.1]))
-                .then(self.communes[a.1].code.cmp(self.communes[b.1].code))
+                .then(self.population(b.1).cmp(&self.population(a.1)))
+                .then(self.code(a.1).cmp(self.code(b.1)))
         };
         let mut best: Vec<(f64, usize)> = Vec::with_capacity(limit + 1);
-        for (i, &(full, art)) in self.keys.iter().enumerate() {
+        for (i, (full, art)) in self.keys().enumerate() {
             if !keep(i) {
                 continue;
             }
@@ -452,7 +406,7 @@ impl Index {
     }
 
     pub(super) fn commune_refs(&'static self, list: &[usize]) -> Vec<&'static Commune> {
-        list.iter().map(|&i| &self.communes[i]).collect()
+        list.iter().map(|&i| self.commune(i)).collect()
     }
 }
 
@@ -509,91 +463,6 @@ pub(super) fn similarity_bound(
         .take_while(|(x, y)| x == y)
         .count();
     jaro + 0.1 * prefix as f64 * (1.0 - jaro)
-}
-
-/// Writes `name` into `out` as ASCII lower-case letters and digits, every
-/// other character (space, hyphen, apostrophe…) becoming a space.
-pub(super) fn fold_into(name: &str, out: &mut String) {
-    fn push(out: &mut String, c: char) {
-        out.push(if c.is_ascii_alphanumeric() {
-            c.to_ascii_lowercase()
-        } else {
-            ' '
-        });
-    }
-    out.clear();
-    for c in name.chars() {
-        if c.is_ascii() {
-            push(out, c);
-        } else {
-            deunicode_char(c)
-                .unwrap_or(" ")
-                .chars()
-                .for_each(|a| push(out, a));
-        }
-    }
-}
-
-/// Appends the matching key of a folded name to `key`: its words glued
-/// together, `st`/`ste` spelled out. Returns the byte length of a leading
-/// article (`le`, `la`, `les`, `l'`), zero when there is none.
-pub(super) fn push_key(folded: &str, key: &mut String) -> usize {
-    let start = key.len();
-    let mut article = 0;
-    for (n, word) in folded.split_ascii_whitespace().enumerate() {
-        key.push_str(match word {
-            "st" => "saint",
-            "ste" => "sainte",
-            _ => word,
-        });
-        if n == 0 && ARTICLES.contains(&word) {
-            article = word.len();
-        }
-    }
-    if start + article == key.len() {
-        article = 0; // a lone article is a name, not an article
-    }
-    article
-}
-
-/// The matching key of a name, and the length of its leading article:
-/// `L'Haÿ-les-Roses` → (`lhaylesroses`, 1).
-pub(super) fn name_key(name: &str) -> (String, usize) {
-    let mut folded = String::with_capacity(name.len());
-    fold_into(name, &mut folded);
-    let mut key = String::with_capacity(folded.len());
-    let article = push_key(&folded, &mut key);
-    (key, article)
-}
-
-/// Writes other keys of `paris 18e arrondissement` (folded) into `arena`:
-/// `paris18`, `paris18e`, `paris18eme`, `paris18earr`…, and `lyon1er`,
-/// `lyon1`, `lyon1e`…, reporting the span of each.
-pub(super) fn push_arrondissement_aliases(
-    folded: &str,
-    arena: &mut String,
-    mut span: impl FnMut(usize, usize),
-) {
-    let Some(at) = folded.find(|c: char| c.is_ascii_digit()) else {
-        return;
-    };
-    let (base, rest) = folded.split_at(at);
-    let digits = rest
-        .split(|c: char| !c.is_ascii_digit())
-        .next()
-        .unwrap_or_default();
-    let mut prefix = String::new();
-    push_key(base, &mut prefix);
-    prefix.push_str(digits);
-    for suffix in ["", "e", "er", "ere", "eme", "ieme"] {
-        for tail in ["", "arrondissement", "arrt", "arr", "ardt"] {
-            let start = arena.len();
-            arena.push_str(&prefix);
-            arena.push_str(suffix);
-            arena.push_str(tail);
-            span(start, arena.len());
-        }
-    }
 }
 
 /// `insee 01400`, `INSEE:01400`, `code insee 01400` → (true, `01400`);

@@ -31,11 +31,11 @@ fn unknown(input: &str) -> Vec<&'static str> {
 #[test]
 fn whole_table_parses_and_is_consistent() {
     let index = index();
-    let arrondissements = index.communes.iter().filter(|c| c.parent.is_some()).count();
+    let arrondissements = index.communes().filter(|c| c.parent.is_some()).count();
     assert_eq!(arrondissements, 20 + 9 + 16);
-    assert!(index.communes.len() > 34_000, "{}", index.communes.len());
-    assert_eq!(index.communes.len(), index.keys.len());
-    for c in &index.communes {
+    assert!(index.len() > 34_000, "{}", index.len());
+    assert_eq!(index.len(), index.keys().count());
+    for c in index.communes() {
         assert_eq!(commune(c.code), Some(c));
         assert!(departement(c.departement).is_some(), "{}", c.code);
         assert!(c.code.len() == 5 && is_code_like(c.code), "{}", c.code);
@@ -51,7 +51,7 @@ fn whole_table_parses_and_is_consistent() {
         for p in &c.codes_postaux {
             assert!(p.len() == 5 && p.bytes().all(|b| b.is_ascii_digit()), "{p}");
         }
-        let (key, article) = index.keys[index.insee[c.code]];
+        let (key, article) = index.key(index.by_insee(c.code).expect("code"));
         assert!(!key.is_empty() && article < key.len(), "{}", c.nom);
         assert_eq!((key.to_owned(), article), name_key(c.nom), "{}", c.nom);
     }
@@ -160,8 +160,7 @@ fn territories_by_code() {
     // The Métropole du Grand Paris itself is listed, though no commune points to it.
     assert!(interco("200054781").is_some());
     let mgp = index()
-        .communes
-        .iter()
+        .communes()
         .filter(|c| c.interco == Some("200054781"));
     assert_eq!(mgp.count(), 0);
 }
@@ -386,7 +385,7 @@ fn unknown_names_get_suggestions() {
 
 #[test]
 fn every_label_resolves_back() {
-    for c in &index().communes {
+    for c in index().communes() {
         let label = label(c);
         assert_eq!(found(&label), Some(c.code), "{label}");
     }
@@ -451,7 +450,7 @@ fn pruned_fuzzy_scan_equals_exhaustive_scan() {
         let loose = &key[article..];
         let (key_counts, loose_counts) = (letter_counts(&key), letter_counts(loose));
         let mut all: Vec<(f64, usize)> = Vec::new();
-        for (i, &(full, art)) in index.keys.iter().enumerate() {
+        for (i, (full, art)) in index.keys().enumerate() {
             let score = similarity(&key, loose, full, art);
             let bound = similarity_bound(&key, full, &key_counts, &letter_counts(full)).max(
                 similarity_bound(
@@ -471,8 +470,8 @@ fn pruned_fuzzy_scan_equals_exhaustive_scan() {
         }
         all.sort_by(|a, b| {
             b.0.total_cmp(&a.0)
-                .then(index.population[b.1].cmp(&index.population[a.1]))
-                .then(index.communes[a.1].code.cmp(index.communes[b.1].code))
+                .then(index.population(b.1).cmp(&index.population(a.1)))
+                .then(index.code(a.1).cmp(index.code(b.1)))
         });
         let expected: Vec<usize> = all.into_iter().take(7).map(|(_, i)| i).collect();
         assert_eq!(

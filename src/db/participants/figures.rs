@@ -10,18 +10,25 @@ use std::collections::BTreeMap;
 /// The named people who attended in the year, with their projects and exits.
 pub fn attendees(conn: &Connection, annee: i32) -> Result<Vec<Attendee>> {
     let (start, end) = crate::domain::date::year_bounds(annee);
+    // The year's presences are read as a range of their key, so that a year of many
+    // sessions with few named people costs little.
+    let Some((low, high)) = crate::db::reports::session_range(conn, annee)? else {
+        return Ok(Vec::new());
+    };
     let sql = format!(
         "SELECT pa.id, {PROFILE},
                 EXISTS (SELECT 1 FROM presence p2 JOIN session s2 ON s2.id = p2.session_id
                         WHERE p2.participant_id = pa.id AND s2.date < ?1 AND s2.annulee_le IS NULL)
          FROM participant pa LEFT JOIN partenaire pr ON pr.id = pa.prescripteur_id
-         WHERE pa.id IN (SELECT p.participant_id FROM session s JOIN presence p ON p.session_id = s.id
-                         WHERE s.date >= ?1 AND s.date < ?2 AND s.annulee_le IS NULL)
+         WHERE pa.id IN (SELECT p.participant_id
+                         FROM presence p CROSS JOIN session s ON s.id = p.session_id
+                         WHERE p.session_id BETWEEN ?3 AND ?4
+                           AND s.date >= ?1 AND s.date < ?2 AND s.annulee_le IS NULL)
          ORDER BY pa.id"
     );
     let mut people: BTreeMap<i64, Attendee> = BTreeMap::new();
     let mut st = conn.prepare(&sql)?;
-    let mut rows = st.query(params![start, end])?;
+    let mut rows = st.query(params![start, end, low, high])?;
     while let Some(r) = rows.next()? {
         people.insert(
             r.get(0)?,
@@ -34,13 +41,14 @@ pub fn attendees(conn: &Connection, annee: i32) -> Result<Vec<Attendee>> {
     }
     let mut st = conn.prepare(
         "SELECT DISTINCT p.participant_id, pj.nom, so.situation
-         FROM session s JOIN presence p ON p.session_id = s.id
+         FROM presence p CROSS JOIN session s ON s.id = p.session_id
          JOIN projet pj ON pj.id = s.projet_id
          LEFT JOIN sortie so ON so.participant_id = p.participant_id AND so.projet_id = s.projet_id
-         WHERE s.date >= ?1 AND s.date < ?2 AND s.annulee_le IS NULL
+         WHERE p.session_id BETWEEN ?3 AND ?4
+           AND s.date >= ?1 AND s.date < ?2 AND s.annulee_le IS NULL
          ORDER BY p.participant_id, pj.nom",
     )?;
-    let mut rows = st.query(params![start, end])?;
+    let mut rows = st.query(params![start, end, low, high])?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let situation: Option<String> = r.get(2)?;
