@@ -421,7 +421,8 @@ fn value<'a>(values: &'a [(String, Sql)], name: &str) -> Option<&'a Sql> {
 }
 
 /// The record here that a new one is the same as: a project or partner of the same
-/// normalised name, the same presence, the same exit. Its global id.
+/// normalised name, the same presence, the same exit, the same person's membership
+/// of the same year. Its global id.
 fn same_record(
     conn: &Connection,
     table: &str,
@@ -456,6 +457,18 @@ fn same_record(
                     key[0], key[1]
                 ))?
                 .query_row(params![a, b], |r| r.get(0))
+                .optional()?)
+        }
+        // One membership per person and year (the table's own unique key).
+        "adherent" => {
+            let (Some(nom), Some(date)) = (value(values, "nom"), value(values, "date")) else {
+                return Ok(None);
+            };
+            Ok(conn
+                .prepare_cached(
+                    "SELECT gid FROM adherent WHERE nom = ?1 AND substr(date, 1, 4) = substr(?2, 1, 4)",
+                )?
+                .query_row(params![nom, date], |r| r.get(0))
                 .optional()?)
         }
         _ => Ok(None),
