@@ -1804,6 +1804,19 @@ fn importing_the_2017_fixtures_gives_the_demo_figures() {
         let file = fixtures.join(format!("{kind}.csv"));
         sb.ok(&["import", kind, file.to_str().unwrap()]);
     }
+    // The association's people and agenda, in the demo's order (the rate before the hours).
+    for (quoi, file) in [
+        ("descriptions", "descriptions"),
+        ("equipe", "equipe"),
+        ("gouvernance", "gouvernance"),
+        ("adherents", "adherents"),
+        ("taux", "benevolat_taux"),
+        ("benevolat", "benevolat"),
+        ("evenements", "evenements"),
+    ] {
+        let file = fixtures.join(format!("{file}.csv"));
+        sb.ok(&["association", "import", quoi, file.to_str().unwrap()]);
+    }
     // The demo records the report's #MedNum94 target.
     sb.ok(&[
         "projet",

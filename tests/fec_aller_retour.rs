@@ -441,13 +441,17 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
          ALTER TABLE session DROP COLUMN thematiques;
          ALTER TABLE session DROP COLUMN materiel;
          ALTER TABLE session DROP COLUMN niveau;
+         DROP TABLE evenement; DROP TABLE benevolat; DROP TABLE benevolat_taux;
+         DROP TABLE adherent; DROP TABLE gouvernance; DROP TABLE equipe;
+         ALTER TABLE projet DROP COLUMN description;
          ",
     )
     .unwrap();
     // The tiers and journals are migration 9: the ledger goes back to schema 8, without
     // what the later migrations added (the sessions' vocabulary, 0010_vocabulaire.sql;
     // the funders' tables and the partners' funder type, 0011_financeurs.sql; the books'
-    // yearly sums, 0013_totaux.sql, whose triggers read the lines' tiers, dropped above).
+    // yearly sums, 0013_totaux.sql, whose triggers read the lines' tiers, dropped above;
+    // the association's people, 0014_association.sql).
     conn.execute_batch(
         "DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
          DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;

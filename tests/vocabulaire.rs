@@ -460,9 +460,14 @@ fn an_older_ledger_gains_the_columns_and_keeps_its_sessions() {
          ALTER TABLE session DROP COLUMN niveau;
          DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
          DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;
-         DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;",
+         DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;
+         DROP TABLE evenement; DROP TABLE benevolat; DROP TABLE benevolat_taux;
+         DROP TABLE adherent; DROP TABLE gouvernance; DROP TABLE equipe;
+         ALTER TABLE projet DROP COLUMN description;",
     )
     .unwrap();
+    // Back to schema 9, before the vocabulary (0010), the funders (0011) and the
+    // association's people (0014).
     conn.pragma_update(None, "user_version", 9).unwrap();
     drop(conn);
     let after = sb.json(&["session", "list"]);

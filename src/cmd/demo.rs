@@ -1,9 +1,10 @@
 //! `ici demo`: a throw-away ledger in memory, filled from the 2017 data bundled in
 //! the binary — the activity records of `fixtures/2017/` and the accountant's books,
-//! the FEC of 2016 and 2017 — and its bilan and activity figures. The user's ledger
+//! the FEC of 2016 and 2017, the association's people and agenda — and its bilan and activity figures. The user's ledger
 //! is not touched; `--ecrire FICHIER` keeps a copy of the demo ledger in a new file.
 
 use crate::bail_user;
+use crate::cmd::association_csv::{self, Quoi};
 use crate::cmd::{Ctx, bilan, compte_rendu, import, import_fec, stats};
 use crate::db::{Ledger, backup};
 use crate::domain::money::group_thousands;
@@ -50,6 +51,48 @@ pub const FIXTURES_2017: [(import::Kind, &str, &str); 6] = [
         import::Kind::Sorties,
         "fixtures/2017/sorties.csv",
         include_str!("../../fixtures/2017/sorties.csv"),
+    ),
+];
+
+/// The association's people, its agenda and its projects' descriptions in 2017, as
+/// the printed report gives them (what it leaves out is said in
+/// `fixtures/2017/README.md`). Loaded after the books: volunteer hours are booked in
+/// class 8 at the 2017 rate, after the accountant's entries.
+pub const ASSOCIATION_2017: [(Quoi, &str, &str); 7] = [
+    (
+        Quoi::Descriptions,
+        "fixtures/2017/descriptions.csv",
+        include_str!("../../fixtures/2017/descriptions.csv"),
+    ),
+    (
+        Quoi::Equipe,
+        "fixtures/2017/equipe.csv",
+        include_str!("../../fixtures/2017/equipe.csv"),
+    ),
+    (
+        Quoi::Gouvernance,
+        "fixtures/2017/gouvernance.csv",
+        include_str!("../../fixtures/2017/gouvernance.csv"),
+    ),
+    (
+        Quoi::Adherents,
+        "fixtures/2017/adherents.csv",
+        include_str!("../../fixtures/2017/adherents.csv"),
+    ),
+    (
+        Quoi::Taux,
+        "fixtures/2017/benevolat_taux.csv",
+        include_str!("../../fixtures/2017/benevolat_taux.csv"),
+    ),
+    (
+        Quoi::Benevolat,
+        "fixtures/2017/benevolat.csv",
+        include_str!("../../fixtures/2017/benevolat.csv"),
+    ),
+    (
+        Quoi::Evenements,
+        "fixtures/2017/evenements.csv",
+        include_str!("../../fixtures/2017/evenements.csv"),
     ),
 ];
 
@@ -112,6 +155,13 @@ pub fn ledger_2017() -> Result<Ledger> {
             .with_context(|| format!("chargement de {name}"))?;
     }
     ledger.write(|tx| financeurs::load(tx))?;
+    ledger.write(|tx| {
+        for (quoi, name, text) in ASSOCIATION_2017 {
+            association_csv::load_bytes(tx, quoi, name, text.as_bytes())
+                .with_context(|| format!("chargement de {name}"))?;
+        }
+        Ok(())
+    })?;
     Ok(ledger)
 }
 

@@ -1,7 +1,11 @@
 //! The subcommands, one file each, and the dispatch between them.
 
+pub mod adherent;
 pub mod affecte;
+pub mod association;
+pub mod association_csv;
 pub mod balance;
+pub mod benevolat;
 pub mod bilan;
 pub mod budget;
 pub mod cloture;
@@ -13,11 +17,14 @@ pub mod confirm;
 pub mod convention;
 pub mod demo;
 pub mod ecriture;
+pub mod equipe;
+pub mod evenement;
 pub mod export;
 pub mod export_activites;
 pub mod export_fec;
 pub mod export_fse;
 pub mod finance;
+pub mod gouvernance;
 pub mod grand_livre;
 pub mod import;
 pub mod import_ecritures;
@@ -69,7 +76,7 @@ pub struct Cli {
 pub enum Commande {
     /// Crée le registre (fichier lisible par vous seul)
     Init(init::Args),
-    /// Projets (actions) : ajouter, lister, renommer, fusionner
+    /// Projets (actions) : ajouter, lister, décrire, renommer, fusionner
     #[command(subcommand)]
     Projet(projet::Commande),
     /// Partenaires et financeurs : ajouter, lister, type de financeur, renommer, fusionner
@@ -84,6 +91,26 @@ pub enum Commande {
     /// Participants (codes pseudonymes) : enregistrer, lister, sorties, effacement
     #[command(subcommand)]
     Participant(participant::Commande),
+    /// Équipe de l'association (salariés, stagiaires, services civiques, mises à
+    /// disposition) : contrats, fins de contrat
+    #[command(subcommand)]
+    Equipe(equipe::Commande),
+    /// Gouvernance : bureau et conseil d'administration
+    #[command(subcommand)]
+    Gouvernance(gouvernance::Commande),
+    /// Adhérents : une adhésion par personne et par an
+    #[command(subcommand)]
+    Adherent(adherent::Commande),
+    /// Bénévolat : heures données, valorisées en contributions volontaires (classe 8)
+    #[command(subcommand)]
+    Benevolat(benevolat::Commande),
+    /// Temps forts de l'année (l'agenda du rapport d'activité)
+    #[command(subcommand)]
+    Evenement(evenement::Commande),
+    /// Personnes de l'association (équipe, gouvernance, adhérents, bénévoles) :
+    /// import CSV, effacement à leur demande
+    #[command(subcommand)]
+    Association(association::Commande),
     /// Produits (recettes : subventions, prestations, cotisations…)
     #[command(subcommand)]
     Produit(finance::Commande),
@@ -224,6 +251,17 @@ fn accounting(c: &Commande) -> Option<&'static str> {
             export::Kind::Fec => "export fec",
             _ => return None,
         },
+        // Volunteer hours are booked in class 8 as they are recorded.
+        Commande::Benevolat(b) => match b {
+            benevolat::Commande::List { .. } | benevolat::Commande::Taux { montant: None, .. } => {
+                return None;
+            }
+            _ => "benevolat",
+        },
+        Commande::Association(association::Commande::Import {
+            quoi: association_csv::Quoi::Taux | association_csv::Quoi::Benevolat,
+            ..
+        }) => "association import benevolat",
         _ => return None,
     })
 }
@@ -253,6 +291,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Tiers(c) => tiers::run(&ctx, c, out),
         Commande::Session(c) => session::run(&ctx, c, out),
         Commande::Participant(c) => participant::run(&ctx, c, out),
+        Commande::Equipe(c) => equipe::run(&ctx, c, out),
+        Commande::Gouvernance(c) => gouvernance::run(&ctx, c, out),
+        Commande::Adherent(c) => adherent::run(&ctx, c, out),
+        Commande::Benevolat(c) => benevolat::run(&ctx, c, out),
+        Commande::Evenement(c) => evenement::run(&ctx, c, out),
+        Commande::Association(c) => association::run(&ctx, c, out),
         Commande::Produit(c) => {
             finance::run(&ctx, crate::domain::account::Operation::Produit, c, out)
         }

@@ -1,4 +1,4 @@
-//! `ici projet add|list|objectif|renomme|fusionne`: the projects (actions) sessions
+//! `ici projet add|list|objectif|corrige|renomme|fusionne`: the projects (actions) sessions
 //! and money are attached to, and their targets.
 
 use crate::cmd::Ctx;
@@ -47,6 +47,17 @@ pub enum Commande {
         /// Part des sorties qui doivent être positives (60%)
         #[arg(long)]
         sorties_positives: Option<String>,
+    },
+    /// Corrige la description d'un projet (ce qu'en dit le rapport d'activité)
+    #[command(
+        after_help = "Exemple :\n  ici projet corrige NET94 --description \"Réseau d'acteurs et outil de diagnostic pour les chercheurs d'emploi du Val-de-Bièvre.\""
+    )]
+    Corrige {
+        /// Nom du projet
+        nom: String,
+        /// Ce que fait le projet, en un paragraphe
+        #[arg(long)]
+        description: String,
     },
     /// Corrige le nom d'un projet ; ses sessions, écritures et objectifs le suivent
     Renomme {
@@ -100,6 +111,12 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 "Projet « {old} » renommé « {new} » : ses sessions, écritures et objectifs suivent."
             )?;
         }
+        Commande::Corrige { nom, description } => {
+            let nom = ledger
+                .write(|tx| crate::db::association::set_description(tx, &nom, &description))
+                .map_err(crate::error::with_flag)?;
+            writeln!(out, "Description du projet « {nom} » enregistrée.")?;
+        }
         Commande::Fusionne { nom, dans } => {
             let f = ledger.write(|tx| refs::fusion::merge(tx, refs::Table::Projet, &nom, &dans))?;
             writeln!(out, "{}", crate::cmd::partenaire::describe(&f, "Projet"))?;
@@ -146,6 +163,8 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
             if format == Format::Json {
                 return render::json(out, &projets);
             }
+            // The column appears once a project has a description.
+            let described = projets.iter().any(|p| p.description.is_some());
             let rows: Vec<Vec<Cell>> = projets
                 .iter()
                 .map(|p| {
@@ -158,12 +177,21 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                         Cell::opt(p.intitule.as_deref()),
                     ];
                     row.extend(p.sessions.map(Cell::Int));
+                    if described {
+                        row.push(Cell::opt(p.description.as_deref().map(|d| match format {
+                            Format::Table => crate::domain::excerpt(d),
+                            _ => d.to_string(),
+                        })));
+                    }
                     row
                 })
                 .collect();
             let mut headers = vec!["projet", "thème", "intitulé"];
             if period.is_some() {
                 headers.push("sessions");
+            }
+            if described {
+                headers.push("description");
             }
             render::rows(out, format, &headers, &rows)?;
         }

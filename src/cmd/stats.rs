@@ -37,6 +37,9 @@ pub const NOTE_SORTIES: &str = "Sorties positives : emploi durable (CDI ou CDD d
 /// How sessions with several thématiques are counted.
 pub const NOTE_THEMATIQUES: &str = "Thématiques de la Coop de la médiation numérique : une session à plusieurs thématiques compte dans chacune, les lignes ne s'additionnent donc pas.";
 
+/// How the association's people are counted.
+pub const NOTE_EQUIPE: &str = "Salariés : personnes au statut salarié présentes au moins un jour de l'année (stagiaires, services civiques et mises à disposition à part) ; équivalent temps plein : jours sous contrat dans l'année × temps de travail ÷ jours de l'année ; arrivée ou départ : premier ou dernier jour du salarié dans l'année. Bénévoles : personnes nommées ayant des heures dans l'année ; adhérents : adhésions datées de l'année.";
+
 /// How places are counted.
 pub const NOTE_VILLES: &str = "Villes distinctes par code INSEE ; les arrondissements de Paris, Lyon et Marseille comptent pour leur ville ; une session à distance ne compte dans aucune.";
 pub const NOTE_INTERCOS: &str = "Établissement public territorial (EPT) pour les communes de la Métropole du Grand Paris, EPCI ailleurs ; Paris n'appartient à aucun EPT.";
@@ -49,7 +52,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
 }
 
 pub fn compute(conn: &Connection, annee: i32) -> Result<Stats> {
-    Ok(Stats::build(
+    let mut stats = Stats::build(
         annee,
         &reports::session_groups(conn, annee)?,
         reports::partenaires_actifs(conn, annee)?,
@@ -59,7 +62,9 @@ pub fn compute(conn: &Connection, annee: i32) -> Result<Stats> {
         &participants::attendees(conn, annee)?,
         &participants::objectifs(conn)?,
     )
-    .with_thematiques(&reports::thematique_groups(conn, annee)?))
+    .with_thematiques(&reports::thematique_groups(conn, annee)?);
+    stats.association = crate::db::association::chiffres(conn, annee)?;
+    Ok(stats)
 }
 
 /// The figures of one project's year: its sessions, the named people who came to it
@@ -103,6 +108,16 @@ fn with(mut m: Map<String, Value>, key: &str, v: impl Into<Value>) -> Value {
     Value::Object(m)
 }
 
+/// Full-time equivalent as a JSON number with one decimal.
+fn etp_json(dixiemes: i64) -> Value {
+    Value::from(dixiemes as f64 / 10.0)
+}
+
+/// `3,9`: one decimal, French comma.
+fn etp_fr(dixiemes: i64) -> String {
+    format!("{},{}", dixiemes / 10, dixiemes % 10)
+}
+
 pub fn to_json(s: &Stats) -> Value {
     let publics: Map<String, Value> = PUBLICS
         .iter()
@@ -114,7 +129,8 @@ pub fn to_json(s: &Stats) -> Value {
         .zip(&s.publics)
         .map(|((k, _, _), p)| (k.to_string(), p.renseigne.into()))
         .collect();
-    json!({
+    let a = &s.association;
+    let mut v = json!({
         "annee": s.annee,
         "sessions": s.total.sessions,
         "personnes_formees": s.personnes_formees(),
@@ -159,7 +175,20 @@ pub fn to_json(s: &Stats) -> Value {
             with(m, "libelle", label)
         }).collect::<Vec<_>>(),
         "sans_thematique": Value::Object(counts_json(&s.sans_thematique)),
-    })
+    });
+    // The association's people (json! holds too many keys for one macro call).
+    for (k, x) in [
+        ("salaries", Value::from(a.salaries)),
+        ("etp", etp_json(a.etp_dixiemes)),
+        ("benevoles", Value::from(a.benevoles)),
+        ("heures_benevolat", hours_json(a.minutes_benevolat)),
+        ("adherents", Value::from(a.adherents)),
+        ("arrivees", Value::from(a.arrivees)),
+        ("departs", Value::from(a.departs)),
+    ] {
+        v[k] = x;
+    }
+    v
 }
 
 fn resultat_json(r: &ProjetResultat) -> Value {
@@ -310,6 +339,39 @@ pub fn print(out: &mut dyn Write, s: &Stats, format: Format) -> Result<()> {
                     Cell::Empty,
                 ]);
             }
+            // The association's people: counts in the participants column, volunteer
+            // hours in the hours column, the ETP with one decimal.
+            let a = &s.association;
+            for (nom, n) in [
+                ("salariés", a.salaries),
+                ("arrivées", a.arrivees),
+                ("départs", a.departs),
+                ("bénévoles", a.benevoles),
+                ("adhérents", a.adherents),
+            ] {
+                rows.push(count("association", nom.to_string(), n));
+            }
+            let etp = if format == Format::Excel {
+                etp_fr(a.etp_dixiemes)
+            } else {
+                format!("{}.{}", a.etp_dixiemes / 10, a.etp_dixiemes % 10)
+            };
+            rows.push(vec![
+                Cell::text("association"),
+                Cell::text("équivalent temps plein"),
+                Cell::Empty,
+                Cell::text(etp),
+                Cell::Empty,
+                Cell::Empty,
+            ]);
+            rows.push(vec![
+                Cell::text("association"),
+                Cell::text("heures de bénévolat"),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Hours(a.minutes_benevolat),
+                Cell::Empty,
+            ]);
             let headers = [
                 "rubrique",
                 "nom",
@@ -370,6 +432,27 @@ fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
             Cell::text("Partenaires actifs"),
             Cell::Int(s.partenaires.len() as i64),
         ],
+        vec![
+            Cell::text("Salariés (8)"),
+            Cell::Int(s.association.salaries),
+        ],
+        vec![
+            Cell::text("  en équivalent temps plein"),
+            Cell::text(etp_fr(s.association.etp_dixiemes)),
+        ],
+        vec![
+            Cell::text("  arrivées / départs"),
+            Cell::text(format!(
+                "{} / {}",
+                s.association.arrivees, s.association.departs
+            )),
+        ],
+        vec![Cell::text("Bénévoles"), Cell::Int(s.association.benevoles)],
+        vec![
+            Cell::text("Heures de bénévolat"),
+            Cell::Hours(s.association.minutes_benevolat),
+        ],
+        vec![Cell::text("Adhérents"), Cell::Int(s.association.adherents)],
     ];
     writeln!(
         out,
@@ -509,6 +592,7 @@ fn print_table(out: &mut dyn Write, s: &Stats) -> Result<()> {
     if !s.par_thematique.is_empty() {
         writeln!(out, "(7) {NOTE_THEMATIQUES}")?;
     }
+    writeln!(out, "(8) {NOTE_EQUIPE}")?;
     Ok(())
 }
 

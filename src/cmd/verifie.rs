@@ -13,7 +13,7 @@ use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Contrôle : l'intégrité du fichier (pages, tables et index, par SQLite), l'équilibre de chaque écriture, 86 = 87 chaque année, les répartitions des sessions dans leur effectif, les présences et autres références, qu'aucun exercice clos n'a changé depuis sa clôture, et que les totaux par année et par compte (ce que lit le bilan) sont ceux des lignes. Code de sortie 1 si une anomalie est trouvée. Sur un registre d'une version antérieure, met d'abord son schéma à jour (il faut alors le droit d'écriture)."
+    after_help = "Contrôle : l'intégrité du fichier (pages, tables et index, par SQLite), l'équilibre de chaque écriture, 86 = 87 chaque année, les répartitions des sessions dans leur effectif, les présences et autres références (dont les heures de bénévolat et leurs écritures), qu'aucun exercice clos n'a changé depuis sa clôture, et que les totaux par année et par compte (ce que lit le bilan) sont ceux des lignes. Code de sortie 1 si une anomalie est trouvée. Sur un registre d'une version antérieure, met d'abord son schéma à jour (il faut alors le droit d'écriture)."
 )]
 pub struct Args {
     #[arg(long, value_enum, default_value_t)]

@@ -2,6 +2,7 @@
 //! All SQL lives in this module and its children; they speak in domain types.
 
 pub mod activites;
+pub mod association;
 pub mod backup;
 pub mod fec_export;
 pub mod fec_stage;
@@ -43,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0011_financeurs.sql"),
     include_str!("../../migrations/0012_identite_globale.sql"),
     include_str!("../../migrations/0013_totaux.sql"),
+    include_str!("../../migrations/0014_association.sql"),
 ];
 
 /// The schema version this build writes.

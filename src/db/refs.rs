@@ -15,6 +15,9 @@ pub struct Projet {
     pub nom: String,
     pub theme: String,
     pub intitule: Option<String>,
+    /// What the project is about (`ici projet corrige P --description …`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Sessions in the year asked for, if one was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sessions: Option<i64>,
@@ -288,7 +291,7 @@ fn lookup(conn: &Connection, table: &str, nom: &str, add: &str, list: &str) -> R
 /// (projet, date) index, so the cost follows that year, not the whole ledger).
 pub fn projets(conn: &Connection, period: Option<&(String, String)>) -> Result<Vec<Projet>> {
     let mut st = conn.prepare(
-        "SELECT p.nom, p.theme, p.intitule,
+        "SELECT p.nom, p.theme, p.intitule, p.description,
                 CASE WHEN ?1 IS NOT NULL THEN
                   (SELECT count(*) FROM session s
                    WHERE s.projet_id = p.id AND s.date >= ?1 AND s.date < ?2
@@ -302,7 +305,8 @@ pub fn projets(conn: &Connection, period: Option<&(String, String)>) -> Result<V
             nom: r.get(0)?,
             theme: r.get(1)?,
             intitule: r.get(2)?,
-            sessions: r.get(3)?,
+            description: r.get(3)?,
+            sessions: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -192,6 +192,8 @@ fn references(conn: &Connection) -> Result<Vec<String>> {
         .into_iter()
         .map(|(table, n)| format!("table {table} : {n} ligne(s) sans identifiant global"))
         .collect();
+    // Volunteer hours and the class 8 entries that value them.
+    found.extend(crate::db::association::benevolat::verifie(conn)?);
     let mut st = conn.prepare(
         "SELECT p.session_id, p.participant_id,
                 EXISTS (SELECT 1 FROM session s NOT INDEXED WHERE s.id = p.session_id),

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod actif_passif;
 pub mod activites;
+pub mod association;
 pub mod bilan;
 pub mod chart;
 pub mod compte_rendu;

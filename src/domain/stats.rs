@@ -103,6 +103,8 @@ pub struct Stats {
     pub par_thematique: Vec<(usize, Counts)>,
     /// Sessions recorded without a thématique.
     pub sans_thematique: Counts,
+    /// The association's people: staff, full-time equivalent, volunteers, members.
+    pub association: crate::domain::association::Chiffres,
 }
 
 /// A named person who attended in the year, with what the figures need.

@@ -112,6 +112,20 @@ pub fn merge(conn: &Connection, table: Table, from: &str, into: &str) -> Result<
                 params![a, b],
             )?;
             conn.execute("DELETE FROM objectif WHERE projet_id = ?1", [a])?;
+            repoint(
+                "bénévolat(s)",
+                "UPDATE benevolat SET projet_id = ?2 WHERE projet_id = ?1",
+            )?;
+            repoint(
+                "temps fort(s)",
+                "UPDATE evenement SET projet_id = ?2 WHERE projet_id = ?1",
+            )?;
+            // The kept project's description stays; the other's is taken if it has none.
+            conn.execute(
+                "UPDATE projet SET description = (SELECT description FROM projet WHERE id = ?1)
+                 WHERE id = ?2 AND description IS NULL",
+                params![a, b],
+            )?;
         }
     }
     conn.execute(&format!("DELETE FROM {t} WHERE id = ?1"), [a])?;
