@@ -614,3 +614,92 @@ fn presences_recorded_before_a_merge_was_known_follow_it() {
     }
     assert_eq!(count(&dco, "participant"), 1);
 }
+
+/// The rows of `table` in a ledger, as JSON objects of the given columns, sorted.
+fn rows(sb: &Sandbox, table: &str, columns: &str) -> Vec<String> {
+    let c = Connection::open(sb.ledger()).unwrap();
+    c.prepare(&format!(
+        "SELECT json_array({columns}) FROM {table} ORDER BY 1"
+    ))
+    .unwrap()
+    .query_map([], |r| r.get(0))
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+#[test]
+fn the_associations_records_from_a_trainers_laptop_reach_the_coordinator_once() {
+    let (fa, fb, co) = (poste("FA"), poste("FB"), poste("CO"));
+    fa.ok(&["init", "--role", "formateur", "--oui"]);
+    fb.ok(&["init", "--role", "formateur", "--oui"]);
+    co.ok(&["init", "--role", "coordination", "--oui"]);
+    fa.ok(&["projet", "add", "NET94", "--theme", "emploi"]);
+    co.ok(&["projet", "add", "Net 94", "--theme", "emploi"]);
+    fa.ok(&[
+        "evenement",
+        "add",
+        "--date",
+        "2017-06-01",
+        "--titre",
+        "Lancement",
+        "--projet",
+        "NET94",
+        "--texte",
+        "Premiers ateliers.",
+    ]);
+    fa.ok(&[
+        "adherent",
+        "add",
+        "Annick Babise",
+        "--date",
+        "2017-01-15",
+        "--cotisation",
+        "20",
+    ]);
+    // The same membership noted at the coordinator too: one record once merged.
+    co.ok(&["adherent", "add", "annick babise", "--date", "2017-03-01"]);
+    // Volunteer hours are booked as they are recorded: not on a trainer's laptop.
+    let err = fa.fails(
+        &["benevolat", "add", "--date", "2017-06-01", "--heures", "3"],
+        2,
+    );
+    assert!(err.contains("benevolat"), "{err}");
+
+    // The batch reaches the coordinator directly, and again through the other trainer.
+    let a = export(&fa, "a.lot", &["--pour", "CO"]);
+    fb.ok(&["lot", "import", &a]);
+    let b = export(&fb, "b.lot", &["--pour", "CO"]);
+    let out = co.ok(&["lot", "import", &a]);
+    assert!(
+        out.contains("adherent 1, evenement 1, projet 1")
+            && out.contains("Ajouté(s) : evenement 1."),
+        "{out}"
+    );
+    for again in [&a, &b] {
+        let out = co.ok(&["lot", "import", again]);
+        assert!(out.contains("rien de nouveau"), "{out}");
+    }
+    // Once, under the coordinator's own project.
+    assert_eq!(
+        rows(
+            &co,
+            "evenement",
+            "date, titre, texte, (SELECT nom FROM projet WHERE id = projet_id)"
+        ),
+        vec![r#"["2017-06-01","Lancement","Premiers ateliers.","Net 94"]"#]
+    );
+    assert_eq!(rows(&co, "adherent", "nom").len(), 1);
+    assert_eq!(rows(&co, "projet", "nom").len(), 1);
+    // And the coordinator's batch back to the trainer brings nothing twice there.
+    let c = export(&co, "c.lot", &["--pour", "FA"]);
+    fa.ok(&["lot", "import", &c]);
+    assert_eq!(
+        rows(&fa, "evenement", "hex(gid)"),
+        rows(&co, "evenement", "hex(gid)")
+    );
+    assert_eq!(
+        rows(&fa, "adherent", "hex(gid), nom, date"),
+        rows(&co, "adherent", "hex(gid), nom, date")
+    );
+}

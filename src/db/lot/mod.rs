@@ -18,10 +18,11 @@ use crate::domain::lot::{Change, Identite};
 use anyhow::Result;
 use rusqlite::{Connection, params};
 
-/// The tables whose rows travel in batches, parents first. Tables added by later
-/// work (evenement, benevolat, equipe, gouvernance, adherent) are one line each here.
-/// Books (ecriture, ligne, tiers, convention, budget) never travel: they are written
-/// on the treasurer's ledger only.
+/// The tables whose rows travel in batches, parents first. Books (ecriture, ligne,
+/// tiers, convention, budget) never travel: they are written on the treasurer's
+/// ledger only. Volunteer hours (benevolat) and their rates stay with them: each
+/// record is booked as a class 8 entry when it is made, so it is recorded on a
+/// ledger that keeps the books, and refused elsewhere.
 pub const TRAVELLING: &[&str] = &[
     "projet",
     "partenaire",
@@ -30,6 +31,10 @@ pub const TRAVELLING: &[&str] = &[
     "participant",
     "presence",
     "sortie",
+    "equipe",
+    "gouvernance",
+    "adherent",
+    "evenement",
 ];
 
 /// Columns of travelling tables that stay on their ledger.
