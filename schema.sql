@@ -755,3 +755,18 @@ CREATE INDEX evenement_date ON evenement (date);
 
 -- What a project is about, for the report's « Nos actions ».
 ALTER TABLE projet ADD COLUMN description TEXT;
+
+-- 0015: the free texts of the annual report, every version kept.
+CREATE TABLE rapport_texte (
+    id       INTEGER PRIMARY KEY,
+    gid      BLOB NOT NULL UNIQUE,
+    annee    INTEGER NOT NULL CHECK (annee BETWEEN 1900 AND 2999),
+    section  TEXT NOT NULL CHECK (section IN ('edito', 'resultat', 'perspectives')),
+    texte    TEXT NOT NULL,
+    ecrit_le TEXT NOT NULL
+);
+CREATE INDEX rapport_texte_section ON rapport_texte (annee, section, id);
+CREATE TRIGGER rapport_texte_non_modifiable BEFORE UPDATE ON rapport_texte
+BEGIN
+    SELECT RAISE(ABORT, 'un texte du rapport ne se modifie pas : écrivez-en une nouvelle version');
+END;

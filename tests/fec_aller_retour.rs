@@ -451,11 +451,13 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
     // what the later migrations added (the sessions' vocabulary, 0010_vocabulaire.sql;
     // the funders' tables and the partners' funder type, 0011_financeurs.sql; the books'
     // yearly sums, 0013_totaux.sql, whose triggers read the lines' tiers, dropped above;
-    // the association's people, 0014_association.sql).
+    // the association's people, 0014_association.sql; the report's texts,
+    // 0015_rapport_textes.sql).
     conn.execute_batch(
         "DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
          DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;
-         DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;",
+         DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;
+         DROP TABLE rapport_texte;",
     )
     .unwrap();
     conn.pragma_update(None, "user_version", 8).unwrap();

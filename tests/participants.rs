@@ -1106,6 +1106,7 @@ fn a_schema_3_ledger_migrates_with_its_sessions_anonymous() {
          DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
          DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;
          DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;
+         DROP TABLE rapport_texte;
          DROP TABLE evenement; DROP TABLE benevolat; DROP TABLE benevolat_taux;
          DROP TABLE adherent; DROP TABLE gouvernance; DROP TABLE equipe;
          ALTER TABLE projet DROP COLUMN description;

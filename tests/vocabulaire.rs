@@ -463,11 +463,12 @@ fn an_older_ledger_gains_the_columns_and_keeps_its_sessions() {
          DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;
          DROP TABLE evenement; DROP TABLE benevolat; DROP TABLE benevolat_taux;
          DROP TABLE adherent; DROP TABLE gouvernance; DROP TABLE equipe;
-         ALTER TABLE projet DROP COLUMN description;",
+         ALTER TABLE projet DROP COLUMN description;
+         DROP TABLE rapport_texte;",
     )
     .unwrap();
-    // Back to schema 9, before the vocabulary (0010), the funders (0011) and the
-    // association's people (0014).
+    // Back to schema 9, before the vocabulary (0010), the funders (0011), the
+    // association's people (0014) and the report's texts (0015).
     conn.pragma_update(None, "user_version", 9).unwrap();
     drop(conn);
     let after = sb.json(&["session", "list"]);

@@ -136,7 +136,30 @@ pub struct Args {
     /// fichier existant), pour l'interroger ensuite avec --ledger
     #[arg(long, value_name = "FICHIER")]
     pub ecrire: Option<PathBuf>,
+    /// Écrit le rapport d'activité 2017 de la démonstration dans ce fichier HTML (comme
+    /// `ici rapport 2017 -o FICHIER`), au lieu d'afficher les chiffres
+    #[arg(long, value_name = "FICHIER", conflicts_with = "format")]
+    pub rapport: Option<PathBuf>,
 }
+
+/// The free texts of the 2017 report, quoted from the printed report.
+pub const TEXTES_2017: [(&str, &str); 3] = [
+    (
+        "edito",
+        include_str!("../../fixtures/2017/rapport/edito.md"),
+    ),
+    (
+        "resultat",
+        include_str!("../../fixtures/2017/rapport/resultat.md"),
+    ),
+    (
+        "perspectives",
+        include_str!("../../fixtures/2017/rapport/perspectives.md"),
+    ),
+];
+
+/// Said on the demonstration's report.
+pub const AVERTISSEMENT_RAPPORT: &str = "Démonstration : ce rapport est produit par « ici demo --rapport » à partir des données 2017 intégrées au programme (sessions et participants reconstitués, comptes du cabinet). Les textes sont cités du rapport imprimé de 2017.";
 
 /// A ledger in memory holding the bundled 2017 data.
 pub fn ledger_2017() -> Result<Ledger> {
@@ -148,6 +171,9 @@ pub fn ledger_2017() -> Result<Ledger> {
         }
         // The report's target for #MedNum94: 60 % of positive exits.
         crate::db::participants::set_objectif(tx, MEDNUM94.0, None, Some(MEDNUM94.1))?;
+        for (section, texte) in TEXTES_2017 {
+            crate::db::rapport::write_text(tx, 2017, section, texte)?;
+        }
         Ok(())
     })?;
     for (name, bytes) in FEC {
@@ -189,6 +215,9 @@ fn with_lender<'a>(name: &str, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>> {
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
     let ledger = ledger_2017()?;
+    if let Some(path) = &a.rapport {
+        return write_report(ctx, &ledger, path, a.ecrire.as_deref(), out);
+    }
     // Written before anything is printed: a refused file stops the command whole.
     let written = match &a.ecrire {
         Some(path) => Some(write_ledger(ctx, &ledger, path)?),
@@ -253,6 +282,53 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// The 2017 report of the demo ledger, written as `ici rapport` writes one (the
+/// user's ledger is not opened, so nothing is logged in it).
+fn write_report(
+    ctx: &Ctx,
+    ledger: &Ledger,
+    path: &Path,
+    ecrire: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let ledger_path = ctx.ledger_path().unwrap_or_default();
+    let dest = output::check(path, &ledger_path, Existing::Replace).map_err(for_rapport)?;
+    let written = match ecrire {
+        Some(p) => Some(write_ledger(ctx, ledger, p)?),
+        None => None,
+    };
+    let mut donnees = crate::cmd::rapport::gather(ledger.conn(), 2017)?;
+    donnees.avertissement = Some(AVERTISSEMENT_RAPPORT.to_string());
+    donnees.note_sorties = Some(SORTIES_ILLUSTRATIVES.to_string());
+    let html = crate::html::rapport::document(&donnees);
+    output::write_file(&dest, |w| Ok(w.write_all(html.as_bytes())?))?;
+    writeln!(
+        out,
+        "Rapport d'activité 2017 de la démonstration écrit : {} ({} octets). Ouvrez-le dans un navigateur ; pour le PDF, voir `ici rapport --help`.",
+        dest.path().display(),
+        group_thousands(html.len() as u64)
+    )?;
+    if let Some((p, size)) = written {
+        writeln!(
+            out,
+            "Registre de démonstration écrit : {} ({} octets, lisible par vous seul).",
+            p.display(),
+            group_thousands(size)
+        )?;
+    }
+    Ok(())
+}
+
+/// The safe writer's messages name `-o`; here the file is given with `--rapport`.
+fn for_rapport(e: anyhow::Error) -> anyhow::Error {
+    let text = format!("{e:#}").replace("-o ", "--rapport ");
+    if crate::error::exit_code(&e) == 2 {
+        crate::error::user(text)
+    } else {
+        anyhow::anyhow!(text)
     }
 }
 

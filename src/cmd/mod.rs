@@ -36,6 +36,7 @@ pub mod partenaire;
 pub mod participant;
 pub mod participant_oublie;
 pub mod projet;
+pub mod rapport;
 pub mod repartition;
 pub mod sauvegarde;
 pub mod session;
@@ -152,6 +153,9 @@ pub enum Commande {
     Solde(solde::Args),
     /// Chiffres d'activité de l'année : sessions, personnes, heures, villes, publics
     Stats(stats::Args),
+    /// Rapport d'activité de l'année en une page HTML à imprimer (A4, PDF) ; ses
+    /// textes libres
+    Rapport(rapport::Args),
     /// Territoire de l'association : les départements qui départagent les communes
     /// de même nom
     Territoire(territoire::Args),
@@ -318,6 +322,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Commande::Journal(a) => journal::run(&ctx, a, out),
         Commande::Solde(a) => solde::run(&ctx, a, out),
         Commande::Stats(a) => stats::run(&ctx, a, out),
+        Commande::Rapport(a) => rapport::run(&ctx, a, out),
         Commande::Territoire(a) => territoire::run(&ctx, a, out),
         Commande::Commune(c) => commune::run(c, out),
         Commande::Import(a) => import::run(&ctx, a, out),

@@ -13,6 +13,7 @@ pub mod journal;
 pub mod livres;
 pub mod lot;
 pub mod participants;
+pub mod rapport;
 pub mod refs;
 pub mod reports;
 pub mod role;
@@ -45,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0012_identite_globale.sql"),
     include_str!("../../migrations/0013_totaux.sql"),
     include_str!("../../migrations/0014_association.sql"),
+    include_str!("../../migrations/0015_rapport_textes.sql"),
 ];
 
 /// The schema version this build writes.

@@ -6,7 +6,11 @@
 //! The documents load nothing from outside: no script, no web font, no link;
 //! styles are inline in the `<head>` and charts are inline SVG.
 
+pub mod carte;
+pub mod charts;
 pub mod compte_rendu;
+pub mod markdown;
+pub mod rapport;
 
 use std::fmt::Write as _;
 
