@@ -537,3 +537,169 @@ fn twins_recorded_on_one_laptop_are_not_listed_as_duplicates() {
         "{out}"
     );
 }
+
+/// The presences a ledger holds, as (session date, participant code), sorted.
+fn presences(sb: &Sandbox) -> Vec<(String, String)> {
+    let c = Connection::open(sb.ledger()).unwrap();
+    c.prepare(
+        "SELECT s.date, p.code FROM presence x JOIN session s ON s.id = x.session_id
+           JOIN participant p ON p.id = x.participant_id ORDER BY 1, 2",
+    )
+    .unwrap()
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+#[test]
+fn presences_recorded_before_a_merge_was_known_follow_it() {
+    let (fa, co) = (poste("FA"), poste("CO"));
+    fa.ok(&["projet", "add", "NET94", "--theme", "emploi"]);
+    fa.ok(&["participant", "add", "--sexe", "f", "--naissance", "1980"]);
+    fa.ok(&["participant", "add", "--sexe", "f"]);
+    let workshop = |date: &str, present: &str| {
+        session(
+            &fa,
+            &[
+                "-d",
+                date,
+                "-p",
+                "NET94",
+                "-c",
+                "Villejuif",
+                "--duree",
+                "2h",
+                "--participants",
+                "4",
+                "--presents",
+                present,
+            ],
+        )
+    };
+    workshop("2017-03-01", "FA-0001");
+    workshop("2017-03-02", "FA-0002");
+    let a0 = export(&fa, "a0.lot", &["--pour", "CO"]);
+    co.ok(&["lot", "import", &a0]);
+    // The coordinator finds one person under two codes and merges them...
+    co.ok(&["participant", "fusionne", "FA-0002", "--dans", "FA-0001"]);
+    // ...while the trainer, not knowing it yet, notes FA-0002 at two more workshops.
+    workshop("2017-03-08", "FA-0002");
+    workshop("2017-03-15", "FA-0001,FA-0002");
+    let a1 = export(&fa, "a1.lot", &["--pour", "CO"]);
+    let out = co.ok(&["lot", "import", &a1]);
+    assert!(out.contains("presence 3"), "{out}");
+    let merged: Vec<(String, String)> = [
+        ("2017-03-01", "FA-0001"),
+        ("2017-03-02", "FA-0001"),
+        ("2017-03-08", "FA-0001"),
+        ("2017-03-15", "FA-0001"),
+    ]
+    .iter()
+    .map(|(d, c)| (d.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(presences(&co), merged);
+    // The merge reaches the trainer: FA-0002 is gone there too, its presences moved.
+    let c0 = export(&co, "c0.lot", &["--pour", "FA"]);
+    fa.ok(&["lot", "import", &c0]);
+    assert_eq!(presences(&fa), merged);
+    let err = fa.fails(&["participant", "show", "FA-0002"], 2);
+    assert!(err.contains("FA-0002"), "{err}");
+    // And both ledgers agree, whatever else travels afterwards.
+    let a2 = export(&fa, "a2.lot", &["--pour", "CO"]);
+    co.ok(&["lot", "import", &a2]);
+    let (dfa, dco) = (dump(&fa.ledger()), dump(&co.ledger()));
+    for table in ["participant", "presence", "session"] {
+        assert_eq!(dfa[table], dco[table], "{table}");
+    }
+    assert_eq!(count(&dco, "participant"), 1);
+}
+
+/// The rows of `table` in a ledger, as JSON objects of the given columns, sorted.
+fn rows(sb: &Sandbox, table: &str, columns: &str) -> Vec<String> {
+    let c = Connection::open(sb.ledger()).unwrap();
+    c.prepare(&format!(
+        "SELECT json_array({columns}) FROM {table} ORDER BY 1"
+    ))
+    .unwrap()
+    .query_map([], |r| r.get(0))
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+#[test]
+fn the_associations_records_from_a_trainers_laptop_reach_the_coordinator_once() {
+    let (fa, fb, co) = (poste("FA"), poste("FB"), poste("CO"));
+    fa.ok(&["init", "--role", "formateur", "--oui"]);
+    fb.ok(&["init", "--role", "formateur", "--oui"]);
+    co.ok(&["init", "--role", "coordination", "--oui"]);
+    fa.ok(&["projet", "add", "NET94", "--theme", "emploi"]);
+    co.ok(&["projet", "add", "Net 94", "--theme", "emploi"]);
+    fa.ok(&[
+        "evenement",
+        "add",
+        "--date",
+        "2017-06-01",
+        "--titre",
+        "Lancement",
+        "--projet",
+        "NET94",
+        "--texte",
+        "Premiers ateliers.",
+    ]);
+    fa.ok(&[
+        "adherent",
+        "add",
+        "Annick Babise",
+        "--date",
+        "2017-01-15",
+        "--cotisation",
+        "20",
+    ]);
+    // The same membership noted at the coordinator too: one record once merged.
+    co.ok(&["adherent", "add", "annick babise", "--date", "2017-03-01"]);
+    // Volunteer hours are booked as they are recorded: not on a trainer's laptop.
+    let err = fa.fails(
+        &["benevolat", "add", "--date", "2017-06-01", "--heures", "3"],
+        2,
+    );
+    assert!(err.contains("benevolat"), "{err}");
+
+    // The batch reaches the coordinator directly, and again through the other trainer.
+    let a = export(&fa, "a.lot", &["--pour", "CO"]);
+    fb.ok(&["lot", "import", &a]);
+    let b = export(&fb, "b.lot", &["--pour", "CO"]);
+    let out = co.ok(&["lot", "import", &a]);
+    assert!(
+        out.contains("adherent 1, evenement 1, projet 1")
+            && out.contains("Ajouté(s) : evenement 1."),
+        "{out}"
+    );
+    for again in [&a, &b] {
+        let out = co.ok(&["lot", "import", again]);
+        assert!(out.contains("rien de nouveau"), "{out}");
+    }
+    // Once, under the coordinator's own project.
+    assert_eq!(
+        rows(
+            &co,
+            "evenement",
+            "date, titre, texte, (SELECT nom FROM projet WHERE id = projet_id)"
+        ),
+        vec![r#"["2017-06-01","Lancement","Premiers ateliers.","Net 94"]"#]
+    );
+    assert_eq!(rows(&co, "adherent", "nom").len(), 1);
+    assert_eq!(rows(&co, "projet", "nom").len(), 1);
+    // And the coordinator's batch back to the trainer brings nothing twice there.
+    let c = export(&co, "c.lot", &["--pour", "FA"]);
+    fa.ok(&["lot", "import", &c]);
+    assert_eq!(
+        rows(&fa, "evenement", "hex(gid)"),
+        rows(&co, "evenement", "hex(gid)")
+    );
+    assert_eq!(
+        rows(&fa, "adherent", "hex(gid), nom, date"),
+        rows(&co, "adherent", "hex(gid), nom, date")
+    );
+}

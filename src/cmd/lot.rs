@@ -61,17 +61,27 @@ fn export(ctx: &Ctx, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
     let mut ledger = ctx.open()?;
     let destination = a.pour.as_deref().map(str::trim).unwrap_or("");
     let conn = ledger.conn();
+    // One view of the ledger for the whole file: the count the header announces and
+    // the changes that follow agree even if another command writes meanwhile.
+    let view = conn.unchecked_transaction()?;
     let origine = lot::origine(conn)?;
-    let (changes, upto) = lot::to_send(conn, destination, a.tout)?;
+    let count = lot::count_to_send(conn, destination, a.tout)?;
     let identites = if a.avec_identite {
-        lot::identities(conn)?
+        lot::count_identities(conn)?
     } else {
-        Vec::new()
+        0
     };
     let fait_le = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    output::write_file(&dest, |w| {
-        format::write(w, &origine, &fait_le, &changes, &identites)
+    let upto = output::write_file(&dest, |w| {
+        let mut batch = format::Writer::start(w, &origine, &fait_le, count, identites)?;
+        let upto = lot::to_send(conn, destination, a.tout, &mut |c| batch.change(c))?;
+        if a.avec_identite {
+            lot::identities(conn, &mut |i| batch.identity(i))?;
+        }
+        batch.finish()?;
+        Ok(upto)
     })?;
+    view.commit()?;
     ledger.write(|tx| lot::note_sent(tx, destination, &upto))?;
     // Codes, profiles and attendance are personal data, even without names.
     note(&mut ledger, "lot", Some(dest.absolute()), true);
@@ -84,9 +94,9 @@ fn export(ctx: &Ctx, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
         out,
         "Lot écrit{pour} : {} ({} changement(s){}).",
         dest.path().display(),
-        changes.len(),
+        count,
         if a.avec_identite {
-            format!(", {} identité(s)", identites.len())
+            format!(", {identites} identité(s)")
         } else {
             ", sans identité".to_string()
         }
@@ -101,10 +111,22 @@ fn import(ctx: &Ctx, a: ImportArgs, out: &mut dyn Write) -> Result<()> {
     let name = a.fichier.display().to_string();
     // A regular file, not over the import limit.
     crate::input::open(&a.fichier)?;
-    let bytes = std::fs::read(&a.fichier).with_context(|| format!("lecture du lot {name}"))?;
-    let batch = format::read(&bytes, &name)?;
+    let open = || -> Result<std::io::BufReader<std::fs::File>> {
+        let f =
+            std::fs::File::open(&a.fichier).with_context(|| format!("lecture du lot {name}"))?;
+        Ok(std::io::BufReader::with_capacity(1 << 16, f))
+    };
+    // Checked whole first (digest, counts), then applied line by line.
+    let header = format::verify(&mut open()?, &name)?;
     let mut ledger = ctx.open()?;
-    let report = ledger.write(|tx| apply::import(tx, &batch.changes, &batch.identites))?;
+    let report = ledger.write(|tx| {
+        let mut import = apply::Import::start(tx)?;
+        format::read_lines(&mut open()?, &header, &name, &mut |l| match l {
+            format::Line::Change(c) => import.change(&c),
+            format::Line::Identite(i) => import.identity(i),
+        })?;
+        import.finish()
+    })?;
     let nouveaux: usize = report.nouveaux.values().sum();
     if nouveaux == 0 {
         writeln!(

@@ -9,8 +9,11 @@
 //!   recorded on two ledgers, are one presence, one exit (the same way);
 //! - a session like one already there (same date, project, place and duration) is
 //!   kept, and listed: the duplicate rule asks a person to decide;
-//! - a person deleted (erased, or merged into another code) stays deleted: what
-//!   arrives about them afterwards is dropped, their identity too;
+//! - a person erased stays deleted: what arrives about them afterwards is dropped,
+//!   their identity too;
+//! - a person merged into another code (on any ledger) stays deleted, and what
+//!   names them, arrived before or after the merge, names the code they were merged
+//!   into (their deletion carries it, see `db::lot::note_merge`);
 //! - a project or partner deleted by a merge on another ledger, but still named here
 //!   by a session, an entry or a person, is kept and listed;
 //! - a participant code already held here by another person refuses the batch.
@@ -36,59 +39,112 @@ pub struct Report {
     pub crees: BTreeMap<String, usize>,
     /// Conflicts, in French, each naming what to look at.
     pub conflits: Vec<String>,
+    /// Sessions created here, for the duplicate rule.
+    sessions_creees: Vec<Vec<u8>>,
 }
 
-/// Applies the changes and identities of a batch; the caller holds the transaction.
-pub fn import(conn: &Connection, changes: &[Change], identites: &[Identite]) -> Result<Report> {
-    conn.execute("INSERT INTO temp.lot_silence VALUES (1)", [])?;
-    // A record is rebuilt with a dozen statements: all kept prepared, and the pages
-    // of a large batch kept in memory (64 MiB), for the length of this import.
-    conn.set_prepared_statement_cache_capacity(256);
-    conn.execute_batch("PRAGMA cache_size = -65536")?;
-    let mut report = Report::default();
-    let mut touched: BTreeMap<usize, BTreeSet<Vec<u8>>> = BTreeMap::new();
-    {
-        let mut insert = conn.prepare_cached(
-            "INSERT OR IGNORE INTO changement (origine, numero, fait_le, quoi, cible, genre, donnees)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for c in changes {
-            let Some(rank) = TRAVELLING.iter().position(|t| *t == c.quoi) else {
-                continue; // a table this build does not carry
-            };
-            let cible = unhex(&c.cible)?;
-            let donnees = c.donnees.as_ref().map(serde_json::to_string).transpose()?;
-            let added = insert.execute(params![
+/// Applying one batch, fed line by line: [`Import::change`] stages each change in
+/// the journal (a batch is never held whole), [`Import::finish`] then rebuilds the
+/// records they touch. The caller holds the transaction.
+pub struct Import<'c> {
+    conn: &'c Connection,
+    report: Report,
+    touched: BTreeMap<usize, BTreeSet<Vec<u8>>>,
+    /// Whether the records were rebuilt: the identities, after the changes in a batch,
+    /// are then written as they are read.
+    rebuilt: bool,
+}
+
+impl<'c> Import<'c> {
+    pub fn start(conn: &'c Connection) -> Result<Self> {
+        conn.execute("INSERT INTO temp.lot_silence VALUES (1)", [])?;
+        // A record is rebuilt with a dozen statements: all kept prepared, and the pages
+        // of a large batch kept in memory (32 MiB), for the length of this import.
+        conn.set_prepared_statement_cache_capacity(256);
+        conn.execute_batch("PRAGMA cache_size = -32768")?;
+        Ok(Import {
+            conn,
+            report: Report::default(),
+            touched: BTreeMap::new(),
+            rebuilt: false,
+        })
+    }
+
+    /// Journals one change of the batch, unless it is known here already.
+    pub fn change(&mut self, c: &Change) -> Result<()> {
+        if self.rebuilt {
+            bail_user!(
+                "le lot donne un changement après les identités, ce qu'`ici lot export` ne fait jamais ; rien n'a été importé. Demandez un nouvel envoi du lot"
+            );
+        }
+        let Some(rank) = TRAVELLING.iter().position(|t| *t == c.quoi) else {
+            return Ok(()); // a table this build does not carry
+        };
+        let cible = unhex(&c.cible)?;
+        let donnees = c.donnees.as_ref().map(serde_json::to_string).transpose()?;
+        let added = self
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO changement (origine, numero, fait_le, quoi, cible, genre, donnees)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
                 c.origine, c.numero, c.fait_le, c.quoi, cible, c.genre, donnees
             ])?;
-            if added == 0 {
-                report.connus += 1;
-                continue;
-            }
-            *report.nouveaux.entry(c.quoi.clone()).or_default() += 1;
-            touched.entry(rank).or_default().insert(cible);
+        if added == 0 {
+            self.report.connus += 1;
+            return Ok(());
         }
-    }
-    let mut deleted: Vec<(usize, Vec<u8>)> = Vec::new();
-    for (rank, gids) in &touched {
-        let table = TRAVELLING[*rank];
-        let cols = columns(conn, table)?;
-        for gid in gids {
-            if !materialise(conn, table, &cols, gid, false, &mut report)? {
-                deleted.push((*rank, gid.clone()));
+        match self.report.nouveaux.get_mut(&c.quoi) {
+            Some(n) => *n += 1,
+            None => {
+                self.report.nouveaux.insert(c.quoi.clone(), 1);
             }
         }
+        self.touched.entry(rank).or_default().insert(cible);
+        Ok(())
     }
-    // Children before parents.
-    deleted.sort_by_key(|d| std::cmp::Reverse(d.0));
-    for (rank, gid) in deleted {
-        delete(conn, TRAVELLING[rank], &gid, &mut report)?;
+
+    /// Writes an identity the batch carries, once the records are rebuilt.
+    pub fn identity(&mut self, i: Identite) -> Result<()> {
+        self.rebuild()?;
+        set_identity(self.conn, &i)
     }
-    for i in identites {
-        set_identity(conn, i)?;
+
+    /// Rebuilds every record the new changes touch, parents first; deletes those gone.
+    fn rebuild(&mut self) -> Result<()> {
+        if self.rebuilt {
+            return Ok(());
+        }
+        self.rebuilt = true;
+        let conn = self.conn;
+        let report = &mut self.report;
+        let mut deleted: Vec<(usize, Vec<u8>)> = Vec::new();
+        for (rank, gids) in &self.touched {
+            let table = TRAVELLING[*rank];
+            let cols = columns(conn, table)?;
+            for gid in gids {
+                if !materialise(conn, table, &cols, gid, false, report)? {
+                    deleted.push((*rank, gid.clone()));
+                }
+            }
+        }
+        list_duplicate_sessions(conn, report)?;
+        // Children before parents.
+        deleted.sort_by_key(|d| std::cmp::Reverse(d.0));
+        for (rank, gid) in deleted {
+            delete(conn, TRAVELLING[rank], &gid, report)?;
+        }
+        self.touched.clear();
+        Ok(())
     }
-    conn.execute("DELETE FROM temp.lot_silence", [])?;
-    Ok(report)
+
+    /// Ends the import: what it did.
+    pub fn finish(mut self) -> Result<Report> {
+        self.rebuild()?;
+        self.conn.execute("DELETE FROM temp.lot_silence", [])?;
+        Ok(self.report)
+    }
 }
 
 /// The global id a record is known by here (itself, or the record it was merged with).
@@ -178,7 +234,7 @@ fn materialise(
             insert(conn, table, &gid, &values)?;
             *report.crees.entry(table.to_string()).or_default() += 1;
             if table == "session" {
-                list_duplicate_session(conn, &gid, report)?;
+                report.sessions_creees.push(gid.clone());
             }
         }
     }
@@ -269,7 +325,7 @@ fn parent_id(conn: &Connection, parent: &str, h: &str, report: &mut Report) -> R
         return Ok(Some(id));
     }
     if parent == "participant" {
-        return Ok(None);
+        return merged_into(conn, &gid);
     }
     let has_changes: bool = conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM changement WHERE cible = ?1)")?
@@ -365,7 +421,8 @@ fn value<'a>(values: &'a [(String, Sql)], name: &str) -> Option<&'a Sql> {
 }
 
 /// The record here that a new one is the same as: a project or partner of the same
-/// normalised name, the same presence, the same exit. Its global id.
+/// normalised name, the same presence, the same exit, the same person's membership
+/// of the same year. Its global id.
 fn same_record(
     conn: &Connection,
     table: &str,
@@ -400,6 +457,18 @@ fn same_record(
                     key[0], key[1]
                 ))?
                 .query_row(params![a, b], |r| r.get(0))
+                .optional()?)
+        }
+        // One membership per person and year (the table's own unique key).
+        "adherent" => {
+            let (Some(nom), Some(date)) = (value(values, "nom"), value(values, "date")) else {
+                return Ok(None);
+            };
+            Ok(conn
+                .prepare_cached(
+                    "SELECT gid FROM adherent WHERE nom = ?1 AND substr(date, 1, 4) = substr(?2, 1, 4)",
+                )?
+                .query_row(params![nom, date], |r| r.get(0))
                 .optional()?)
         }
         _ => Ok(None),
@@ -449,30 +518,61 @@ fn session_number(conn: &Connection, gid: &[u8]) -> Result<i64> {
     Ok(conn.query_row("SELECT id FROM session WHERE gid = ?1", [gid], |r| r.get(0))?)
 }
 
-/// Lists a session arrived like one already here and recorded on another ledger (the
-/// duplicate rule); twins recorded on one ledger were meant (`--doublon` there).
-fn list_duplicate_session(conn: &Connection, gid: &[u8], report: &mut Report) -> Result<()> {
-    let found: Option<(i64, i64, String)> = conn
-        .prepare_cached(
-            "SELECT n.id, o.id, n.date FROM session n JOIN session o
-               ON o.id <> n.id AND o.projet_id = n.projet_id AND o.date = n.date
-              AND o.lieu = n.lieu AND o.code_insee IS n.code_insee
-              AND o.commune_saisie IS n.commune_saisie AND o.duree_minutes = n.duree_minutes
-              AND o.annulee_le IS NULL
-             WHERE n.gid = ?1 AND n.annulee_le IS NULL
-               AND (SELECT origine FROM changement WHERE cible = o.gid
-                     ORDER BY fait_le, origine, numero LIMIT 1)
-                   IS NOT (SELECT origine FROM changement WHERE cible = n.gid
-                            ORDER BY fait_le, origine, numero LIMIT 1)
-             ORDER BY o.id LIMIT 1",
+/// Lists each session the batch created that is like one already here (or created
+/// before it by the same batch) and recorded on another ledger: the duplicate rule;
+/// twins recorded on one ledger were meant (`--doublon` there). Set-based: the ledger
+/// a session was recorded on (the origin of its first change) is looked up once per
+/// session of the days concerned.
+fn list_duplicate_sessions(conn: &Connection, report: &mut Report) -> Result<()> {
+    if report.sessions_creees.is_empty() {
+        return Ok(());
+    }
+    conn.execute_batch(
+        "CREATE TEMP TABLE lot_nouvelle (id INTEGER PRIMARY KEY);
+         CREATE TEMP TABLE lot_jour (projet_id, date, PRIMARY KEY (projet_id, date)) WITHOUT ROWID;",
+    )?;
+    {
+        let mut add = conn
+            .prepare("INSERT INTO temp.lot_nouvelle (id) SELECT id FROM session WHERE gid = ?1")?;
+        for gid in &report.sessions_creees {
+            add.execute([gid])?;
+        }
+    }
+    conn.execute_batch(
+        "INSERT OR IGNORE INTO temp.lot_jour SELECT s.projet_id, s.date
+           FROM temp.lot_nouvelle t JOIN session s ON s.id = t.id;
+         CREATE TEMP TABLE lot_cle AS
+         SELECT s.id, s.projet_id, s.date, s.lieu, s.code_insee, s.commune_saisie, s.duree_minutes,
+                (SELECT origine FROM changement WHERE cible = s.gid
+                  ORDER BY fait_le, origine, numero LIMIT 1) AS origine
+           FROM temp.lot_jour j JOIN session s ON s.projet_id = j.projet_id AND s.date = j.date
+          WHERE s.annulee_le IS NULL;
+         CREATE INDEX temp.lot_cle_jour ON lot_cle (projet_id, date);",
+    )?;
+    let found: Vec<(i64, i64, String)> = conn
+        .prepare(
+            "SELECT * FROM (
+               SELECT n.id,
+                      (SELECT min(o.id) FROM temp.lot_cle o
+                        WHERE o.projet_id = n.projet_id AND o.date = n.date AND o.id < n.id
+                          AND o.lieu = n.lieu AND o.code_insee IS n.code_insee
+                          AND o.commune_saisie IS n.commune_saisie
+                          AND o.duree_minutes = n.duree_minutes
+                          AND o.origine IS NOT n.origine) AS o,
+                      n.date
+                 FROM temp.lot_cle n WHERE n.id IN temp.lot_nouvelle)
+              WHERE o IS NOT NULL ORDER BY id",
         )?
-        .query_row([gid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    if let Some((n, o, date)) = found {
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (n, o, date) in found {
         report.conflits.push(format!(
             "sessions n° {o} et n° {n} du {date} : même projet, lieu et durée, saisies sur deux postes ; les deux sont gardées. Si c'est la même séance : `ici session annule {n} --motif doublon`"
         ));
     }
+    conn.execute_batch(
+        "DROP TABLE temp.lot_nouvelle; DROP TABLE temp.lot_jour; DROP TABLE temp.lot_cle;",
+    )?;
     Ok(())
 }
 
@@ -484,6 +584,51 @@ fn delete(conn: &Connection, table: &str, gid: &[u8], report: &mut Report) -> Re
         return Ok(());
     };
     let id = key[0].1.clone();
+    if table == "participant"
+        && let Some(into) = merged_into(conn, &gid)?
+    {
+        // Merged on another ledger: what was recorded here under this person before
+        // the merge was known moves to the one they became, as the merge itself did
+        // there: one presence per session, the later exit per project. Twins become
+        // one record, as `same_record` makes them where the merge arrives first.
+        let twins: Vec<(Vec<u8>, Vec<u8>)> = conn
+            .prepare(
+                "SELECT q.gid, p.gid FROM presence q JOIN presence p
+                    ON p.session_id = q.session_id AND p.participant_id = ?2
+                 WHERE q.participant_id = ?1",
+            )?
+            .query_map(params![id, into], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (from, kept) in twins {
+            conn.execute("DELETE FROM presence WHERE gid = ?1", [&from])?;
+            merge_ids(conn, "presence", &kept, &from)?;
+        }
+        conn.execute(
+            "UPDATE presence SET participant_id = ?2 WHERE participant_id = ?1",
+            params![id, into],
+        )?;
+        let twins: Vec<(Vec<u8>, Vec<u8>, bool)> = conn
+            .prepare(
+                "SELECT q.gid, p.gid, q.date > p.date FROM sortie q JOIN sortie p
+                    ON p.projet_id = q.projet_id AND p.participant_id = ?2
+                 WHERE q.participant_id = ?1",
+            )?
+            .query_map(params![id, into], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (from, kept, later) in twins {
+            let (gone, stays) = if later {
+                (&kept, &from)
+            } else {
+                (&from, &kept)
+            };
+            conn.execute("DELETE FROM sortie WHERE gid = ?1", [gone])?;
+            merge_ids(conn, "sortie", stays, gone)?;
+        }
+        conn.execute(
+            "UPDATE sortie SET participant_id = ?2 WHERE participant_id = ?1",
+            params![id, into],
+        )?;
+    }
     if table == "participant" {
         conn.execute("DELETE FROM presence WHERE participant_id = ?1", [&id])?;
         conn.execute("DELETE FROM sortie WHERE participant_id = ?1", [&id])?;
@@ -512,6 +657,37 @@ fn delete(conn: &Connection, table: &str, gid: &[u8], report: &mut Report) -> Re
         Err(e) => return Err(e.into()),
     }
     Ok(())
+}
+
+/// The local id of the person the participant `gid` was merged into, on any ledger
+/// (their deletion names them, see `db::lot::note_merge`), following merges of merges;
+/// `None` for a person erased, or not here.
+fn merged_into(conn: &Connection, gid: &[u8]) -> Result<Option<i64>> {
+    let mut gid = gid.to_vec();
+    // A chain of merges is short; the bound only guards against a cycle.
+    for _ in 0..32 {
+        let next: Option<String> = conn
+            .prepare_cached(
+                "SELECT json_extract(donnees, '$.dans') FROM changement
+                  WHERE cible = ?1 AND quoi = 'participant' AND genre = 'supprime'
+                    AND json_extract(donnees, '$.dans') IS NOT NULL
+                  ORDER BY fait_le, origine, numero LIMIT 1",
+            )?
+            .query_row([&gid], |r| r.get(0))
+            .optional()?;
+        let Some(next) = next else {
+            return Ok(None);
+        };
+        gid = unhex(&next)?;
+        let id: Option<i64> = conn
+            .prepare_cached("SELECT id FROM participant WHERE gid = ?1")?
+            .query_row([&gid], |r| r.get(0))
+            .optional()?;
+        if id.is_some() {
+            return Ok(id);
+        }
+    }
+    Ok(None)
 }
 
 fn is_foreign_key(e: &rusqlite::Error) -> bool {

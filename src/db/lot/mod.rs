@@ -18,10 +18,11 @@ use crate::domain::lot::{Change, Identite};
 use anyhow::Result;
 use rusqlite::{Connection, params};
 
-/// The tables whose rows travel in batches, parents first. Tables added by later
-/// work (evenement, benevolat, equipe, gouvernance, adherent) are one line each here.
-/// Books (ecriture, ligne, tiers, convention, budget) never travel: they are written
-/// on the treasurer's ledger only.
+/// The tables whose rows travel in batches, parents first. Books (ecriture, ligne,
+/// tiers, convention, budget) never travel: they are written on the treasurer's
+/// ledger only. Volunteer hours (benevolat) and their rates stay with them: each
+/// record is booked as a class 8 entry when it is made, so it is recorded on a
+/// ledger that keeps the books, and refused elsewhere.
 pub const TRAVELLING: &[&str] = &[
     "projet",
     "partenaire",
@@ -30,6 +31,10 @@ pub const TRAVELLING: &[&str] = &[
     "participant",
     "presence",
     "sortie",
+    "equipe",
+    "gouvernance",
+    "adherent",
+    "evenement",
 ];
 
 /// Columns of travelling tables that stay on their ledger.
@@ -105,7 +110,7 @@ fn journal_sql(table: &str, genre: &str, cible: &str, donnees: &str) -> String {
 /// While `temp.lot_silence` holds a row (a batch being applied), they stay silent:
 /// the batch's own changes are journaled as received, under their origin.
 pub fn install_triggers(conn: &Connection) -> Result<()> {
-    let mut sql = String::from("CREATE TEMP TABLE IF NOT EXISTS lot_silence (x);\n");
+    let mut sql = format!("CREATE TEMP TABLE IF NOT EXISTS lot_silence (x);\n{MERGES}\n");
     let quiet = "NOT EXISTS (SELECT 1 FROM temp.lot_silence)";
     for table in TRAVELLING {
         let cols = columns(conn, table)?;
@@ -150,24 +155,73 @@ pub fn install_triggers(conn: &Connection) -> Result<()> {
                 "NEW.gid",
                 &format!("(SELECT json_group_object(k, v) FROM ({delta}))")
             ),
-            journal_sql(table, "supprime", "OLD.gid", "NULL"),
+            journal_sql(
+                table,
+                "supprime",
+                "OLD.gid",
+                // A person merged into another: the deletion names who they now are.
+                if *table == "participant" {
+                    "(SELECT json_object('dans', hex(vers)) FROM temp.lot_fusion WHERE de = OLD.gid)"
+                } else {
+                    "NULL"
+                }
+            ),
         ));
     }
-    sql.push_str(ERASURE_SCRUB);
+    sql.push_str(&erasure_scrub());
     conn.execute_batch(&sql)?;
     Ok(())
 }
 
-/// When a person leaves the ledger (erased at their request, or merged into another
-/// code), the journal forgets what it knew of them: their profile and code, and the
-/// day of their exits; their presences' changes name nobody. Their attendance stays,
-/// under the row it moved to, as the erasure itself keeps it. Never silenced: a
-/// batch that erases applies it too.
-const ERASURE_SCRUB: &str = "
+/// The people merged into another one (`participant fusionne`) by the transaction
+/// under way, by global id: the journal notes who each one now is.
+const MERGES: &str =
+    "CREATE TEMP TABLE IF NOT EXISTS lot_fusion (de BLOB PRIMARY KEY, vers BLOB NOT NULL);";
+
+/// Notes, before the person `from` is deleted by a merge into `into` (local ids), who
+/// they become: their deletion is journaled with it, and what names them in the
+/// journal, here or on the ledgers the deletion reaches, names `into` instead.
+pub fn note_merge(conn: &Connection, from: i64, into: i64) -> Result<()> {
+    conn.execute_batch(MERGES)?;
+    conn.execute(
+        "INSERT OR REPLACE INTO temp.lot_fusion (de, vers)
+         SELECT a.gid, b.gid FROM participant a, participant b
+          WHERE a.id = ?1 AND b.id = ?2 AND a.gid IS NOT NULL AND b.gid IS NOT NULL",
+        params![from, into],
+    )?;
+    Ok(())
+}
+
+/// SQL, in a trigger on `participant`: the global id (hex) of the person `OLD` was
+/// merged into, by this transaction or on the ledger whose deletion is being applied;
+/// NULL for an erasure.
+const MERGED_INTO: &str = "coalesce(
+    (SELECT hex(vers) FROM temp.lot_fusion WHERE de = OLD.gid),
+    (SELECT json_extract(donnees, '$.dans') FROM main.changement
+      WHERE cible = OLD.gid AND quoi = 'participant' AND genre = 'supprime'
+        AND json_extract(donnees, '$.dans') IS NOT NULL LIMIT 1))";
+
+/// When a person leaves the ledger, the journal forgets what it knew of them: their
+/// profile and code. Erased at their request: the day of their exits, and their
+/// presences' changes name nobody; their attendance stays, under the row it moved to,
+/// as the erasure itself keeps it. Merged into another person: their presences and
+/// exits name that person, so that those recorded elsewhere before the merge was
+/// known still arrive (`apply` follows the same link). Never silenced: a batch that
+/// erases or merges applies it too.
+fn erasure_scrub() -> String {
+    format!(
+        "
 DROP TRIGGER IF EXISTS temp.lot_participant_oubli;
 CREATE TEMP TRIGGER lot_participant_oubli AFTER DELETE ON main.participant
 BEGIN
     UPDATE main.changement SET donnees = NULL WHERE cible = OLD.gid AND genre = 'ecrit';
+    UPDATE main.changement SET donnees = json_set(donnees, '$.participant_id', {m})
+     WHERE quoi IN ('presence', 'sortie') AND {m} IS NOT NULL
+       AND json_extract(donnees, '$.participant_id') = hex(OLD.gid);
+    UPDATE main.changement
+       SET donnees = CASE WHEN {m} IS NULL THEN NULL ELSE json_object('dans', {m}) END
+     WHERE quoi = 'participant' AND genre = 'supprime'
+       AND json_extract(donnees, '$.dans') = hex(OLD.gid);
     UPDATE main.changement
        SET donnees = json_replace(json_set(donnees, '$.participant_id', NULL),
                                   '$.date', substr(json_extract(donnees, '$.date'), 1, 4) || '-01-01',
@@ -176,7 +230,10 @@ BEGIN
     UPDATE main.changement SET donnees = json_set(donnees, '$.participant_id', NULL)
      WHERE quoi = 'presence' AND json_extract(donnees, '$.participant_id') = hex(OLD.gid);
 END;
-";
+",
+        m = MERGED_INTO
+    )
+}
 
 /// Gives the ledger its own global id (its origin in batches) and journals the
 /// creation of every travelling row already there, so that a batch with `--tout`
@@ -217,47 +274,55 @@ pub fn origine(conn: &Connection) -> Result<String> {
 /// Per origin ledger, the highest change number a batch carries.
 pub type Sent = Vec<(String, i64)>;
 
-/// The changes a batch for `destination` carries: all (`tout`), or those not sent
-/// to it yet; in the order of their origin and number. With the highest number sent
-/// per origin, to note once the file is written.
-pub fn to_send(conn: &Connection, destination: &str, tout: bool) -> Result<(Vec<Change>, Sent)> {
-    let mut st = conn.prepare(
-        "SELECT c.origine, c.numero, c.fait_le, c.quoi, c.cible, c.genre, c.donnees
-           FROM changement c
+const TO_SEND: &str = "FROM changement c
           WHERE ?2 OR c.numero > coalesce((SELECT jusqu_a FROM lot_envoi e
-                                            WHERE e.destination = ?1 AND e.origine = c.origine), 0)
-          ORDER BY c.origine, c.numero",
-    )?;
-    let rows = st.query_map(params![destination, tout], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, Vec<u8>>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, Option<String>>(6)?,
-        ))
-    })?;
-    let mut changes = Vec::new();
+                                            WHERE e.destination = ?1 AND e.origine = c.origine), 0)";
+
+/// How many changes a batch for `destination` carries (see [`to_send`]).
+pub fn count_to_send(conn: &Connection, destination: &str, tout: bool) -> Result<usize> {
+    Ok(conn.query_row(
+        &format!("SELECT count(*) {TO_SEND}"),
+        params![destination, tout],
+        |r| r.get::<_, i64>(0),
+    )? as usize)
+}
+
+/// The changes a batch for `destination` carries: all (`tout`), or those not sent
+/// to it yet; in the order of their origin and number, handed one at a time to
+/// `each` (a large batch is never held whole). Returns the highest number sent per
+/// origin, to note once the file is written.
+pub fn to_send(
+    conn: &Connection,
+    destination: &str,
+    tout: bool,
+    each: &mut dyn FnMut(&Change) -> Result<()>,
+) -> Result<Sent> {
+    let mut st = conn.prepare(&format!(
+        "SELECT c.origine, c.numero, c.fait_le, c.quoi, c.cible, c.genre, c.donnees
+           {TO_SEND}
+          ORDER BY c.origine, c.numero"
+    ))?;
+    let mut rows = st.query(params![destination, tout])?;
     let mut upto: Vec<(String, i64)> = Vec::new();
-    for row in rows {
-        let (origine, numero, fait_le, quoi, cible, genre, donnees) = row?;
+    while let Some(r) = rows.next()? {
+        let origine: String = r.get(0)?;
+        let numero: i64 = r.get(1)?;
         match upto.last_mut() {
             Some((o, n)) if *o == origine => *n = numero,
             _ => upto.push((origine.clone(), numero)),
         }
-        changes.push(Change {
+        let donnees: Option<String> = r.get(6)?;
+        each(&Change {
             origine,
             numero,
-            fait_le,
-            quoi,
-            cible: apply::hex(&cible),
-            genre,
+            fait_le: r.get(2)?,
+            quoi: r.get(3)?,
+            cible: apply::hex(&r.get::<_, Vec<u8>>(4)?),
+            genre: r.get(5)?,
             donnees: donnees.map(|d| serde_json::from_str(&d)).transpose()?,
-        });
+        })?;
     }
-    Ok((changes, upto))
+    Ok(upto)
 }
 
 /// Notes what was sent to `destination`, so that the next batch for it starts after.
@@ -272,21 +337,33 @@ pub fn note_sent(conn: &Connection, destination: &str, upto: &[(String, i64)]) -
     Ok(())
 }
 
-/// The identities of the people a batch names, for `--avec-identite`.
-pub fn identities(conn: &Connection) -> Result<Vec<Identite>> {
-    let mut st = conn.prepare(
-        "SELECT hex(p.gid), i.nom, i.prenom, i.telephone, i.courriel
-           FROM participant_identite i JOIN participant p ON p.id = i.participant_id
-          ORDER BY p.gid",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok(Identite {
+const IDENTITIES: &str =
+    "FROM participant_identite i JOIN participant p ON p.id = i.participant_id";
+
+/// How many identities a batch with `--avec-identite` carries.
+pub fn count_identities(conn: &Connection) -> Result<usize> {
+    Ok(
+        conn.query_row(&format!("SELECT count(*) {IDENTITIES}"), [], |r| {
+            r.get::<_, i64>(0)
+        })? as usize,
+    )
+}
+
+/// The identities of the people a batch names, for `--avec-identite`, handed one at
+/// a time to `each`.
+pub fn identities(conn: &Connection, each: &mut dyn FnMut(&Identite) -> Result<()>) -> Result<()> {
+    let mut st = conn.prepare(&format!(
+        "SELECT hex(p.gid), i.nom, i.prenom, i.telephone, i.courriel {IDENTITIES} ORDER BY p.gid"
+    ))?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        each(&Identite {
             participant: r.get(0)?,
             nom: r.get(1)?,
             prenom: r.get(2)?,
             telephone: r.get(3)?,
             courriel: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+    }
+    Ok(())
 }

@@ -129,6 +129,7 @@ pub fn merge(conn: &Connection, from: &str, into: &str) -> Result<Fusion> {
         "DELETE FROM participant_identite WHERE participant_id = ?1",
         [a.id],
     )?;
+    crate::db::lot::note_merge(conn, a.id, b.id)?;
     conn.execute("DELETE FROM participant WHERE id = ?1", [a.id])?;
     // The code may be written on old attendance sheets: it is never given again. It
     // is kept alone, with no link to the code it was merged into.

@@ -5,7 +5,7 @@ use crate::bail_user;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 /// What the first line says a file is.
 pub const FORMAT: &str = "ici-lot";
@@ -28,11 +28,20 @@ pub struct Header {
 /// One line between the header and the digest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-enum Line {
+pub enum Line {
     #[serde(rename = "c")]
     Change(Change),
     #[serde(rename = "i")]
     Identite(Identite),
+}
+
+/// A line to write, borrowed: serialised as [`Line`].
+#[derive(Serialize)]
+enum LineRef<'a> {
+    #[serde(rename = "c")]
+    Change(&'a Change),
+    #[serde(rename = "i")]
+    Identite(&'a Identite),
 }
 
 /// A batch as read, checked whole.
@@ -43,7 +52,63 @@ pub struct Batch {
     pub identites: Vec<Identite>,
 }
 
-/// Writes a batch: header, lines, digest of all that.
+/// Writes a batch line by line (the header first, so its counts are known before),
+/// keeping the digest of every byte; [`Writer::finish`] adds the digest line.
+pub struct Writer<'w> {
+    out: &'w mut dyn Write,
+    hasher: Sha256,
+    buf: Vec<u8>,
+}
+
+impl<'w> Writer<'w> {
+    pub fn start(
+        out: &'w mut dyn Write,
+        origine: &str,
+        fait_le: &str,
+        changements: usize,
+        identites: usize,
+    ) -> Result<Self> {
+        let mut w = Writer {
+            out,
+            hasher: Sha256::new(),
+            buf: Vec::with_capacity(1024),
+        };
+        let header = Header {
+            format: FORMAT.into(),
+            version: VERSION,
+            origine: origine.into(),
+            fait_le: fait_le.into(),
+            changements,
+            identites,
+        };
+        w.put(&header)?;
+        Ok(w)
+    }
+
+    fn put(&mut self, v: &impl Serialize) -> Result<()> {
+        self.buf.clear();
+        serde_json::to_writer(&mut self.buf, v)?;
+        self.buf.push(b'\n');
+        self.hasher.update(&self.buf);
+        self.out.write_all(&self.buf)?;
+        Ok(())
+    }
+
+    pub fn change(&mut self, c: &Change) -> Result<()> {
+        self.put(&LineRef::Change(c))
+    }
+
+    pub fn identity(&mut self, i: &Identite) -> Result<()> {
+        self.put(&LineRef::Identite(i))
+    }
+
+    pub fn finish(self) -> Result<()> {
+        writeln!(self.out, "sha256 {}", hex(&self.hasher.finalize()))?;
+        Ok(())
+    }
+}
+
+/// Writes a whole batch held in memory.
 pub fn write(
     out: &mut dyn Write,
     origine: &str,
@@ -51,112 +116,145 @@ pub fn write(
     changes: &[Change],
     identites: &[Identite],
 ) -> Result<()> {
-    let mut hasher = Sha256::new();
-    let mut put = |line: Vec<u8>, out: &mut dyn Write| -> Result<()> {
-        hasher.update(&line);
-        hasher.update(b"\n");
-        out.write_all(&line)?;
-        out.write_all(b"\n")?;
-        Ok(())
-    };
-    let header = Header {
-        format: FORMAT.into(),
-        version: VERSION,
-        origine: origine.into(),
-        fait_le: fait_le.into(),
-        changements: changes.len(),
-        identites: identites.len(),
-    };
-    put(serde_json::to_vec(&header)?, out)?;
+    let mut w = Writer::start(out, origine, fait_le, changes.len(), identites.len())?;
     for c in changes {
-        put(serde_json::to_vec(&Line::Change(c.clone()))?, out)?;
+        w.change(c)?;
     }
     for i in identites {
-        put(serde_json::to_vec(&Line::Identite(i.clone()))?, out)?;
+        w.identity(i)?;
     }
-    writeln!(out, "sha256 {}", hex(&hasher.finalize()))?;
-    Ok(())
+    w.finish()
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Reads a batch, refusing it whole if it is cut short, altered, or not a batch.
-/// `name` is the file's name as typed, for the messages.
-pub fn read(bytes: &[u8], name: &str) -> Result<Batch> {
-    let nothing = "rien n'a été importé";
-    let body_end = bytes
-        .strip_suffix(b"\n")
-        .and_then(|b| b.iter().rposition(|&c| c == b'\n'))
-        .map(|i| i + 1);
-    let last = body_end.map(|i| &bytes[i..]);
-    let digest = last
+const NOTHING: &str = "rien n'a été importé";
+
+fn not_a_batch(name: &str) -> anyhow::Error {
+    crate::error::user(format!(
+        "{name} n'est pas un lot ici (fichier écrit par `ici lot export`) : {NOTHING}"
+    ))
+}
+
+/// First pass over a batch, streaming: refuses it whole if it is cut short, altered,
+/// or not a batch; its header. Nothing of it is kept but the line being read.
+pub fn verify(r: &mut dyn BufRead, name: &str) -> Result<Header> {
+    let mut hasher = Sha256::new();
+    let mut first: Option<Vec<u8>> = None;
+    // The line read last: hashed once another line follows it (the last one is the
+    // digest line, outside the digest).
+    let mut pending: Vec<u8> = Vec::new();
+    let mut line: Vec<u8> = Vec::new();
+    let mut lines = 0usize;
+    let mut utf8 = true;
+    loop {
+        line.clear();
+        if r.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        if lines > 0 {
+            hasher.update(&pending);
+            utf8 &= std::str::from_utf8(&pending).is_ok();
+        }
+        if lines == 0 {
+            first = Some(line.clone());
+        }
+        lines += 1;
+        std::mem::swap(&mut pending, &mut line);
+    }
+    let first = first.unwrap_or_default();
+    let digest = (lines >= 2)
+        .then_some(pending.as_slice())
         .and_then(|l| l.strip_prefix(b"sha256 "))
         .and_then(|l| l.strip_suffix(b"\n"));
-    let (Some(end), Some(digest)) = (body_end, digest) else {
-        if !bytes.starts_with(b"{\"format\":\"ici-lot\"") {
-            bail_user!(
-                "{name} n'est pas un lot ici (fichier écrit par `ici lot export`) : {nothing}"
-            );
+    let Some(digest) = digest else {
+        if !first.starts_with(b"{\"format\":\"ici-lot\"") {
+            return Err(not_a_batch(name));
         }
         bail_user!(
-            "le lot {name} est incomplet : il a été coupé avant sa fin (sa ligne de contrôle manque) ; {nothing}. Demandez un nouvel envoi du lot (`ici lot export`)"
+            "le lot {name} est incomplet : il a été coupé avant sa fin (sa ligne de contrôle manque) ; {NOTHING}. Demandez un nouvel envoi du lot (`ici lot export`)"
         );
     };
-    let body = &bytes[..end];
-    if hex(&Sha256::digest(body)).as_bytes() != digest {
+    if hex(&hasher.finalize()).as_bytes() != digest {
         bail_user!(
-            "le lot {name} a été modifié ou abîmé depuis son export (sa somme de contrôle ne correspond plus) ; {nothing}. Demandez un nouvel envoi du lot (`ici lot export`)"
+            "le lot {name} a été modifié ou abîmé depuis son export (sa somme de contrôle ne correspond plus) ; {NOTHING}. Demandez un nouvel envoi du lot (`ici lot export`)"
         );
     }
-    let text = std::str::from_utf8(body).map_err(|_| {
-        crate::error::user(format!(
-            "le lot {name} n'est pas du texte UTF-8 ; {nothing}"
-        ))
-    })?;
-    let mut lines = text.lines();
-    let header: Header = lines
-        .next()
-        .and_then(|l| serde_json::from_str(l).ok())
+    if !utf8 {
+        bail_user!("le lot {name} n'est pas du texte UTF-8 ; {NOTHING}");
+    }
+    let header: Header = std::str::from_utf8(&first)
+        .ok()
+        .and_then(|l| serde_json::from_str(l.trim_end()).ok())
         .filter(|h: &Header| h.format == FORMAT)
-        .ok_or_else(|| {
-            crate::error::user(format!(
-                "{name} n'est pas un lot ici (fichier écrit par `ici lot export`) : {nothing}"
-            ))
-        })?;
+        .ok_or_else(|| not_a_batch(name))?;
     if header.version > VERSION {
         bail_user!(
-            "le lot {name} est au format {} , écrit par une version plus récente d'ici (celle-ci lit jusqu'au format {VERSION}) ; {nothing}. Mettez ici à jour",
+            "le lot {name} est au format {} , écrit par une version plus récente d'ici (celle-ci lit jusqu'au format {VERSION}) ; {NOTHING}. Mettez ici à jour",
             header.version
         );
     }
+    Ok(header)
+}
+
+/// Second pass over a batch [`verify`] accepted: hands each line between the header
+/// and the digest to `each`, one at a time, then checks the counts the header gave.
+pub fn read_lines(
+    r: &mut dyn BufRead,
+    header: &Header,
+    name: &str,
+    each: &mut dyn FnMut(Line) -> Result<()>,
+) -> Result<()> {
+    let mut text = String::new();
+    let mut number = 0usize;
+    let (mut changes, mut identites) = (0usize, 0usize);
+    loop {
+        text.clear();
+        if r.read_line(&mut text)? == 0 {
+            break;
+        }
+        number += 1;
+        if number == 1 || text.starts_with("sha256 ") {
+            continue;
+        }
+        match serde_json::from_str::<Line>(text.trim_end()) {
+            Ok(l) => {
+                match l {
+                    Line::Change(_) => changes += 1,
+                    Line::Identite(_) => identites += 1,
+                }
+                each(l)?;
+            }
+            Err(e) => bail_user!("le lot {name}, ligne {number} : illisible ({e}) ; {NOTHING}"),
+        }
+    }
+    if changes != header.changements || identites != header.identites {
+        bail_user!(
+            "le lot {name} annonce {} changement(s) et {} identité(s) mais en contient {changes} et {identites} ; {NOTHING}",
+            header.changements,
+            header.identites,
+        );
+    }
+    Ok(())
+}
+
+/// Reads a whole batch held in memory (both passes).
+pub fn read(bytes: &[u8], name: &str) -> Result<Batch> {
+    let header = verify(&mut &bytes[..], name)?;
     let mut batch = Batch {
-        header,
+        header: header.clone(),
         changes: Vec::new(),
         identites: Vec::new(),
     };
-    for (i, l) in lines.enumerate() {
-        match serde_json::from_str::<Line>(l) {
-            Ok(Line::Change(c)) => batch.changes.push(c),
-            Ok(Line::Identite(p)) => batch.identites.push(p),
-            Err(e) => bail_user!(
-                "le lot {name}, ligne {} : illisible ({e}) ; {nothing}",
-                i + 2
-            ),
+    read_lines(&mut &bytes[..], &header, name, &mut |l| {
+        match l {
+            Line::Change(c) => batch.changes.push(c),
+            Line::Identite(i) => batch.identites.push(i),
         }
-    }
-    if batch.changes.len() != batch.header.changements
-        || batch.identites.len() != batch.header.identites
-    {
-        bail_user!(
-            "le lot {name} annonce {} changement(s) et {} identité(s) mais en contient {} et {} ; {nothing}",
-            batch.header.changements,
-            batch.header.identites,
-            batch.changes.len(),
-            batch.identites.len()
-        );
-    }
+        Ok(())
+    })?;
     Ok(batch)
 }
 
