@@ -93,7 +93,8 @@ CREATE TABLE ecriture (
     annule_id      INTEGER REFERENCES ecriture (id),
     gid            BLOB
 );
-CREATE INDEX ecriture_date ON ecriture (date);
+-- The date index holds the normalised label too (0016): the duplicate check of an entry.
+CREATE INDEX ecriture_date ON ecriture (date, lower(trim(libelle)));
 CREATE INDEX ecriture_tiers ON ecriture (tiers_id, date);
 CREATE INDEX ecriture_projet ON ecriture (projet_id);
 

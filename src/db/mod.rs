@@ -47,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0013_totaux.sql"),
     include_str!("../../migrations/0014_association.sql"),
     include_str!("../../migrations/0015_rapport_textes.sql"),
+    include_str!("../../migrations/0016_doublons_ecritures.sql"),
 ];
 
 /// The schema version this build writes.
