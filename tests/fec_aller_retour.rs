@@ -426,38 +426,18 @@ fn an_older_ledger_gets_tiers_on_lines_and_numbers_without_renumbering_imports()
     ]);
     // Back to what the previous version wrote: no tiers, no journal of typed entries.
     let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
-    // Nor the global ids of migration 12, which came after.
-    conn.execute_batch(&common::without_global_ids()).unwrap();
+    // Nor what the later migrations added (0010 to the latest), then the tiers and
+    // journals of migration 9 themselves: the ledger goes back to schema 8.
+    conn.execute_batch(&common::undo_migrations_after(9))
+        .unwrap();
     conn.execute_batch(
         "DROP TABLE ligne_detail; DROP TABLE ecriture_journal; DROP TABLE tiers;
-         DROP TRIGGER totaux_ecriture_change; DROP TRIGGER totaux_ligne;
-         DROP TABLE totaux_compte;
          DROP TRIGGER ecriture_non_modifiable;
          UPDATE ecriture SET journal = NULL WHERE numero_source IS NULL;
          CREATE TRIGGER ecriture_non_modifiable BEFORE UPDATE ON ecriture
          BEGIN
              SELECT RAISE(ABORT, 'une écriture ne se modifie pas : contrepassez-la');
-         END;
-         ALTER TABLE session DROP COLUMN thematiques;
-         ALTER TABLE session DROP COLUMN materiel;
-         ALTER TABLE session DROP COLUMN niveau;
-         DROP TABLE evenement; DROP TABLE benevolat; DROP TABLE benevolat_taux;
-         DROP TABLE adherent; DROP TABLE gouvernance; DROP TABLE equipe;
-         ALTER TABLE projet DROP COLUMN description;
-         ",
-    )
-    .unwrap();
-    // The tiers and journals are migration 9: the ledger goes back to schema 8, without
-    // what the later migrations added (the sessions' vocabulary, 0010_vocabulaire.sql;
-    // the funders' tables and the partners' funder type, 0011_financeurs.sql; the books'
-    // yearly sums, 0013_totaux.sql, whose triggers read the lines' tiers, dropped above;
-    // the association's people, 0014_association.sql; the report's texts,
-    // 0015_rapport_textes.sql).
-    conn.execute_batch(
-        "DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
-         DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;
-         DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;
-         DROP TABLE rapport_texte;",
+         END;",
     )
     .unwrap();
     conn.pragma_update(None, "user_version", 8).unwrap();

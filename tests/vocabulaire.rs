@@ -451,24 +451,9 @@ fn an_older_ledger_gains_the_columns_and_keeps_its_sessions() {
     }
     let before = sb.json(&["session", "list"]);
     let conn = rusqlite::Connection::open(sb.ledger()).unwrap();
-    // Back to schema 9, before the vocabulary (0010), without what the later migrations
-    // made (0011: the funders' tables and the partners' funder type; 0012: global ids).
-    conn.execute_batch(&common::without_global_ids()).unwrap();
-    conn.execute_batch(
-        "ALTER TABLE session DROP COLUMN thematiques;
-         ALTER TABLE session DROP COLUMN materiel;
-         ALTER TABLE session DROP COLUMN niveau;
-         DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
-         DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;
-         DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;
-         DROP TABLE evenement; DROP TABLE benevolat; DROP TABLE benevolat_taux;
-         DROP TABLE adherent; DROP TABLE gouvernance; DROP TABLE equipe;
-         ALTER TABLE projet DROP COLUMN description;
-         DROP TABLE rapport_texte;",
-    )
-    .unwrap();
-    // Back to schema 9, before the vocabulary (0010), the funders (0011), the
-    // association's people (0014) and the report's texts (0015).
+    // Back to schema 9, before the vocabulary (0010) and what the later migrations made.
+    conn.execute_batch(&common::undo_migrations_after(9))
+        .unwrap();
     conn.pragma_update(None, "user_version", 9).unwrap();
     drop(conn);
     let after = sb.json(&["session", "list"]);

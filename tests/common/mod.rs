@@ -365,3 +365,44 @@ pub fn without_global_ids() -> String {
     }
     sql
 }
+
+/// SQL taking a ledger of the current schema back to just after migration `version`
+/// (9 or later): what each later migration added is removed, the latest first. A
+/// test rebuilding an older ledger runs this, then undoes the migrations up to
+/// `version` it cares about itself, then sets `user_version`.
+pub fn undo_migrations_after(version: u32) -> String {
+    assert!(version >= 9, "migrations up to 9 are undone by each test");
+    let mut sql = String::new();
+    for m in (version + 1..=ici::db::SCHEMA_VERSION as u32).rev() {
+        match m {
+            16 => sql.push_str(
+                "DROP INDEX ecriture_date; CREATE INDEX ecriture_date ON ecriture (date);\n",
+            ),
+            15 => sql.push_str("DROP TABLE rapport_texte;\n"),
+            14 => sql.push_str(
+                "DROP TABLE evenement; DROP TABLE benevolat; DROP TABLE benevolat_taux;
+                 DROP TABLE adherent; DROP TABLE gouvernance; DROP TABLE equipe;
+                 ALTER TABLE projet DROP COLUMN description;\n",
+            ),
+            13 => sql.push_str(
+                "DROP TRIGGER totaux_ligne; DROP TRIGGER totaux_ligne_tiers;
+                 DROP TRIGGER totaux_ligne_tiers_change; DROP TRIGGER totaux_ecriture_change;
+                 DROP TABLE totaux_compte;
+                 DROP INDEX session_annulee; DROP INDEX ecriture_journal_suite;\n",
+            ),
+            12 => sql.push_str(&without_global_ids()),
+            11 => sql.push_str(
+                "DROP TABLE explication; DROP TABLE repartition_part; DROP TABLE repartition;
+                 DROP TABLE affectation; DROP TABLE budget_ligne; DROP TABLE budget;
+                 DROP TABLE convention; ALTER TABLE partenaire DROP COLUMN type_financeur;\n",
+            ),
+            10 => sql.push_str(
+                "ALTER TABLE session DROP COLUMN thematiques;
+                 ALTER TABLE session DROP COLUMN materiel;
+                 ALTER TABLE session DROP COLUMN niveau;\n",
+            ),
+            _ => panic!("migration {m}: add what it created to undo_migrations_after"),
+        }
+    }
+    sql
+}
