@@ -1,7 +1,7 @@
 //! `ici adherent add|list`: the members, one membership per person and year.
 
 use crate::cmd::Ctx;
-use crate::cmd::association::{annee_opt, date_fr, date_opt};
+use crate::cmd::association::{annee_opt, date_cell, date_fr, date_opt};
 use crate::db::association;
 use crate::domain::money::Money;
 use crate::error::{field, with_flag};
@@ -73,11 +73,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 .map(|a| {
                     vec![
                         Cell::text(&a.nom),
-                        Cell::text(if table {
-                            date_fr(a.date)
-                        } else {
-                            a.date.format("%Y-%m-%d").to_string()
-                        }),
+                        date_cell(a.date, table),
                         a.cotisation.map_or(Cell::Empty, Cell::Money),
                     ]
                 })

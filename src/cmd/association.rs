@@ -85,3 +85,12 @@ pub fn annee_opt(input: Option<&str>) -> Result<Option<i32>> {
 pub fn date_fr(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
+
+/// A date in a list: `01/06/2017` in the terminal table, `2017-06-01` in CSV.
+pub fn date_cell(d: NaiveDate, table: bool) -> crate::render::Cell {
+    crate::render::Cell::text(if table {
+        date_fr(d)
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    })
+}

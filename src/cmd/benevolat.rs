@@ -3,7 +3,7 @@
 //! result). See `db::association::benevolat` for how entries follow the hours.
 
 use crate::cmd::Ctx;
-use crate::cmd::association::{annee_opt, date_fr};
+use crate::cmd::association::{annee_opt, date_cell, date_fr};
 use crate::db::association::{self, benevolat};
 use crate::domain::association::parse_heures;
 use crate::domain::association::valorisation::comptes;
@@ -171,11 +171,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 .map(|b| {
                     vec![
                         Cell::Int(b.numero),
-                        Cell::text(if table {
-                            date_fr(b.date)
-                        } else {
-                            b.date.format("%Y-%m-%d").to_string()
-                        }),
+                        date_cell(b.date, table),
                         Cell::Hours(b.minutes),
                         Cell::opt(b.personne.as_deref()),
                         Cell::opt(b.projet.as_deref()),

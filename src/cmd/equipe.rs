@@ -2,7 +2,7 @@
 //! service, people put at its disposal — one row per contract.
 
 use crate::cmd::Ctx;
-use crate::cmd::association::{annee_opt, date_fr, date_opt};
+use crate::cmd::association::{annee_opt, date_cell, date_fr, date_opt};
 use crate::db::association::{self, NewMembre};
 use crate::domain::association::{label, parse_statut, parse_temps};
 use crate::error::{field, with_flag};
@@ -121,13 +121,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 return render::json(out, &equipe);
             }
             let table = format == Format::Table;
-            let date = |d: chrono::NaiveDate| {
-                if table {
-                    date_fr(d)
-                } else {
-                    d.format("%Y-%m-%d").to_string()
-                }
-            };
+            let date = |d| date_cell(d, table);
             let rows: Vec<Vec<Cell>> = equipe
                 .iter()
                 .map(|m| {
@@ -139,8 +133,8 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                             m.statut.clone()
                         }),
                         Cell::text(&m.poste),
-                        Cell::text(date(m.debut)),
-                        Cell::opt(m.fin.map(date)),
+                        date(m.debut),
+                        m.fin.map_or(Cell::Empty, date),
                         Cell::Int(i64::from(m.temps)),
                         Cell::opt(m.contrat.as_deref()),
                     ]

@@ -1,7 +1,7 @@
 //! `ici evenement add|supprime|list`: the highlights of the year, the agenda of the annual report.
 
 use crate::cmd::Ctx;
-use crate::cmd::association::{annee_opt, date_fr, date_opt};
+use crate::cmd::association::{annee_opt, date_cell, date_fr, date_opt};
 use crate::db::association;
 use crate::error::with_flag;
 use crate::render::{self, Cell, Format};
@@ -94,11 +94,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 .map(|e| {
                     vec![
                         Cell::Int(e.numero),
-                        Cell::text(if table {
-                            date_fr(e.date)
-                        } else {
-                            e.date.format("%Y-%m-%d").to_string()
-                        }),
+                        date_cell(e.date, table),
                         Cell::text(&e.titre),
                         Cell::opt(e.projet.as_deref()),
                         // A paragraph: cut in the table, whole in CSV and JSON.

@@ -1,7 +1,7 @@
 //! `ici gouvernance add|fin|list`: the bureau and the board, one row per person and office.
 
 use crate::cmd::Ctx;
-use crate::cmd::association::{annee_opt, date_fr, date_opt};
+use crate::cmd::association::{annee_opt, date_cell, date_fr, date_opt};
 use crate::db::association;
 use crate::domain::association::{is_bureau, label, parse_fonction};
 use crate::error::{field, with_flag};
@@ -102,13 +102,7 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                 return render::json(out, &mandats);
             }
             let table = format == Format::Table;
-            let date = |d: chrono::NaiveDate| {
-                if table {
-                    date_fr(d)
-                } else {
-                    d.format("%Y-%m-%d").to_string()
-                }
-            };
+            let date = |d| date_cell(d, table);
             let rows: Vec<Vec<Cell>> = mandats
                 .iter()
                 .map(|m| {
@@ -124,8 +118,8 @@ pub fn run(ctx: &Ctx, cmd: Commande, out: &mut dyn Write) -> Result<()> {
                         } else {
                             "conseil"
                         }),
-                        Cell::text(date(m.debut)),
-                        Cell::opt(m.fin.map(date)),
+                        date(m.debut),
+                        m.fin.map_or(Cell::Empty, date),
                     ]
                 })
                 .collect();
