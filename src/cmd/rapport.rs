@@ -22,9 +22,10 @@ use std::path::{Path, PathBuf};
     after_help = "Le fichier est une seule page HTML autonome (aucun accès au réseau, aucun script) :
 elle s'ouvre dans tout navigateur. Pour l'imprimer ou en faire un PDF : ouvrez-la dans le
 navigateur, Fichier > Imprimer (Ctrl+P), destination « Enregistrer au format PDF », format A4,
-marges par défaut, en cochant « Graphiques d'arrière-plan » pour garder les couleurs ;
+marges par défaut, en cochant « Graphiques d'arrière-plan » pour garder les couleurs et en
+décochant « En-têtes et pieds de page » (sinon la date et le chemin du fichier s'impriment) ;
 chaque partie commence sur une nouvelle page. Sans fenêtre :
-  chromium --headless --print-to-pdf=rapport.pdf rapport.html
+  chromium --headless --no-pdf-header-footer --print-to-pdf=rapport.pdf rapport.html
 
 Les textes libres (édito, explication du résultat, perspectives) s'écrivent avant :
 voir `ici rapport texte --help`.
